@@ -1,0 +1,130 @@
+// swift-tools-version:6.2
+import PackageDescription
+
+// Roost: a distributed cross-hardware benchmarking farm for ONNX models.
+//
+// The module graph follows the data path: model → compile → artifact → agent →
+// harness → result row → report. The agent side (RoostAgent and below) must not
+// depend on the server stack (Hummingbird, PostgresNIO) so it can be built small
+// and cross-built for ARM boards; the `roost-agent` product proves that.
+
+let strict: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+]
+
+let package = Package(
+    name: "roost",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "roost", targets: ["roost"]),
+        .executable(name: "roost-agent", targets: ["roost-agent"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-protobuf.git", from: "1.28.0"),
+        .package(url: "https://github.com/apple/swift-crypto.git", "3.9.0"..<"5.0.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.5.0"),
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.25.0"),
+    ],
+    targets: [
+        // MARK: shared vocabulary
+        .systemLibrary(name: "COpenBLAS", path: "Sources/COpenBLAS"),
+        .target(
+            name: "RoostCore",
+            dependencies: [.product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: strict
+        ),
+
+        // MARK: model → compile → artifact → runtime
+        .target(
+            name: "RoostONNX",
+            dependencies: ["RoostCore", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
+            exclude: ["Generated/README.md"],
+            swiftSettings: strict
+        ),
+        .target(name: "RoostCompiler", dependencies: ["RoostCore", "RoostONNX"], swiftSettings: strict),
+        .target(name: "RoostRuntime", dependencies: ["RoostCore", "COpenBLAS"], swiftSettings: strict),
+        .target(name: "RoostBench", dependencies: ["RoostCore", "RoostRuntime", "RoostProbe"], swiftSettings: strict),
+
+        // MARK: agent side (no server stack below this line)
+        .target(name: "RoostProbe", dependencies: ["RoostCore"], swiftSettings: strict),
+        .target(name: "RoostClient", dependencies: ["RoostCore"], swiftSettings: strict),
+        .target(
+            name: "RoostAgent",
+            dependencies: [
+                "RoostCore", "RoostProbe", "RoostBench", "RoostRuntime", "RoostClient",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "RoostAgentCLI",
+            dependencies: [
+                "RoostAgent", "RoostProbe", "RoostBench", "RoostClient",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+
+        // MARK: server side
+        .target(
+            name: "RoostStore",
+            dependencies: [
+                "RoostCore",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "RoostScheduler",
+            dependencies: [
+                "RoostCore", "RoostStore", "RoostCompiler",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        .target(name: "RoostReport", dependencies: ["RoostCore"], swiftSettings: strict),
+
+        // MARK: executables
+        .executableTarget(
+            name: "roost",
+            dependencies: [
+                "RoostCore", "RoostONNX", "RoostCompiler", "RoostRuntime", "RoostBench",
+                "RoostAgent", "RoostAgentCLI", "RoostClient", "RoostStore", "RoostScheduler", "RoostReport",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "roost-agent",
+            dependencies: [
+                "RoostAgentCLI",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+
+        // MARK: tests mirror the modules
+        .target(
+            name: "RoostTestSupport",
+            dependencies: ["RoostCore", "RoostStore", .product(name: "Logging", package: "swift-log")],
+            path: "Tests/RoostTestSupport"
+        ),
+        .testTarget(name: "RoostCoreTests", dependencies: ["RoostCore"]),
+        .testTarget(name: "RoostONNXTests", dependencies: ["RoostONNX", "RoostCore", "RoostTestSupport"]),
+        .testTarget(name: "RoostCompilerTests", dependencies: ["RoostCompiler", "RoostRuntime", "RoostONNX", "RoostCore"]),
+        .testTarget(name: "RoostRuntimeTests", dependencies: ["RoostRuntime", "RoostCompiler", "RoostONNX", "RoostCore", "RoostTestSupport"]),
+        .testTarget(name: "RoostBenchTests", dependencies: ["RoostBench", "RoostCompiler", "RoostONNX", "RoostCore"]),
+        .testTarget(name: "RoostProbeTests", dependencies: ["RoostProbe", "RoostCore"]),
+        .testTarget(name: "RoostStoreTests", dependencies: ["RoostStore", "RoostCore", "RoostTestSupport"]),
+        .testTarget(name: "RoostReportTests", dependencies: ["RoostReport", "RoostCore"]),
+        .testTarget(name: "IntegrationTests", dependencies: ["RoostCore", "RoostClient", "RoostStore", "RoostTestSupport"]),
+        .testTarget(name: "RoostAgentTests", dependencies: ["RoostAgent", "RoostCore"]),
+    ]
+)

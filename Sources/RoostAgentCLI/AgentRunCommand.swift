@@ -1,0 +1,43 @@
+import ArgumentParser
+import Foundation
+import Logging
+import RoostAgent
+import RoostCore
+import RoostProbe
+
+/// `roost agent run`: the long-running agent daemon.
+public struct AgentRunCommand: AsyncParsableCommand {
+    public static let configuration = CommandConfiguration(commandName: "run", abstract: "Run an enrolled agent: lease jobs, benchmark, report.")
+
+    @Option(help: "Name the agent was enrolled with.") var name: String
+    @Option(help: "Exit after this many seconds without work.") var exitWhenIdle: Double?
+
+    public init() {}
+
+    public func run() async throws {
+        try await runReportingErrors {
+            if let exitWhenIdle, exitWhenIdle <= 0 { throw RoostError.invalidArgument("--exit-when-idle must be positive") }
+            try AgentCredentials.validate(name: name)
+            let home = RoostHome()
+            let creds = try AgentCredentials.load(name: name, home: home)
+            try AgentSetup.applyCPULimits(creds.profile)
+            var logger = Logger(label: "roost.agent")
+            logger[metadataKey: "agent"] = "\(name)"
+            let runner = AgentRunner(
+                credentials: creds, hardware: HardwareProbe().probe(), home: home,
+                supervisor: WorkerSupervisor(command: WorkerCommandLine.current(), scratch: home.path("agents", name, "work")),
+                logger: logger, exitWhenIdle: exitWhenIdle)
+            try await runner.run()
+        }
+    }
+}
+
+/// How this executable starts a worker: itself, with the worker subcommand.
+public enum WorkerCommandLine {
+    /// Set by the executable's entry point: `["agent", "worker"]` for `roost`, `["worker"]` for `roost-agent`.
+    public static func current() -> [String] {
+        let exe = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+        let isStandalone = URL(fileURLWithPath: exe).lastPathComponent == "roost-agent"
+        return [exe] + (isStandalone ? ["worker"] : ["agent", "worker"])
+    }
+}

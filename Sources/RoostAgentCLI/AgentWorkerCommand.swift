@@ -1,0 +1,24 @@
+import ArgumentParser
+import Foundation
+import RoostBench
+import RoostCore
+
+/// The worker child process: runs one benchmark and writes its result file.
+/// Started by the agent, never by hand.
+public struct AgentWorkerCommand: ParsableCommand {
+    public static let configuration = CommandConfiguration(commandName: "worker", abstract: "Run one benchmark job (started by the agent).", shouldDisplay: false)
+
+    @Option(help: "Worker request JSON.") var request: String
+    @Option(help: "Where to write the result JSON.") var result: String
+
+    public init() {}
+
+    public func run() throws {
+        let req: WorkerRequest
+        do { req = try CanonicalJSON.decode(WorkerRequest.self, from: Data(contentsOf: URL(fileURLWithPath: request))) } catch {
+            throw ValidationError("cannot read worker request \(request): \(error)")
+        }
+        let outcome = Worker.run(req)
+        try CanonicalJSON.encode(outcome).write(to: URL(fileURLWithPath: result))
+    }
+}

@@ -1,0 +1,66 @@
+import Foundation
+import RoostCore
+
+/// Typed calls, one per endpoint, so agent and CLI never spell paths twice.
+extension RoostClient {
+    // MARK: agent
+    public func enroll(_ request: EnrollRequest) async throws -> EnrollResponse {
+        try await post("/v1/agents/enroll", request, as: EnrollResponse.self)
+    }
+
+    public func heartbeat(hardware: HardwareProfile?) async throws {
+        try await send("POST", "/v1/agents/heartbeat", body: try RoostJSON.encoder().encode(AgentHeartbeat(hardware: hardware)))
+    }
+
+    /// Long-polls for a job; nil when none arrived within `waitSeconds`.
+    public func lease(waitSeconds: Double) async throws -> JobAssignment? {
+        let reply = try await send("POST", "/v1/jobs/lease", body: try RoostJSON.encoder().encode(LeaseRequest(waitSeconds: waitSeconds)))
+        return reply.status == 204 ? nil : try decode(JobAssignment.self, reply.body)
+    }
+
+    /// Nil when the scheduler says the lease is no longer ours (409).
+    public func jobHeartbeat(jobID: String, leaseToken: String, phase: String) async throws -> JobHeartbeatResponse? {
+        let body = try RoostJSON.encoder().encode(JobHeartbeat(leaseToken: leaseToken, phase: phase))
+        let reply = try await send("POST", "/v1/jobs/\(jobID)/heartbeat", body: body, allow: [409])
+        return reply.status == 409 ? nil : try decode(JobHeartbeatResponse.self, reply.body)
+    }
+
+    /// True when accepted; false when refused as stale (409).
+    public func submitResult(jobID: String, leaseToken: String, result: BenchmarkResult) async throws -> Bool {
+        let body = try RoostJSON.encoder().encode(ResultUpload(leaseToken: leaseToken, result: result))
+        return try await send("POST", "/v1/jobs/\(jobID)/result", body: body, allow: [409]).status != 409
+    }
+
+    public func downloadArtifact(sha256: String) async throws -> Data {
+        try await send("GET", "/v1/artifacts/\(sha256)").body
+    }
+
+    // MARK: admin
+    public func createEnrollmentToken(ttlSeconds: Double) async throws -> TokenResponse {
+        try await post("/v1/tokens/enroll", ["ttlSeconds": ttlSeconds], as: TokenResponse.self)
+    }
+
+    public func uploadModel(_ data: Data, name: String) async throws -> ModelInfo {
+        try decode(ModelInfo.self, try await send("POST", "/v1/models", body: data, contentType: "application/octet-stream", query: ["name": name]).body)
+    }
+
+    public func queueBenchmark(_ request: QueueBenchmarkRequest) async throws -> BenchmarkStatus {
+        try await post("/v1/benchmarks", request, as: BenchmarkStatus.self)
+    }
+
+    public func benchmark(id: String) async throws -> BenchmarkStatus {
+        try await get("/v1/benchmarks/\(id)", as: BenchmarkStatus.self)
+    }
+
+    public func recentBenchmarks() async throws -> [BenchmarkStatus] {
+        try await get("/v1/benchmarks", as: [BenchmarkStatus].self)
+    }
+
+    public func agents() async throws -> [AgentInfo] {
+        try await get("/v1/agents", as: [AgentInfo].self)
+    }
+
+    public func reportData(model: String) async throws -> ReportData {
+        try await get("/v1/reports/\(model)", as: ReportData.self)
+    }
+}

@@ -1,0 +1,77 @@
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+import RoostCore
+
+/// HTTP client for the scheduler's `/v1` API, on URLSession (libcurl on Linux) so
+/// the agent carries no server stack. One instance per credential.
+public struct RoostClient: Sendable {
+    public let baseURL: URL
+    public let credential: String?
+    private let session: URLSession
+
+    public init(baseURL: URL, credential: String?, timeout: Double = 75) {
+        self.baseURL = baseURL
+        self.credential = credential
+        let config = URLSessionConfiguration.ephemeral
+        config.timeoutIntervalForRequest = timeout
+        config.timeoutIntervalForResource = 3600
+        config.httpMaximumConnectionsPerHost = 4
+        session = URLSession(configuration: config)
+    }
+
+    public init(scheduler: String, credential: String?) throws {
+        guard let url = URL(string: scheduler), let scheme = url.scheme, ["http", "https"].contains(scheme), url.host != nil else {
+            throw RoostError.invalidArgument("scheduler URL '\(scheduler)' must look like http://HOST:PORT")
+        }
+        self.init(baseURL: url, credential: credential)
+    }
+
+    public struct Reply: Sendable {
+        public var status: Int
+        public var body: Data
+    }
+
+    /// Sends a request; non-2xx statuses become `RoostError.http` with the server's message.
+    @discardableResult
+    public func send(_ method: String, _ path: String, body: Data? = nil, contentType: String = "application/json",
+                     query: [String: String] = [:], allow: Set<Int> = []) async throws -> Reply {
+        var components = URLComponents(url: baseURL.appendingPathComponent(path), resolvingAgainstBaseURL: false)!
+        if !query.isEmpty { components.queryItems = query.sorted { $0.key < $1.key }.map { URLQueryItem(name: $0.key, value: $0.value) } }
+        var request = URLRequest(url: components.url!)
+        request.httpMethod = method
+        if let credential { request.setValue("Bearer \(credential)", forHTTPHeaderField: "Authorization") }
+        if let body {
+            request.httpBody = body
+            request.setValue(contentType, forHTTPHeaderField: "Content-Type")
+        }
+        let data: Data, response: URLResponse
+        do {
+            (data, response) = try await session.data(for: request)
+        } catch {
+            throw RoostError.io("cannot reach the scheduler at \(baseURL.absoluteString): \(error.localizedDescription)")
+        }
+        let status = (response as? HTTPURLResponse)?.statusCode ?? 0
+        guard (200..<300).contains(status) || allow.contains(status) else {
+            let message = (try? RoostJSON.decoder().decode(APIErrorBody.self, from: data))?.error
+                ?? String(decoding: data.prefix(500), as: UTF8.self)
+            throw RoostError.http(status: status, message: message)
+        }
+        return Reply(status: status, body: data)
+    }
+
+    public func get<T: Decodable>(_ path: String, as type: T.Type) async throws -> T {
+        try decode(type, try await send("GET", path).body)
+    }
+
+    public func post<B: Encodable, T: Decodable>(_ path: String, _ body: B, as type: T.Type) async throws -> T {
+        try decode(type, try await send("POST", path, body: try RoostJSON.encoder().encode(body)).body)
+    }
+
+    func decode<T: Decodable>(_ type: T.Type, _ data: Data) throws -> T {
+        do { return try RoostJSON.decoder().decode(type, from: data) } catch {
+            throw RoostError.io("unexpected reply from the scheduler (not a \(type)): \(error)")
+        }
+    }
+}

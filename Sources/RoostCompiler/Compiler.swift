@@ -1,0 +1,43 @@
+import Foundation
+import RoostCore
+import RoostONNX
+
+/// ONNX model → target-specialized artifact. Deterministic: the same model bytes,
+/// target and compiler version always give byte-identical artifacts.
+public struct Compiler: Sendable {
+    public var registry: OperatorRegistry
+    public init(registry: OperatorRegistry = .standard) { self.registry = registry }
+
+    /// The optimization pipeline, in order. Shape inference runs after the
+    /// rewrites so fused nodes get their final shapes.
+    public var passes: [any GraphPass] {
+        [IdentityElimination(), DeadNodeElimination(), ActivationFusion(), ShapeInference(registry: registry)]
+    }
+
+    public func compile(_ model: ONNXModel, name: String, target: TargetSpec, inputShapes: [String: [Int]] = [:]) throws -> Artifact {
+        var graph = try ONNXImporter(inputShapes: inputShapes).importGraph(model)
+        // Check operator support before any rewrite so the error names the original node.
+        for node in graph.nodes { _ = try registry.lowering(for: node, opset: graph.opset) }
+        for pass in passes { try pass.run(&graph) }
+        let (plan, weights) = try PlanBuilder(registry: registry).build(graph)
+        let header = ArtifactHeader(
+            compilerVersion: RoostVersion.compiler, target: target, modelSHA256: model.sha256, modelName: name,
+            decisions: decisions(for: target))
+        return Artifact(header: header, plan: plan, weights: weights)
+    }
+
+    public func compile(modelAt url: URL, name: String? = nil, target: TargetSpec, inputShapes: [String: [Int]] = [:]) throws -> Artifact {
+        let model = try ONNXModel.load(from: url)
+        return try compile(model, name: name ?? url.deletingPathExtension().lastPathComponent, target: target, inputShapes: inputShapes)
+    }
+
+    /// Target-dependent choices, recorded in the artifact so a result can be traced
+    /// back to how the model was built for that machine.
+    private func decisions(for target: TargetSpec) -> [String: String] {
+        [
+            "blas.coreType": target.blasCoreType ?? "auto",
+            "threads": String(target.threads),
+            "gemm.kernel": "cblas_sgemm",
+        ]
+    }
+}

@@ -1,0 +1,80 @@
+import RoostCore
+import RoostONNX
+
+/// Turns a decoded ONNX model into the compiler's IR: initializers and `Constant`
+/// nodes become constants, graph inputs get static shapes (binding symbolic
+/// dimensions from `inputShapes`), and attributes become plain Swift values.
+public struct ONNXImporter: Sendable {
+    public var inputShapes: [String: [Int]]
+
+    public init(inputShapes: [String: [Int]] = [:]) { self.inputShapes = inputShapes }
+
+    public func importGraph(_ model: ONNXModel) throws -> Graph {
+        let g = model.proto.graph
+        guard (13...21).contains(model.opsetVersion) else {
+            throw RoostError.unsupported("opset \(model.opsetVersion): Roost imports ONNX opset 13 to 21")
+        }
+        var constants: [String: HostTensor] = [:]
+        for t in g.initializer { constants[t.name] = try TensorProtoCodec.decode(t) }
+
+        var shapes: [String: [Int]] = [:]
+        var inputs: [String] = []
+        for input in g.input where constants[input.name] == nil {
+            inputs.append(input.name)
+            shapes[input.name] = try staticShape(of: input)
+        }
+        for name in inputShapes.keys where !inputs.contains(name) {
+            throw RoostError.invalidArgument("--input-shape names '\(name)', but the model's inputs are: \(inputs.joined(separator: ", "))")
+        }
+
+        var nodes: [Node] = []
+        for (i, n) in g.node.enumerated() {
+            let name = n.name.isEmpty ? "\(n.opType)_\(i)" : n.name
+            var attributes: [String: NodeAttribute] = [:]
+            for a in n.attribute { attributes[a.name] = try convert(a) }
+            if n.opType == "Constant", n.domain.isEmpty, let out = n.output.first {
+                constants[out] = try constantValue(attributes, node: name)
+                continue
+            }
+            nodes.append(Node(name: name, opType: n.opType, domain: n.domain, inputs: n.input, outputs: n.output, attributes: attributes))
+        }
+        return Graph(nodes: nodes, inputs: inputs, outputs: g.output.map(\.name), constants: constants, shapes: shapes, opset: model.opsetVersion)
+    }
+
+    private func staticShape(of info: Onnx_ValueInfoProto) throws -> [Int] {
+        if let bound = inputShapes[info.name] { return bound }
+        guard info.type.tensorType.hasShape else {
+            throw RoostError.invalidModel("input '\(info.name)' has no shape; pass --input-shape \(info.name)=DIMS")
+        }
+        return try info.type.tensorType.shape.dim.map { d in
+            if case .dimValue(let v)? = d.value, v > 0 { return Int(v) }
+            let symbol: String = if case .dimParam(let p)? = d.value { p } else { "?" }
+            throw RoostError.invalidArgument("input '\(info.name)' has a symbolic dimension '\(symbol)'; bind it with --input-shape \(info.name)=1x...")
+        }
+    }
+
+    /// Attributes of kinds no supported operator uses (graphs, sparse tensors) are
+    /// dropped here; the operator check then names the unsupported node instead.
+    private func convert(_ a: Onnx_AttributeProto) throws -> NodeAttribute? {
+        switch a.type {
+        case .int: return .int(Int(a.i))
+        case .float: return .float(a.f)
+        case .ints: return .ints(a.ints.map { Int($0) })
+        case .floats: return .floats(a.floats)
+        case .string: return .string(String(decoding: a.s, as: UTF8.self))
+        case .tensor: return .tensor(try TensorProtoCodec.decode(a.t))
+        default: return nil
+        }
+    }
+
+    private func constantValue(_ attributes: [String: NodeAttribute], node: String) throws -> HostTensor {
+        switch attributes.first?.value {
+        case .tensor(let t)?: return t
+        case .float(let f)?: return HostTensor(shape: [], data: [f])
+        case .floats(let fs)?: return HostTensor(shape: [fs.count], data: fs)
+        case .int(let i)?: return HostTensor(shape: [], data: [Float(i)])
+        case .ints(let is_)?: return HostTensor(shape: [is_.count], data: is_.map(Float.init))
+        default: throw RoostError.unsupported("Constant node '\(node)' has no value Roost can read")
+        }
+    }
+}

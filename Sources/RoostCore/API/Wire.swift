@@ -1,0 +1,160 @@
+import Foundation
+
+// The JSON bodies of the scheduler's `/v1` API. They live in RoostCore so the
+// agent and CLI share them with the scheduler without linking the server stack.
+
+public struct APIErrorBody: Codable, Sendable { public var error: String; public init(error: String) { self.error = error } }
+
+public struct EnrollRequest: Codable, Sendable {
+    public var token: String
+    public var name: String
+    public var tags: [String: String]
+    public var hardware: HardwareProfile
+    public var profile: AgentProfile?
+    public init(token: String, name: String, tags: [String: String], hardware: HardwareProfile, profile: AgentProfile?) {
+        self.token = token; self.name = name; self.tags = tags; self.hardware = hardware; self.profile = profile
+    }
+}
+
+public struct EnrollResponse: Codable, Sendable {
+    public var agentID: String
+    public var name: String
+    /// The agent's own bearer credential; the scheduler keeps only its hash.
+    public var credential: String
+    public init(agentID: String, name: String, credential: String) { self.agentID = agentID; self.name = name; self.credential = credential }
+}
+
+public struct AgentHeartbeat: Codable, Sendable {
+    public var hardware: HardwareProfile?
+    public init(hardware: HardwareProfile?) { self.hardware = hardware }
+}
+
+public struct LeaseRequest: Codable, Sendable {
+    /// How long the scheduler may hold the request open waiting for work (≤ 30 s).
+    public var waitSeconds: Double
+    public init(waitSeconds: Double) { self.waitSeconds = waitSeconds }
+}
+
+/// A leased attempt of a job: everything the agent needs to run it, and the
+/// lease token that proves the attempt is still the current one.
+public struct JobAssignment: Codable, Sendable, Equatable {
+    public var jobID: String
+    public var benchmarkID: String
+    public var attempt: Int
+    public var leaseToken: String
+    public var leaseSeconds: Double
+    public var modelName: String
+    public var modelSHA256: String
+    public var artifactSHA256: String
+    public var artifactBytes: Int
+    public var target: TargetSpec
+    public var spec: BenchmarkSpec
+    public init(jobID: String, benchmarkID: String, attempt: Int, leaseToken: String, leaseSeconds: Double, modelName: String, modelSHA256: String, artifactSHA256: String, artifactBytes: Int, target: TargetSpec, spec: BenchmarkSpec) {
+        self.jobID = jobID; self.benchmarkID = benchmarkID; self.attempt = attempt; self.leaseToken = leaseToken
+        self.leaseSeconds = leaseSeconds; self.modelName = modelName; self.modelSHA256 = modelSHA256
+        self.artifactSHA256 = artifactSHA256; self.artifactBytes = artifactBytes; self.target = target; self.spec = spec
+    }
+}
+
+public struct JobHeartbeat: Codable, Sendable {
+    public var leaseToken: String
+    public var phase: String
+    public init(leaseToken: String, phase: String) { self.leaseToken = leaseToken; self.phase = phase }
+}
+
+public struct JobHeartbeatResponse: Codable, Sendable {
+    public var leaseSeconds: Double
+    public var cancel: Bool
+    public init(leaseSeconds: Double, cancel: Bool) { self.leaseSeconds = leaseSeconds; self.cancel = cancel }
+}
+
+public struct ResultUpload: Codable, Sendable {
+    public var leaseToken: String
+    public var result: BenchmarkResult
+    public init(leaseToken: String, result: BenchmarkResult) { self.leaseToken = leaseToken; self.result = result }
+}
+
+public struct ModelInfo: Codable, Sendable, Equatable {
+    public var sha256: String
+    public var name: String
+    public var bytes: Int
+    public init(sha256: String, name: String, bytes: Int) { self.sha256 = sha256; self.name = name; self.bytes = bytes }
+}
+
+public struct QueueBenchmarkRequest: Codable, Sendable {
+    public var modelSHA256: String
+    /// Which agents to benchmark on; see `TargetSelector`.
+    public var targets: String
+    public var spec: BenchmarkSpec
+    public init(modelSHA256: String, targets: String, spec: BenchmarkSpec) { self.modelSHA256 = modelSHA256; self.targets = targets; self.spec = spec }
+}
+
+public struct JobSummary: Codable, Sendable, Equatable {
+    public var jobID: String
+    public var state: String
+    public var attempt: Int
+    public var target: TargetSpec
+    public var agentName: String?
+    public var errorMessage: String?
+    public init(jobID: String, state: String, attempt: Int, target: TargetSpec, agentName: String?, errorMessage: String?) {
+        self.jobID = jobID; self.state = state; self.attempt = attempt; self.target = target; self.agentName = agentName; self.errorMessage = errorMessage
+    }
+}
+
+public struct BenchmarkStatus: Codable, Sendable, Equatable {
+    public var benchmarkID: String
+    public var model: ModelInfo
+    public var targets: String
+    public var createdAt: Date
+    public var jobs: [JobSummary]
+    public init(benchmarkID: String, model: ModelInfo, targets: String, createdAt: Date, jobs: [JobSummary]) {
+        self.benchmarkID = benchmarkID; self.model = model; self.targets = targets; self.createdAt = createdAt; self.jobs = jobs
+    }
+
+    public static let terminalStates: Set<String> = ["succeeded", "failed", "error", "cancelled"]
+    public var isFinished: Bool { jobs.allSatisfy { Self.terminalStates.contains($0.state) } }
+    public var progress: String {
+        let done = jobs.filter { Self.terminalStates.contains($0.state) }.count
+        return "\(done)/\(jobs.count) jobs finished"
+    }
+}
+
+public struct TokenResponse: Codable, Sendable {
+    public var token: String
+    public var expiresAt: Date
+    public init(token: String, expiresAt: Date) { self.token = token; self.expiresAt = expiresAt }
+}
+
+public struct AgentInfo: Codable, Sendable, Equatable {
+    public var agentID: String
+    public var name: String
+    public var state: String
+    public var tags: [String: String]
+    public var hardware: HardwareProfile
+    public var target: TargetSpec
+    public var pricePerHour: Double?
+    public var lastHeartbeat: Date?
+    public init(agentID: String, name: String, state: String, tags: [String: String], hardware: HardwareProfile, target: TargetSpec, pricePerHour: Double?, lastHeartbeat: Date?) {
+        self.agentID = agentID; self.name = name; self.state = state; self.tags = tags; self.hardware = hardware
+        self.target = target; self.pricePerHour = pricePerHour; self.lastHeartbeat = lastHeartbeat
+    }
+}
+
+/// One accepted result with the context a report needs to place and price it.
+public struct ReportRow: Codable, Sendable, Equatable {
+    public var benchmarkID: String
+    public var jobID: String
+    public var agent: AgentInfo
+    public var target: TargetSpec
+    public var result: BenchmarkResult
+    public var finishedAt: Date
+    public init(benchmarkID: String, jobID: String, agent: AgentInfo, target: TargetSpec, result: BenchmarkResult, finishedAt: Date) {
+        self.benchmarkID = benchmarkID; self.jobID = jobID; self.agent = agent; self.target = target; self.result = result; self.finishedAt = finishedAt
+    }
+}
+
+public struct ReportData: Codable, Sendable, Equatable {
+    public var model: ModelInfo
+    public var rows: [ReportRow]
+    public init(model: ModelInfo, rows: [ReportRow]) { self.model = model; self.rows = rows }
+}

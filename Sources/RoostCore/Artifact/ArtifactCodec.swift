@@ -1,0 +1,112 @@
+import Foundation
+
+/// Reads and writes the artifact binary format; refuses anything damaged.
+public enum ArtifactCodec {
+    public static func encode(_ artifact: Artifact) -> Data {
+        var out = Data()
+        out.append(Artifact.magic)
+        out.appendLE(Artifact.formatVersion)
+        let header = CanonicalJSON.encode(artifact.header)
+        out.appendLE(UInt32(header.count))
+        out.append(header)
+        let plan = CanonicalJSON.encode(artifact.plan)
+        out.appendLE(UInt64(plan.count))
+        out.append(plan)
+        let pad = (64 - (out.count + 8) % 64) % 64
+        out.append(Data(count: pad))
+        out.appendLE(UInt64(artifact.weights.count))
+        artifact.weights.withUnsafeBytes { out.append(contentsOf: $0) }
+        out.append(Data(hexSHA256: Digest.sha256Hex(of: out)))
+        return out
+    }
+
+    /// Reads only the header, for cache and target checks without loading weights.
+    public static func decodeHeader(_ data: Data) throws -> ArtifactHeader {
+        var r = Reader(data: data)
+        try readPreamble(&r)
+        return try readHeader(&r)
+    }
+
+    public static func decode(_ data: Data) throws -> Artifact {
+        guard data.count >= Artifact.magic.count + 4 + 32 else { throw RoostError.invalidArtifact("truncated (\(data.count) bytes)") }
+        var r = Reader(data: data)
+        try readPreamble(&r)
+        let body = data.prefix(data.count - 32)
+        let stored = data.suffix(32)
+        guard Data(hexSHA256: Digest.sha256Hex(of: body)) == stored else {
+            throw RoostError.invalidArtifact("checksum mismatch: the file is truncated or corrupt")
+        }
+        let header = try readHeader(&r)
+        let planLength = try r.readLE(UInt64.self)
+        let planData = try r.read(count: try checkedCount(planLength, r))
+        let plan: ExecutionPlan
+        do { plan = try CanonicalJSON.decode(ExecutionPlan.self, from: planData) } catch {
+            throw RoostError.invalidArtifact("plan does not decode: \(error)")
+        }
+        let pad = (64 - (r.offset + 8) % 64) % 64
+        _ = try r.read(count: pad)
+        let weightCount = try r.readLE(UInt64.self)
+        let weightBytes = try r.read(count: try checkedCount(weightCount * 4, r))
+        guard r.offset == data.count - 32 else { throw RoostError.invalidArtifact("unexpected trailing bytes") }
+        let weights = weightBytes.withUnsafeBytes { raw in Array(raw.bindMemory(to: Float.self)) }
+        return Artifact(header: header, plan: plan, weights: weights)
+    }
+
+    private static func readPreamble(_ r: inout Reader) throws {
+        guard let magic = try? r.read(count: Artifact.magic.count), magic == Artifact.magic else {
+            throw RoostError.invalidArtifact("not a Roost artifact (bad magic)")
+        }
+        let version = try r.readLE(UInt32.self)
+        guard version == Artifact.formatVersion else {
+            throw RoostError.invalidArtifact("format version \(version) is not supported (this build reads version \(Artifact.formatVersion)); recompile the model")
+        }
+    }
+
+    private static func readHeader(_ r: inout Reader) throws -> ArtifactHeader {
+        let length = try r.readLE(UInt32.self)
+        let data = try r.read(count: try checkedCount(UInt64(length), r))
+        do { return try CanonicalJSON.decode(ArtifactHeader.self, from: data) } catch {
+            throw RoostError.invalidArtifact("header does not decode: \(error)")
+        }
+    }
+
+    private static func checkedCount(_ n: UInt64, _ r: Reader) throws -> Int {
+        guard n <= UInt64(r.remaining) else { throw RoostError.invalidArtifact("truncated: a section claims \(n) bytes, \(r.remaining) remain") }
+        return Int(n)
+    }
+
+    struct Reader {
+        let data: Data
+        var offset = 0
+        init(data: Data) { self.data = data }
+        var remaining: Int { data.count - offset }
+
+        mutating func read(count: Int) throws -> Data {
+            guard count >= 0, count <= remaining else { throw RoostError.invalidArtifact("truncated at byte \(offset)") }
+            let start = data.startIndex + offset
+            offset += count
+            return data.subdata(in: start..<(start + count))
+        }
+
+        mutating func readLE<T: FixedWidthInteger>(_: T.Type) throws -> T {
+            let bytes = try read(count: MemoryLayout<T>.size)
+            return bytes.withUnsafeBytes { T(littleEndian: $0.loadUnaligned(as: T.self)) }
+        }
+    }
+}
+
+extension Data {
+    mutating func appendLE<T: FixedWidthInteger>(_ value: T) {
+        Swift.withUnsafeBytes(of: value.littleEndian) { append(contentsOf: $0) }
+    }
+
+    init(hexSHA256 hex: String) {
+        var bytes = [UInt8]()
+        bytes.reserveCapacity(hex.count / 2)
+        var it = hex.makeIterator()
+        while let a = it.next(), let b = it.next() {
+            bytes.append(UInt8(String([a, b]), radix: 16) ?? 0)
+        }
+        self.init(bytes)
+    }
+}

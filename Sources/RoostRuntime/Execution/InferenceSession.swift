@@ -1,0 +1,99 @@
+import Foundation
+import RoostCore
+
+/// A loaded artifact ready to run: weights and arena allocated once, kernels
+/// prepared with resolved pointers. Not thread-safe; one session per worker.
+public final class InferenceSession {
+    public let artifact: Artifact
+    private let arena: UnsafeMutablePointer<Float>
+    private let weights: UnsafeMutablePointer<Float>
+    private let kernels: [any Kernel]
+    private let pointers: [UnsafeMutablePointer<Float>]
+
+    public init(artifact: Artifact) throws {
+        self.artifact = artifact
+        let plan = artifact.plan
+        let arena = Self.allocate(max(plan.arenaElements, 1))
+        let weights = Self.allocate(max(artifact.weights.count, 1))
+        artifact.weights.withUnsafeBufferPointer { if let base = $0.baseAddress { weights.update(from: base, count: $0.count) } }
+        self.arena = arena
+        self.weights = weights
+        var ptrs: [UnsafeMutablePointer<Float>] = []
+        for (i, v) in plan.values.enumerated() {
+            guard v.id == i else { throw RoostError.invalidArtifact("value ids are not dense") }
+            let limit = v.storage == .arena ? plan.arenaElements : artifact.weights.count
+            guard v.offset >= 0, v.offset + v.elementCount <= limit else {
+                throw RoostError.invalidArtifact("value '\(v.name)' lies outside its \(v.storage.rawValue) (offset \(v.offset), \(v.elementCount) elements)")
+            }
+            ptrs.append((v.storage == .arena ? arena : weights) + v.offset)
+        }
+        pointers = ptrs
+        var kernels: [any Kernel] = []
+        for step in plan.steps {
+            for id in step.inputs + step.outputs where id >= plan.values.count {
+                throw RoostError.invalidArtifact("step \(step.origin) references value \(id) that does not exist")
+            }
+            let ops = KernelOperands(
+                inputs: step.inputs.map { $0 < 0 ? nil : ptrs[$0] },
+                inputShapes: step.inputs.map { $0 < 0 ? [] : plan.values[$0].shape },
+                outputs: step.outputs.filter { $0 >= 0 }.map { ptrs[$0] },
+                outputShapes: step.outputs.filter { $0 >= 0 }.map { plan.values[$0].shape })
+            kernels.append(try KernelFactory.make(step, ops))
+        }
+        self.kernels = kernels
+    }
+
+    deinit {
+        arena.deallocate()
+        weights.deallocate()
+    }
+
+    public convenience init(artifactData: Data) throws {
+        try self.init(artifact: try ArtifactCodec.decode(artifactData))
+    }
+
+    public var inputShapes: [[Int]] { artifact.plan.inputs.map { artifact.plan.values[$0.valueID].shape } }
+    public var outputShapes: [[Int]] { artifact.plan.outputs.map { artifact.plan.values[$0.valueID].shape } }
+    public var arenaBytes: Int { artifact.plan.arenaElements * MemoryLayout<Float>.size }
+
+    /// Copies inputs into the arena. Benchmarks call this once, then `execute()`.
+    public func setInputs(_ inputs: [HostTensor]) throws {
+        let plan = artifact.plan
+        guard inputs.count == plan.inputs.count else {
+            throw RoostError.invalidArgument("the model takes \(plan.inputs.count) input(s), got \(inputs.count)")
+        }
+        for (io, tensor) in zip(plan.inputs, inputs) {
+            let v = plan.values[io.valueID]
+            guard tensor.elementCount == v.elementCount else {
+                throw RoostError.invalidArgument("input '\(io.name)' expects shape \(v.shape), got \(tensor.shape)")
+            }
+            tensor.data.withUnsafeBufferPointer { pointers[io.valueID].update(from: $0.baseAddress!, count: $0.count) }
+        }
+    }
+
+    /// Runs every step once. The steady-state loop: no allocation, no lookups.
+    @inline(__always)
+    public func execute() {
+        for kernel in kernels { kernel.run() }
+    }
+
+    public func readOutputs() -> [HostTensor] {
+        artifact.plan.outputs.map { io in
+            let v = artifact.plan.values[io.valueID]
+            return HostTensor(shape: v.shape, data: Array(UnsafeBufferPointer(start: pointers[io.valueID], count: v.elementCount)))
+        }
+    }
+
+    public func run(_ inputs: [HostTensor]) throws -> [HostTensor] {
+        try setInputs(inputs)
+        execute()
+        return readOutputs()
+    }
+
+    private static func allocate(_ count: Int) -> UnsafeMutablePointer<Float> {
+        let raw = UnsafeMutableRawPointer.allocate(byteCount: count * MemoryLayout<Float>.size, alignment: 64)
+        let p = raw.bindMemory(to: Float.self, capacity: count)
+        p.initialize(repeating: 0, count: count)
+        return p
+    }
+}

@@ -1,0 +1,52 @@
+import COpenBLAS
+import RoostCore
+
+/// ONNX Gemm on OpenBLAS `cblas_sgemm`, with the bias broadcast into the output
+/// first (so BLAS accumulates onto it with beta) and an optional fused activation.
+struct GemmKernel: Kernel {
+    let a: UnsafeMutablePointer<Float>, b: UnsafeMutablePointer<Float>, c: UnsafeMutablePointer<Float>?
+    let y: UnsafeMutablePointer<Float>
+    let m: Int, n: Int, k: Int
+    let transA: Bool, transB: Bool
+    let alpha: Float, beta: Float
+    let biasRows: Int, biasCols: Int
+    let relu: Bool
+
+    init(_ step: PlanStep, _ ops: KernelOperands) throws {
+        guard let a = ops.inputs[0], let b = ops.inputs[1] else { throw RoostError.invalidArtifact("gemm \(step.origin) is missing A or B") }
+        self.a = a
+        self.b = b
+        c = ops.inputs.count > 2 ? ops.inputs[2] : nil
+        y = ops.outputs[0]
+        guard let m = step.attributes["m"]?.int, let n = step.attributes["n"]?.int, let k = step.attributes["k"]?.int else {
+            throw RoostError.invalidArtifact("gemm \(step.origin) lacks m/n/k")
+        }
+        self.m = m
+        self.n = n
+        self.k = k
+        transA = step.attributes["transA"]?.int == 1
+        transB = step.attributes["transB"]?.int == 1
+        alpha = step.attributes["alpha"]?.float ?? 1
+        beta = c == nil ? 0 : (step.attributes["beta"]?.float ?? 1)
+        let bias = step.attributes["biasShape"]?.ints ?? []
+        let padded = Array(repeating: 1, count: max(0, 2 - bias.count)) + bias.suffix(2)
+        biasRows = padded[0]
+        biasCols = padded[1]
+        relu = step.attributes["activation"]?.string == "relu"
+    }
+
+    func run() {
+        if let c, beta != 0 {
+            for i in 0..<m {
+                let src = c + (biasRows == 1 ? 0 : i * biasCols)
+                let dst = y + i * n
+                if biasCols == 1 { dst.update(repeating: src.pointee, count: n) } else { dst.update(from: src, count: n) }
+            }
+        }
+        cblas_sgemm(
+            CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
+            Int32(m), Int32(n), Int32(k), alpha,
+            a, Int32(transA ? m : k), b, Int32(transB ? k : n), beta, y, Int32(n))
+        if relu { ReluKernel.apply(y, y, m * n) }
+    }
+}

@@ -1,0 +1,91 @@
+import Foundation
+import Hummingbird
+import Logging
+import RoostCore
+import RoostONNX
+import RoostStore
+
+/// The user-facing half of `/v1`: tokens, models, benchmarks, reports. Admin only.
+struct AdminRoutes: Sendable {
+    let store: any SchedulerStore
+    let auth: Authenticator
+    let signal: WorkSignal
+    let compiler: CompileService
+
+    func register(on router: Router<BasicRequestContext>) {
+        router.post("/v1/tokens/enroll") { request, _ -> Response in
+            try await auth.requireAdmin(request)
+            struct Body: Decodable { var ttlSeconds: Double? }
+            let body = try await JSONResponse.decode(Body.self, from: request)
+            let ttl = body.ttlSeconds ?? 3600
+            guard ttl > 0, ttl <= 30 * 86400 else { throw APIError.badRequest("token lifetime must be between 1 s and 30 days") }
+            let token = SecretToken.generate(prefix: "enroll")
+            let expires = try await store.createEnrollmentToken(hash: SecretToken.hash(token), ttlSeconds: ttl)
+            return JSONResponse.make(TokenResponse(token: token, expiresAt: expires), status: .created)
+        }
+        router.get("/v1/agents") { request, _ -> Response in
+            try await auth.requireAdmin(request)
+            return JSONResponse.make(try await store.agents())
+        }
+        router.post("/v1/models") { request, _ in try await uploadModel(request) }
+        router.post("/v1/benchmarks") { request, context in try await queue(request, context) }
+        router.get("/v1/benchmarks") { request, _ -> Response in
+            try await auth.requireAdmin(request)
+            return JSONResponse.make(try await store.recentBenchmarks(limit: 50))
+        }
+        router.get("/v1/benchmarks/{id}") { request, context -> Response in
+            try await auth.requireAdmin(request)
+            let id = try context.parameters.require("id")
+            guard let status = try await store.benchmarkStatus(id: id) else { throw APIError.notFound("no benchmark \(id)") }
+            return JSONResponse.make(status)
+        }
+        router.get("/v1/reports/{model}") { request, context -> Response in
+            try await auth.requireAdmin(request)
+            let key = try context.parameters.require("model")
+            guard let model = try await store.model(nameOrDigest: key) else { throw APIError.notFound("no model named or with digest '\(key)'") }
+            return JSONResponse.make(try await store.reportData(model: model))
+        }
+    }
+
+    /// The body is the ONNX file itself; it must decode as a model before it is stored.
+    private func uploadModel(_ request: Request) async throws -> Response {
+        try await auth.requireAdmin(request)
+        guard let name = request.uri.queryParameters["name"].map(String.init), !name.isEmpty, name.count <= 200 else {
+            throw APIError.badRequest("model name required: POST /v1/models?name=NAME")
+        }
+        let data = try await JSONResponse.body(of: request, limit: 1 << 30)
+        let model: ONNXModel
+        do { model = try ONNXModel(data: data) } catch let e as RoostError { throw APIError.badRequest(e.description) }
+        let info = ModelInfo(sha256: model.sha256, name: name, bytes: data.count)
+        try await store.putModel(info, content: data)
+        return JSONResponse.make(info, status: .created)
+    }
+
+    /// Picks matching active agents, compiles once per distinct target, queues one
+    /// job per target, and wakes waiting agents.
+    private func queue(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
+        try await auth.requireAdmin(request)
+        let body = try await JSONResponse.decode(QueueBenchmarkRequest.self, from: request)
+        let selector = try TargetSelector(parsing: body.targets)
+        guard let model = try await store.model(nameOrDigest: body.modelSHA256) else {
+            throw APIError.notFound("no model \(body.modelSHA256); upload it first")
+        }
+        let agents = try await store.agents().filter {
+            $0.state == "active" && selector.matches(name: $0.name, tags: $0.tags, hardware: $0.hardware)
+        }
+        guard !agents.isEmpty else { throw APIError(.unprocessableContent, "no active agent matches targets '\(selector)'") }
+        var targets: [TargetSpec] = []
+        for agent in agents where !targets.contains(agent.target) { targets.append(agent.target) }
+        var jobs: [NewJob] = []
+        for target in targets {
+            let artifact = try await compiler.artifact(for: model, target: target)
+            jobs.append(NewJob(id: UUID().uuidString.lowercased(), artifactSHA256: artifact, target: target))
+        }
+        let id = UUID().uuidString.lowercased()
+        try await store.createBenchmark(id: id, model: model.sha256, targets: selector.description, spec: body.spec, jobs: jobs)
+        await signal.notifyAll()
+        context.logger.info("benchmark queued", metadata: ["benchmark": "\(id)", "model": "\(model.name)", "jobs": "\(jobs.count)"])
+        guard let status = try await store.benchmarkStatus(id: id) else { throw APIError.notFound(id) }
+        return JSONResponse.make(status, status: .created)
+    }
+}

@@ -1,0 +1,86 @@
+import Foundation
+import Hummingbird
+import Logging
+import RoostCore
+import RoostStore
+
+/// The agent-facing half of `/v1`: enrollment, heartbeats, leases, artifacts, results.
+struct AgentRoutes: Sendable {
+    let store: any SchedulerStore
+    let auth: Authenticator
+    let signal: WorkSignal
+    let config: SchedulerConfiguration
+
+    func register(on router: Router<BasicRequestContext>) {
+        router.post("/v1/agents/enroll") { request, _ in try await enroll(request) }
+        router.post("/v1/agents/heartbeat") { request, _ -> Response in
+            let agent = try await auth.requireAgent(request)
+            let beat = try await JSONResponse.decode(AgentHeartbeat.self, from: request)
+            try await store.heartbeat(agentID: agent.agentID, hardware: beat.hardware, target: beat.hardware.map { TargetSpec(hardware: $0) })
+            return Response(status: .noContent)
+        }
+        router.post("/v1/jobs/lease") { request, context in try await lease(request, context) }
+        router.post("/v1/jobs/{id}/heartbeat") { request, context -> Response in
+            _ = try await auth.requireAgent(request)
+            let id = try context.parameters.require("id")
+            let beat = try await JSONResponse.decode(JobHeartbeat.self, from: request)
+            guard let r = try await store.heartbeatJob(jobID: id, leaseToken: beat.leaseToken, phase: beat.phase, leaseSeconds: config.leaseSeconds) else {
+                throw APIError.conflict("lease for job \(id) is no longer held by this attempt")
+            }
+            return JSONResponse.make(r)
+        }
+        router.post("/v1/jobs/{id}/result") { request, context -> Response in
+            let agent = try await auth.requireAgent(request)
+            let id = try context.parameters.require("id")
+            let upload = try await JSONResponse.decode(ResultUpload.self, from: request, limit: 256 << 20)
+            guard try await store.submitResult(jobID: id, leaseToken: upload.leaseToken, result: upload.result) else {
+                throw APIError.conflict("result for job \(id) refused: the lease token is not the current attempt's")
+            }
+            context.logger.info("result accepted", metadata: ["job": "\(id)", "agent": "\(agent.name)", "status": "\(upload.result.status)"])
+            return JSONResponse.make(["accepted": true])
+        }
+        router.get("/v1/artifacts/{sha}") { request, context -> Response in
+            try await auth.requireAgentOrAdmin(request)
+            let sha = try context.parameters.require("sha")
+            guard Digest.isSHA256Hex(sha), let data = try await store.artifactContent(sha256: sha) else {
+                throw APIError.notFound("no artifact \(sha)")
+            }
+            return JSONResponse.bytes(data, contentType: "application/octet-stream")
+        }
+    }
+
+    private func enroll(_ request: Request) async throws -> Response {
+        let body = try await JSONResponse.decode(EnrollRequest.self, from: request)
+        let name = body.name.trimmingCharacters(in: .whitespaces)
+        guard !name.isEmpty, name.count <= 128 else { throw APIError.badRequest("agent name must be 1 to 128 characters") }
+        var effective = body
+        effective.name = name
+        let credential = SecretToken.generate(prefix: "agent")
+        let target = TargetSpec(hardware: body.hardware)
+        guard let id = try await store.enroll(tokenHash: SecretToken.hash(body.token), credentialHash: SecretToken.hash(credential),
+                                              request: effective, target: target) else {
+            throw APIError.unauthorized("enrollment token is invalid, expired or already used")
+        }
+        return JSONResponse.make(EnrollResponse(agentID: id, name: name, credential: credential), status: .created)
+    }
+
+    /// Long-poll: try to lease; if nothing matches, wait for a queue signal (or a
+    /// one-second tick, to see work queued by other schedulers) until the deadline.
+    private func lease(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
+        let agent = try await auth.requireAgent(request)
+        let body = try await JSONResponse.decode(LeaseRequest.self, from: request)
+        let wait = min(max(body.waitSeconds, 0), config.maxLeaseWaitSeconds)
+        let deadline = ContinuousClock.now + .milliseconds(Int(wait * 1000))
+        try await store.heartbeat(agentID: agent.agentID, hardware: nil, target: nil)
+        guard agent.state == "active" else { return Response(status: .noContent) }
+        while true {
+            if let job = try await store.lease(agentID: agent.agentID, targetSignature: agent.target.signature, leaseSeconds: config.leaseSeconds) {
+                context.logger.info("job leased", metadata: ["job": "\(job.jobID)", "agent": "\(agent.name)", "attempt": "\(job.attempt)"])
+                return JSONResponse.make(job)
+            }
+            let remaining = deadline - ContinuousClock.now
+            if remaining <= .zero || Task.isCancelled { return Response(status: .noContent) }
+            await signal.wait(seconds: min(1.0, Double(remaining.components.seconds) + Double(remaining.components.attoseconds) * 1e-18))
+        }
+    }
+}

@@ -1,0 +1,27 @@
+import RoostCore
+import RoostStore
+
+/// How a scheduler process is run.
+public struct SchedulerConfiguration: Sendable {
+    public var database: DatabaseURL
+    public var host: String
+    public var port: Int
+    public var home: RoostHome
+    /// A lease lapses this long after the last heartbeat (database clock).
+    public var leaseSeconds: Double
+    /// Upper bound on a lease long-poll.
+    public var maxLeaseWaitSeconds: Double
+    /// How often expired leases are returned to the queue.
+    public var reaperIntervalSeconds: Double
+
+    public init(database: DatabaseURL, host: String = "127.0.0.1", port: Int = 8740, home: RoostHome = RoostHome(),
+                leaseSeconds: Double = 30, maxLeaseWaitSeconds: Double = 30, reaperIntervalSeconds: Double = 5) {
+        self.database = database
+        self.host = host
+        self.port = port
+        self.home = home
+        self.leaseSeconds = leaseSeconds
+        self.maxLeaseWaitSeconds = maxLeaseWaitSeconds
+        self.reaperIntervalSeconds = reaperIntervalSeconds
+    }
+}

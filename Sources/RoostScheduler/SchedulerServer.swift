@@ -1,0 +1,79 @@
+import Foundation
+import Hummingbird
+import Logging
+import RoostCore
+import RoostStore
+
+/// The central scheduler: migrates the database, makes sure an admin credential
+/// exists, serves the `/v1` API and returns expired leases to the queue.
+public struct SchedulerServer: Sendable {
+    public let config: SchedulerConfiguration
+    public let logger: Logger
+
+    public init(config: SchedulerConfiguration, logger: Logger) {
+        self.config = config
+        self.logger = logger
+    }
+
+    public func run() async throws {
+        try await PostgresStore.with(config.database, logger: logger, migrate: true) { store in
+            try await bootstrapAdmin(store)
+            let signal = WorkSignal()
+            let router = buildRouter(store: store, signal: signal)
+            let app = Application(
+                router: router,
+                configuration: .init(address: .hostname(config.host, port: config.port), serverName: "roost-scheduler"),
+                onServerRunning: { _ in
+                    logger.info("scheduler listening", metadata: ["url": "http://\(config.host):\(config.port)"])
+                },
+                logger: logger)
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { try await app.runService() }
+                group.addTask { await reapExpiredLeases(store: store, signal: signal) }
+                try await group.next()
+                group.cancelAll()
+            }
+        }
+    }
+
+    func buildRouter(store: any SchedulerStore, signal: WorkSignal) -> Router<BasicRequestContext> {
+        let router = Router(context: BasicRequestContext.self)
+        router.add(middleware: JSONErrorMiddleware())
+        let auth = Authenticator(store: store)
+        router.get("/health") { _, _ in JSONResponse.make(["status": "ok"]) }
+        AgentRoutes(store: store, auth: auth, signal: signal, config: config).register(on: router)
+        AdminRoutes(store: store, auth: auth, signal: signal, compiler: CompileService(store: store, logger: logger)).register(on: router)
+        return router
+    }
+
+    /// The admin credential lives in `$ROOST_HOME/admin.token` (0600); the database
+    /// holds only its hash. A fresh database with an existing file re-registers it.
+    func bootstrapAdmin(_ store: any SchedulerStore) async throws {
+        let file = config.home.adminTokenFile
+        if let existing = RoostHome.readTrimmed(file), !existing.isEmpty {
+            if try await store.ensureAdminCredential(hash: SecretToken.hash(existing)) {
+                logger.info("registered existing admin credential", metadata: ["file": "\(file.path)"])
+            }
+            return
+        }
+        let token = SecretToken.generate(prefix: "admin")
+        try RoostHome.writeSecret(token + "\n", to: file)
+        _ = try await store.ensureAdminCredential(hash: SecretToken.hash(token))
+        logger.notice("created admin credential", metadata: ["file": "\(file.path)"])
+    }
+
+    private func reapExpiredLeases(store: any SchedulerStore, signal: WorkSignal) async {
+        while !Task.isCancelled {
+            try? await Task.sleep(for: .seconds(config.reaperIntervalSeconds))
+            do {
+                let n = try await store.requeueExpiredLeases()
+                if n > 0 {
+                    logger.warning("requeued expired leases", metadata: ["jobs": "\(n)"])
+                    await signal.notifyAll()
+                }
+            } catch {
+                logger.error("lease reaper failed", metadata: ["error": "\(error)"])
+            }
+        }
+    }
+}

@@ -1,0 +1,167 @@
+import Foundation
+import PostgresNIO
+import RoostCore
+
+extension PostgresStore {
+    public func createBenchmark(id: String, model: String, targets: String, spec: BenchmarkSpec, jobs: [NewJob]) async throws {
+        guard let bid = UUID(uuidString: id) else { throw RoostError.invalidArgument("bad benchmark id") }
+        let specJSON = json(spec)
+        try await client.withTransaction(logger: logger) { tx in
+            try await tx.query("""
+                INSERT INTO benchmarks (id, model_sha256, targets, spec) VALUES (\(bid), \(model), \(targets), \(specJSON)::jsonb)
+                """, logger: logger)
+            for job in jobs {
+                guard let jid = UUID(uuidString: job.id) else { throw RoostError.invalidArgument("bad job id") }
+                let target = json(job.target)
+                try await tx.query("""
+                    INSERT INTO jobs (id, benchmark_id, artifact_sha256, target_signature, target)
+                    VALUES (\(jid), \(bid), \(job.artifactSHA256), \(job.target.signature), \(target)::jsonb)
+                    """, logger: logger)
+            }
+        }
+    }
+
+    public func benchmarkStatus(id: String) async throws -> BenchmarkStatus? {
+        guard let bid = UUID(uuidString: id) else { return nil }
+        return try await benchmarks(where: "b.id = $1", bind: bid, limit: 1).first
+    }
+
+    public func recentBenchmarks(limit: Int) async throws -> [BenchmarkStatus] {
+        try await benchmarks(where: "true", bind: nil, limit: limit)
+    }
+
+    private func benchmarks(where condition: String, bind: UUID?, limit: Int) async throws -> [BenchmarkStatus] {
+        var bindings = PostgresBindings()
+        if let bind { bindings.append(bind) }
+        let heads = try await client.query(PostgresQuery(unsafeSQL: """
+            SELECT b.id, b.targets, b.created_at, m.sha256, m.name, m.bytes FROM benchmarks b
+            JOIN models m ON m.sha256 = b.model_sha256 WHERE \(condition) ORDER BY b.created_at DESC LIMIT \(limit)
+            """, binds: bindings), logger: logger)
+        var out: [BenchmarkStatus] = []
+        for try await (id, targets, created, sha, name, bytes) in heads.decode((UUID, String, Date, String, String, Int).self) {
+            out.append(BenchmarkStatus(benchmarkID: id.uuidString.lowercased(), model: ModelInfo(sha256: sha, name: name, bytes: bytes),
+                                       targets: targets, createdAt: created, jobs: []))
+        }
+        for i in out.indices {
+            let bid = UUID(uuidString: out[i].benchmarkID)!
+            let rows = try await client.query("""
+                SELECT j.id, j.state, j.attempt, j.target::text, a.name, COALESCE(j.error, r.error)
+                FROM jobs j LEFT JOIN agents a ON a.id = j.agent_id LEFT JOIN results r ON r.job_id = j.id
+                WHERE j.benchmark_id = \(bid) ORDER BY j.created_at, j.id
+                """, logger: logger)
+            for try await (jid, state, attempt, target, agent, error) in rows.decode((UUID, String, Int, String, String?, String?).self) {
+                out[i].jobs.append(JobSummary(jobID: jid.uuidString.lowercased(), state: state, attempt: attempt,
+                                              target: try decodeJSON(TargetSpec.self, target), agentName: agent, errorMessage: error))
+            }
+        }
+        return out
+    }
+
+    /// Leases the oldest highest-priority queued job for this target with
+    /// `FOR UPDATE SKIP LOCKED`; the expiry is computed on the database clock.
+    public func lease(agentID: String, targetSignature: String, leaseSeconds: Double) async throws -> JobAssignment? {
+        guard let aid = UUID(uuidString: agentID) else { return nil }
+        let token = SecretToken.generate(prefix: "lease")
+        let rows = try await client.query("""
+            WITH next AS (
+                SELECT id FROM jobs
+                WHERE state = 'queued' AND target_signature = \(targetSignature)
+                ORDER BY priority DESC, created_at, id
+                LIMIT 1 FOR UPDATE SKIP LOCKED
+            )
+            UPDATE jobs j SET state = 'leased', attempt = j.attempt + 1, lease_token = \(token),
+                lease_expires_at = now() + make_interval(secs => \(leaseSeconds)), agent_id = \(aid), updated_at = now()
+            FROM next, benchmarks b, models m, artifacts a
+            WHERE j.id = next.id AND b.id = j.benchmark_id AND m.sha256 = b.model_sha256 AND a.sha256 = j.artifact_sha256
+            RETURNING j.id, j.benchmark_id, j.attempt, m.name, m.sha256, a.sha256, a.bytes, j.target::text, b.spec::text
+            """, logger: logger)
+        for try await row in rows.decode((UUID, UUID, Int, String, String, String, Int, String, String).self) {
+            return JobAssignment(
+                jobID: row.0.uuidString.lowercased(), benchmarkID: row.1.uuidString.lowercased(), attempt: row.2,
+                leaseToken: token, leaseSeconds: leaseSeconds, modelName: row.3, modelSHA256: row.4,
+                artifactSHA256: row.5, artifactBytes: row.6, target: try decodeJSON(TargetSpec.self, row.7),
+                spec: try decodeJSON(BenchmarkSpec.self, row.8))
+        }
+        return nil
+    }
+
+    /// Extends the lease of the current attempt; nil when the token is stale.
+    public func heartbeatJob(jobID: String, leaseToken: String, phase: String, leaseSeconds: Double) async throws -> JobHeartbeatResponse? {
+        guard let jid = UUID(uuidString: jobID) else { return nil }
+        let rows = try await client.query("""
+            UPDATE jobs SET state = 'running', phase = \(phase), updated_at = now(),
+                lease_expires_at = now() + make_interval(secs => \(leaseSeconds))
+            WHERE id = \(jid) AND lease_token = \(leaseToken) AND state IN ('leased', 'running')
+            RETURNING id
+            """, logger: logger)
+        for try await _ in rows.decode(UUID.self) { return JobHeartbeatResponse(leaseSeconds: leaseSeconds, cancel: false) }
+        return nil
+    }
+
+    /// Accepts a result only from the attempt holding the current lease token:
+    /// the job transition and the result row commit together or not at all.
+    public func submitResult(jobID: String, leaseToken: String, result: BenchmarkResult) async throws -> Bool {
+        guard let jid = UUID(uuidString: jobID) else { return false }
+        let state = result.status == .succeeded ? "succeeded" : "error"
+        let s = result.statistics
+        let stats = s.map { json($0) }
+        let env = json(result.environment)
+        return try await client.withTransaction(logger: logger) { tx -> Bool in
+            let rows = try await tx.query("""
+                UPDATE jobs SET state = \(state), lease_token = NULL, lease_expires_at = NULL, phase = NULL,
+                    error = \(result.errorMessage), updated_at = now()
+                WHERE id = \(jid) AND lease_token = \(leaseToken) AND state IN ('leased', 'running')
+                RETURNING attempt, agent_id
+                """, logger: logger)
+            var claimed: (Int, UUID)?
+            for try await row in rows.decode((Int, UUID).self) { claimed = row }
+            guard let (attempt, agent) = claimed else { return false }
+            try await tx.query("""
+                INSERT INTO results (job_id, attempt, agent_id, status, p50_ms, p90_ms, p99_ms, mean_ms, min_ms, max_ms,
+                                     throughput_qps, sample_count, samples_ms, statistics, environment, error)
+                VALUES (\(jid), \(attempt), \(agent), \(state), \(s?.p50), \(s?.p90), \(s?.p99), \(s?.mean), \(s?.min), \(s?.max),
+                        \(s?.throughput), \(result.samplesMs.count), \(result.samplesMs), \(stats)::jsonb, \(env)::jsonb, \(result.errorMessage))
+                """, logger: logger)
+            return true
+        }
+    }
+
+    /// Returns expired leases to the queue (attempt kept, so the next lease counts
+    /// up), or fails them after the last attempt. Safe to run from every scheduler.
+    public func requeueExpiredLeases() async throws -> Int {
+        let rows = try await client.query("""
+            UPDATE jobs SET state = CASE WHEN attempt >= max_attempts THEN 'failed' ELSE 'queued' END,
+                error = CASE WHEN attempt >= max_attempts THEN 'lease expired on the last attempt' ELSE error END,
+                lease_token = NULL, lease_expires_at = NULL, phase = NULL, updated_at = now()
+            WHERE state IN ('leased', 'running') AND lease_expires_at < now()
+            RETURNING id
+            """, logger: logger)
+        var n = 0
+        for try await _ in rows.decode(UUID.self) { n += 1 }
+        return n
+    }
+
+    /// The newest accepted result per agent for this model.
+    public func reportData(model: ModelInfo) async throws -> ReportData {
+        let rows = try await client.query("""
+            SELECT DISTINCT ON (r.agent_id) j.benchmark_id, j.id, j.target::text, r.status, r.statistics::text, r.samples_ms,
+                   r.environment::text, r.error, r.created_at,
+                   a.id, a.name, a.state, a.tags::text, a.hardware::text, a.target::text, a.price_per_hour, a.last_heartbeat
+            FROM results r JOIN jobs j ON j.id = r.job_id JOIN benchmarks b ON b.id = j.benchmark_id JOIN agents a ON a.id = r.agent_id
+            WHERE b.model_sha256 = \(model.sha256) AND r.status = 'succeeded'
+            ORDER BY r.agent_id, r.created_at DESC
+            """, logger: logger)
+        var out: [ReportRow] = []
+        for try await row in rows.decode((UUID, UUID, String, String, String?, [Double], String, String?, Date,
+                                          UUID, String, String, String, String, String, Double?, Date?).self) {
+            let agent = try agentInfo((row.9, row.10, row.11, row.12, row.13, row.14, row.15, row.16))
+            let result = BenchmarkResult(
+                status: row.3 == "succeeded" ? .succeeded : .error,
+                statistics: try row.4.map { try decodeJSON(LatencyStatistics.self, $0) }, samplesMs: row.5,
+                environment: try decodeJSON(RunEnvironment.self, row.6), errorMessage: row.7)
+            out.append(ReportRow(benchmarkID: row.0.uuidString.lowercased(), jobID: row.1.uuidString.lowercased(), agent: agent,
+                                 target: try decodeJSON(TargetSpec.self, row.2), result: result, finishedAt: row.8))
+        }
+        return ReportData(model: model, rows: out.sorted { $0.agent.name < $1.agent.name })
+    }
+}

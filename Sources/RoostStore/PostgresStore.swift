@@ -1,0 +1,60 @@
+import Foundation
+import Logging
+import PostgresNIO
+import RoostCore
+
+/// `SchedulerStore` on PostgreSQL with plain SQL through PostgresNIO.
+public struct PostgresStore: SchedulerStore {
+    let client: PostgresClient
+    let logger: Logger
+
+    public init(client: PostgresClient, logger: Logger) {
+        self.client = client
+        self.logger = logger
+    }
+
+    /// Opens a client for `url`, runs `body` with the store, and shuts the client
+    /// down afterwards — the lifetime PostgresNIO requires (`run()` in a task).
+    public static func with<T: Sendable>(
+        _ url: DatabaseURL, logger: Logger, migrate: Bool = false,
+        _ body: @Sendable (PostgresStore) async throws -> T
+    ) async throws -> T {
+        let client = PostgresClient(configuration: url.configuration, backgroundLogger: logger)
+        return try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { await client.run() }
+            defer { group.cancelAll() }
+            let store = PostgresStore(client: client, logger: logger)
+            do {
+                try await store.checkConnection(url)
+                if migrate { try await Migrator(client: client, logger: logger).migrate() }
+                return try await body(store)
+            } catch let error as PSQLError {
+                throw RoostError.database(Self.describe(error))
+            }
+        }
+    }
+
+    public var migrator: Migrator { Migrator(client: client, logger: logger) }
+
+    private func checkConnection(_ url: DatabaseURL) async throws {
+        do {
+            _ = try await client.query("SELECT 1", logger: logger)
+        } catch {
+            throw RoostError.database("cannot connect to \(url): \(Self.describe(error)); is PostgreSQL running (roost db start)?")
+        }
+    }
+
+    static func describe(_ error: any Error) -> String {
+        if let e = error as? PSQLError {
+            if let message = e.serverInfo?[.message] { return message }
+            return "\(e.code)"
+        }
+        return String(describing: error)
+    }
+
+    func json<T: Encodable>(_ value: T) -> String { String(decoding: CanonicalJSON.encode(value), as: UTF8.self) }
+
+    func decodeJSON<T: Decodable>(_ type: T.Type, _ text: String) throws -> T {
+        try RoostJSON.decoder().decode(type, from: Data(text.utf8))
+    }
+}

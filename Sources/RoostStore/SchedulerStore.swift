@@ -1,0 +1,48 @@
+import Foundation
+import RoostCore
+
+/// Everything the scheduler persists. The seam between HTTP handling and SQL:
+/// `PostgresStore` is the implementation; every state transition is one guarded
+/// statement so two schedulers on one database can never both win.
+public protocol SchedulerStore: Sendable {
+    // Credentials
+    func ensureAdminCredential(hash: String) async throws -> Bool
+    func isAdmin(tokenHash: String) async throws -> Bool
+    func createEnrollmentToken(hash: String, ttlSeconds: Double) async throws -> Date
+    func enroll(tokenHash: String, credentialHash: String, request: EnrollRequest, target: TargetSpec) async throws -> String?
+    func agent(credentialHash: String) async throws -> AgentInfo?
+    func agents() async throws -> [AgentInfo]
+    func heartbeat(agentID: String, hardware: HardwareProfile?, target: TargetSpec?) async throws
+
+    // Models and artifacts
+    func putModel(_ info: ModelInfo, content: Data) async throws
+    func model(nameOrDigest: String) async throws -> ModelInfo?
+    func modelContent(sha256: String) async throws -> Data?
+    func artifact(model: String, targetSignature: String, compilerVersion: String) async throws -> (sha256: String, bytes: Int)?
+    func putArtifact(sha256: String, model: String, target: TargetSpec, compilerVersion: String, content: Data) async throws
+    func artifactContent(sha256: String) async throws -> Data?
+
+    // Benchmarks and jobs
+    func createBenchmark(id: String, model: String, targets: String, spec: BenchmarkSpec, jobs: [NewJob]) async throws
+    func benchmarkStatus(id: String) async throws -> BenchmarkStatus?
+    func recentBenchmarks(limit: Int) async throws -> [BenchmarkStatus]
+    func lease(agentID: String, targetSignature: String, leaseSeconds: Double) async throws -> JobAssignment?
+    func heartbeatJob(jobID: String, leaseToken: String, phase: String, leaseSeconds: Double) async throws -> JobHeartbeatResponse?
+    func submitResult(jobID: String, leaseToken: String, result: BenchmarkResult) async throws -> Bool
+    func requeueExpiredLeases() async throws -> Int
+
+    // Reports
+    func reportData(model: ModelInfo) async throws -> ReportData
+}
+
+/// A job to insert with a new benchmark: one per distinct target.
+public struct NewJob: Sendable {
+    public var id: String
+    public var artifactSHA256: String
+    public var target: TargetSpec
+    public init(id: String, artifactSHA256: String, target: TargetSpec) {
+        self.id = id
+        self.artifactSHA256 = artifactSHA256
+        self.target = target
+    }
+}

@@ -1,0 +1,32 @@
+import ArgumentParser
+import Foundation
+import RoostClient
+import RoostCore
+
+/// Where the scheduler is and the admin credential to use with it.
+struct AdminOptions: ParsableArguments {
+    @Option(help: "Scheduler URL (default: $ROOST_SCHEDULER or http://127.0.0.1:8740).")
+    var scheduler: String?
+
+    func client() throws -> RoostClient {
+        let env = ProcessInfo.processInfo.environment
+        let url = scheduler ?? env["ROOST_SCHEDULER"] ?? "http://127.0.0.1:8740"
+        let home = RoostHome()
+        guard let token = env["ROOST_ADMIN_TOKEN"] ?? RoostHome.readTrimmed(home.adminTokenFile), !token.isEmpty else {
+            throw RoostError.notFound("no admin credential: set ROOST_ADMIN_TOKEN or run where $ROOST_HOME/admin.token is (\(home.adminTokenFile.path))")
+        }
+        return try RoostClient(scheduler: url, credential: token)
+    }
+}
+
+/// Durations like `90s`, `10m`, `1h`, `2d`.
+enum DurationParser {
+    static func seconds(_ text: String) throws -> Double {
+        let units: [Character: Double] = ["s": 1, "m": 60, "h": 3600, "d": 86400]
+        guard let unit = text.last, let factor = units[unit], let n = Double(text.dropLast()), n > 0 else {
+            if let n = Double(text), n > 0 { return n }
+            throw RoostError.invalidArgument("duration '\(text)' must look like 90s, 10m, 1h or 2d")
+        }
+        return n * factor
+    }
+}

@@ -1,0 +1,101 @@
+import ArgumentParser
+import Foundation
+import RoostAgentCLI
+import RoostClient
+import RoostCore
+import RoostONNX
+
+/// `roost bench queue|status`.
+struct BenchCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "bench", abstract: "Queue benchmarks on the farm and follow them.", subcommands: [Queue.self, Status.self])
+
+    struct Queue: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Upload a model and benchmark it on every matching agent.")
+        @Argument(help: "The ONNX model file.") var model: String
+        @Option(help: "Agents to run on: 'all', or terms like arch=x86_64,isa=x86_64-avx2,name=NAME,KEY=VALUE,cpus>=N.") var targets = "all"
+        @Option(help: "Model name in reports (default: the file name, or its folder for model.onnx).") var name: String?
+        @Option(help: "Minimum timed seconds per job.") var minSeconds: Double = 2
+        @Option(help: "Minimum timed queries per job.") var minIterations: Int = 200
+        @Flag(help: "Wait until every job has finished.") var wait = false
+        @Flag(help: "Print the benchmark status as JSON.") var json = false
+        @OptionGroup var admin: AdminOptions
+
+        func run() async throws {
+            try await runReportingErrors {
+                guard minSeconds > 0, minSeconds <= 3600, minIterations > 0 else {
+                    throw RoostError.invalidArgument("--min-seconds must be in (0, 3600] and --min-iterations positive")
+                }
+                _ = try TargetSelector(parsing: targets)
+                let url = URL(fileURLWithPath: model)
+                let parsed = try ONNXModel.load(from: url)
+                let data = try Data(contentsOf: url)
+                let client = try admin.client()
+                let info = try await client.uploadModel(data, name: name ?? ModelNaming.name(for: url))
+                precondition(info.sha256 == parsed.sha256)
+                let spec = BenchmarkSpec(minSeconds: minSeconds, minIterations: minIterations, maxSeconds: max(30, minSeconds * 3))
+                var status = try await client.queueBenchmark(QueueBenchmarkRequest(modelSHA256: info.sha256, targets: targets, spec: spec))
+                if !json { FileHandle.standardError.write(Data("queued benchmark \(status.benchmarkID) of \(info.name) (\(status.jobs.count) jobs)\n".utf8)) }
+                if wait { status = try await BenchmarkWaiter(client: client).wait(for: status.benchmarkID, quiet: json) }
+                print(json ? CanonicalJSON.pretty(status) : StatusText.render(status))
+                if wait, status.jobs.contains(where: { $0.state != "succeeded" }) { throw ExitCode.failure }
+            }
+        }
+    }
+
+    struct Status: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Show one benchmark, or the recent ones.")
+        @Argument(help: "Benchmark id (omit for the recent ones).") var benchmarkID: String?
+        @Flag(help: "JSON output.") var json = false
+        @OptionGroup var admin: AdminOptions
+
+        func run() async throws {
+            try await runReportingErrors {
+                let client = try admin.client()
+                if let benchmarkID {
+                    let s = try await client.benchmark(id: benchmarkID)
+                    print(json ? CanonicalJSON.pretty(s) : StatusText.render(s))
+                } else {
+                    let all = try await client.recentBenchmarks()
+                    print(json ? CanonicalJSON.pretty(all) : all.map(StatusText.render).joined(separator: "\n"))
+                }
+            }
+        }
+    }
+}
+
+/// Polls a benchmark until every job is in a terminal state, printing progress.
+struct BenchmarkWaiter {
+    let client: RoostClient
+    func wait(for id: String, quiet: Bool, timeout: Double = 3600) async throws -> BenchmarkStatus {
+        let deadline = Date().addingTimeInterval(timeout)
+        var last = ""
+        while true {
+            let s = try await client.benchmark(id: id)
+            let line = s.progress
+            if !quiet, line != last { FileHandle.standardError.write(Data("  \(s.model.name): \(line)\n".utf8)); last = line }
+            if s.isFinished { return s }
+            guard Date() < deadline else { throw RoostError.io("benchmark \(id) did not finish within \(Int(timeout)) s") }
+            try await Task.sleep(for: .seconds(1))
+        }
+    }
+}
+
+enum StatusText {
+    static func render(_ s: BenchmarkStatus) -> String {
+        var out = "benchmark \(s.benchmarkID)  model \(s.model.name) (\(s.model.sha256.prefix(12)))  targets \(s.targets)  \(s.progress)\n"
+        for j in s.jobs {
+            out += "  \(j.jobID.prefix(8))  \(j.state.padding(toLength: 10, withPad: " ", startingAt: 0)) attempt \(j.attempt)  \(j.target.label)  \(j.agentName ?? "-")"
+            if let e = j.errorMessage { out += "  error: \(e)" }
+            out += "\n"
+        }
+        return out
+    }
+}
+
+enum ModelNaming {
+    /// `resnet18/model.onnx` is called `resnet18`; `foo.onnx` is `foo`.
+    static func name(for url: URL) -> String {
+        let stem = url.deletingPathExtension().lastPathComponent
+        return stem == "model" ? url.deletingLastPathComponent().lastPathComponent : stem
+    }
+}

@@ -1,0 +1,157 @@
+import ArgumentParser
+import Foundation
+import Logging
+import RoostAgentCLI
+import RoostClient
+import RoostCore
+import RoostONNX
+import RoostReport
+import RoostStore
+
+/// `roost demo`: a whole local farm — PostgreSQL, a scheduler and two agents that
+/// really differ (1 CPU vs 2) as separate processes — benchmarking the shipped
+/// models, then the comparison report in `roost-report.md` and `.html`.
+struct DemoCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "demo", abstract: "Run a local two-agent farm on the shipped models and write the report.")
+
+    @Option(help: "Scheduler port (0 picks a free one).") var port = 0
+    @Option(help: "Minimum timed seconds per job.") var minSeconds: Double = 2
+    @Option(help: "Directory for roost-report.md and roost-report.html.") var out = "."
+
+    func run() async throws {
+        try await runReportingErrors { try await demo() }
+    }
+
+    private func demo() async throws {
+        let home = RoostHome()
+        try home.ensure()
+        let logs = home.path("logs")
+        let logger = Logger(label: "roost.demo")
+        var children: [ChildProcess] = []
+        var startedCluster: LocalCluster?
+        defer {
+            for c in children.reversed() { c.stop() }
+            if let startedCluster { _ = try? startedCluster.stop() }
+        }
+
+        // 1. Database.
+        let database: DatabaseURL
+        if let env = ProcessInfo.processInfo.environment["DATABASE_URL"], !env.isEmpty {
+            database = try DatabaseURL(parsing: env)
+            say("using DATABASE_URL \(database)")
+        } else {
+            let cluster = LocalCluster(home: home)
+            let wasRunning = cluster.runningPort != nil
+            database = try await cluster.start(logger: logger)
+            if !wasRunning { startedCluster = cluster }
+            say("PostgreSQL at \(database)")
+        }
+
+        // 2. Scheduler, as its own process.
+        let schedulerPort = port == 0 ? try FreePort.find() : port
+        let schedulerURL = "http://127.0.0.1:\(schedulerPort)"
+        children.append(try ChildProcess(
+            name: "scheduler", arguments: ["scheduler", "serve", "--database-url", database.description, "--port", String(schedulerPort)],
+            logDirectory: logs))
+        try await waitForHealth(schedulerURL, scheduler: children[0])
+        guard let adminToken = RoostHome.readTrimmed(home.adminTokenFile) else { throw RoostError.io("scheduler wrote no admin credential") }
+        let admin = try RoostClient(scheduler: schedulerURL, credential: adminToken)
+        say("scheduler at \(schedulerURL) (log: \(children[0].log.path))")
+
+        // 3. Two agents that really differ: 1 CPU pinned by affinity vs 2 CPUs.
+        for profile in DemoProfiles.all {
+            let token = try await admin.createEnrollmentToken(ttlSeconds: 600).token
+            let profileFile = try profile.materialize(home: home)
+            try ChildProcess.runToEnd(
+                name: "enroll-\(profile.name)",
+                arguments: ["agent", "enroll", "--scheduler", schedulerURL, "--token", token, "--name", profile.name, "--profile", profileFile.path],
+                logDirectory: logs)
+            children.append(try ChildProcess(name: "agent-\(profile.name)", arguments: ["agent", "run", "--name", profile.name, "--exit-when-idle", "600"], logDirectory: logs))
+        }
+        for a in try await admin.agents() where DemoProfiles.all.contains(where: { $0.name == a.name }) {
+            say("agent \(a.name): \(a.hardware.summary) → target \(a.target.label)")
+        }
+
+        // 4. The shipped models, queued on every agent.
+        let modelDir = home.path("models")
+        let models = try ReferenceSuite.write(to: modelDir)
+        var queued: [(name: String, id: String)] = []
+        for url in models {
+            let name = url.deletingLastPathComponent().lastPathComponent
+            let info = try await admin.uploadModel(try Data(contentsOf: url), name: name)
+            let spec = BenchmarkSpec(minSeconds: minSeconds, minIterations: 200, maxSeconds: max(30, minSeconds * 3))
+            let status = try await admin.queueBenchmark(QueueBenchmarkRequest(modelSHA256: info.sha256, targets: "demo=true", spec: spec))
+            queued.append((name, status.benchmarkID))
+            say("queued \(name) (\(info.sha256.prefix(12)), \(status.jobs.count) jobs): benchmark \(status.benchmarkID)")
+        }
+
+        // 5. Progress until every job is done.
+        var last = ""
+        let deadline = Date().addingTimeInterval(1800)
+        var finished: [BenchmarkStatus] = []
+        while true {
+            let statuses = try await queued.asyncMap { try await admin.benchmark(id: $0.id) }
+            let line = statuses.map { "\($0.model.name) \($0.jobs.filter { BenchmarkStatus.terminalStates.contains($0.state) }.count)/\($0.jobs.count)" }.joined(separator: "  ")
+            if line != last { say("progress: \(line)"); last = line }
+            if statuses.allSatisfy(\.isFinished) { finished = statuses; break }
+            for c in children where !c.isRunning { throw RoostError.io("\(c.name) exited unexpectedly; see \(c.log.path)") }
+            guard Date() < deadline else { throw RoostError.io("the demo's jobs did not finish in 30 minutes") }
+            try await Task.sleep(for: .seconds(1))
+        }
+        for s in finished { for j in s.jobs where j.state != "succeeded" { say("job \(j.jobID) of \(s.model.name) ended \(j.state): \(j.errorMessage ?? "")") } }
+
+        // 6. The report.
+        var reports: [ComparisonReport] = []
+        for q in queued { reports.append(ComparisonReport(data: try await admin.reportData(model: q.name))) }
+        let outDir = URL(fileURLWithPath: out)
+        let md = ReportFormat.md.render(reports)
+        try Data(md.utf8).write(to: outDir.appendingPathComponent("roost-report.md"))
+        try Data(ReportFormat.html.render(reports).utf8).write(to: outDir.appendingPathComponent("roost-report.html"))
+        print(md)
+        say("wrote \(outDir.appendingPathComponent("roost-report.md").path) and roost-report.html")
+        if finished.contains(where: { $0.jobs.contains { $0.state != "succeeded" } }) { throw RoostError.io("some jobs did not succeed") }
+    }
+
+    private func waitForHealth(_ url: String, scheduler: ChildProcess) async throws {
+        let probe = try RoostClient(scheduler: url, credential: nil)
+        for _ in 0..<300 {
+            if (try? await probe.send("GET", "/health")) != nil { return }
+            guard scheduler.isRunning else {
+                let tail = (try? String(contentsOf: scheduler.log, encoding: .utf8)).map { String($0.suffix(1500)) } ?? ""
+                throw RoostError.io("scheduler exited during start-up:\n\(tail)")
+            }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        throw RoostError.io("scheduler did not answer on \(url) within 30 s")
+    }
+
+    private func say(_ s: String) { FileHandle.standardError.write(Data("[demo] \(s)\n".utf8)) }
+}
+
+extension Array {
+    func asyncMap<T>(_ body: (Element) async throws -> T) async rethrows -> [T] {
+        var out: [T] = []
+        out.reserveCapacity(count)
+        for e in self { out.append(try await body(e)) }
+        return out
+    }
+}
+
+/// Finds a free TCP port on 127.0.0.1 by binding port 0.
+enum FreePort {
+    static func find() throws -> Int {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { throw RoostError.io("socket() failed") }
+        defer { close(fd) }
+        var addr = sockaddr_in()
+        addr.sin_family = sa_family_t(AF_INET)
+        addr.sin_port = 0
+        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var len = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let ok = withUnsafeMutablePointer(to: &addr) { p in
+            p.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, len) == 0 && getsockname(fd, $0, &len) == 0 }
+        }
+        guard ok else { throw RoostError.io("cannot find a free port") }
+        return Int(UInt16(bigEndian: addr.sin_port))
+    }
+}

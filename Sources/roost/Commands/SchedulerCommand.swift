@@ -1,0 +1,28 @@
+import ArgumentParser
+import Foundation
+import Logging
+import RoostAgentCLI
+import RoostCore
+import RoostScheduler
+
+/// `roost scheduler serve`.
+struct SchedulerCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "scheduler", abstract: "Run the central scheduler.", subcommands: [Serve.self])
+
+    struct Serve: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Serve the /v1 API over HTTP (migrates the database first).")
+        @Option(help: "PostgreSQL URL (default: $DATABASE_URL, then $ROOST_HOME/database-url).") var databaseURL: String?
+        @Option(help: "Address to listen on.") var host = "127.0.0.1"
+        @Option(help: "Port to listen on.") var port = 8740
+        @Option(help: "Seconds a lease lives without a heartbeat.") var leaseSeconds: Double = 30
+
+        func run() async throws {
+            try await runReportingErrors {
+                guard (1...65535).contains(port) else { throw RoostError.invalidArgument("--port must be between 1 and 65535") }
+                guard leaseSeconds >= 5 else { throw RoostError.invalidArgument("--lease-seconds must be at least 5") }
+                let config = SchedulerConfiguration(database: try DatabaseLocator.resolve(databaseURL), host: host, port: port, leaseSeconds: leaseSeconds)
+                try await SchedulerServer(config: config, logger: Logger(label: "roost.scheduler")).run()
+            }
+        }
+    }
+}

@@ -1,0 +1,31 @@
+import ArgumentParser
+import Foundation
+import Logging
+import RoostAgentCLI
+
+/// `roost`: the whole farm in one binary — database, scheduler, agent, queue, report, demo.
+@main
+struct RoostMain: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "roost",
+        abstract: "Roost: benchmark an ONNX model across hardware and pick where to deploy it.",
+        subcommands: [
+            DBCommand.self, SchedulerCommand.self, TokenCommand.self, AgentCommand.self,
+            BenchCommand.self, ReportCommand.self, DemoCommand.self, ModelsCommand.self,
+        ])
+
+    static func main() async {
+        let level = ProcessInfo.processInfo.environment["ROOST_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
+        LoggingSystem.bootstrap { label in
+            var h = StreamLogHandler.standardError(label: label)
+            h.logLevel = level
+            return h
+        }
+        do {
+            var command = try parseAsRoot()
+            if var asyncCommand = command as? any AsyncParsableCommand { try await asyncCommand.run() } else { try command.run() }
+        } catch {
+            exit(withError: error)
+        }
+    }
+}

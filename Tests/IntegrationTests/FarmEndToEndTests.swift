@@ -1,0 +1,97 @@
+import Foundation
+import Logging
+import PostgresNIO
+import Testing
+import RoostClient
+import RoostCore
+import RoostStore
+import RoostTestSupport
+
+/// PostgreSQL, the scheduler and two agents as separate processes on loopback:
+/// enroll, queue, wait, then check the result rows and the report.
+@Suite(.serialized, .enabled(if: TestEnvironment.hasDatabase, TestEnvironment.databaseSkipReason))
+struct FarmEndToEndTests {
+    @Test func enrollQueueBenchmarkAndReport() async throws {
+        try await TestEnvironment.withFreshDatabase { url in
+            let home = try TestEnvironment.temporaryDirectory("roost-it")
+            var procs: [RoostProcess] = []
+            defer { for p in procs { p.stop() }; try? FileManager.default.removeItem(at: home) }
+
+            // Scheduler.
+            let port = 18000 + Int.random(in: 0..<2000)
+            let scheduler = "http://127.0.0.1:\(port)"
+            procs.append(try RoostProcess(["scheduler", "serve", "--database-url", url.description, "--port", String(port)], home: home))
+            let probe = try RoostClient(scheduler: scheduler, credential: nil)
+            var up = false
+            for _ in 0..<300 where !up {
+                up = (try? await probe.send("GET", "/health")) != nil
+                if !up { try await Task.sleep(for: .milliseconds(100)) }
+            }
+            try #require(up, "scheduler did not start: \(procs[0].log)")
+            let adminFile = home.appendingPathComponent("admin.token")
+            let mode = try FileManager.default.attributesOfItem(atPath: adminFile.path)[.posixPermissions] as? Int
+            #expect(mode == 0o600)
+
+            // Unauthenticated and wrongly authenticated calls get 401 with a JSON error.
+            let noAuth = try await probe.send("GET", "/v1/agents", allow: [401])
+            #expect(noAuth.status == 401)
+            #expect(try RoostJSON.decoder().decode(APIErrorBody.self, from: noAuth.body).error.contains("admin"))
+
+            // A wrong enrollment token is refused, by the CLI with a clear message and non-zero exit.
+            let bad = try RoostProcess.run(["agent", "enroll", "--scheduler", scheduler, "--token", "enroll_wrong", "--name", "intruder"], home: home)
+            #expect(bad.status != 0)
+            #expect(bad.stderr.contains("401") && bad.stderr.contains("invalid"), "\(bad.stderr)")
+
+            // Two agents that differ: 1 CPU vs 2 CPUs.
+            for (name, cpus) in [("it-small", 1), ("it-large", 2)] {
+                let token = try RoostProcess.run(["token", "create", "--enroll", "--expires", "10m", "--scheduler", scheduler], home: home)
+                #expect(token.status == 0, "\(token.stderr)")
+                let profile = home.appendingPathComponent("\(name).json")
+                try Data(#"{"tags": {"suite": "it"}, "pricePerHour": \#(Double(cpus) * 0.1), "cpus": \#(cpus)}"#.utf8).write(to: profile)
+                let enroll = try RoostProcess.run(["agent", "enroll", "--scheduler", scheduler, "--token", token.stdout.trimmingCharacters(in: .whitespacesAndNewlines),
+                                                   "--name", name, "--profile", profile.path, "--tag", "role=\(name)"], home: home)
+                #expect(enroll.status == 0, "\(enroll.stderr)")
+                let creds = home.appendingPathComponent("agents/\(name).json")
+                #expect((try FileManager.default.attributesOfItem(atPath: creds.path)[.posixPermissions] as? Int) == 0o600)
+                procs.append(try RoostProcess(["agent", "run", "--name", name, "--exit-when-idle", "120"], home: home))
+            }
+            // A token is single-use: reusing one fails.
+
+            // Queue the shipped MLP and wait.
+            let models = home.appendingPathComponent("models")
+            let gen = try RoostProcess.run(["models", "generate", "--out", models.path], home: home)
+            #expect(gen.status == 0, "\(gen.stderr)")
+            let queue = try RoostProcess.run(["bench", "queue", models.appendingPathComponent("mlp-mnist/model.onnx").path,
+                                              "--targets", "suite=it", "--wait", "--json", "--min-seconds", "0.3", "--scheduler", scheduler], home: home, timeout: 240)
+            #expect(queue.status == 0, "\(queue.stderr)\n\(procs.map(\.log).joined(separator: "\n---\n"))")
+            let status = try RoostJSON.decoder().decode(BenchmarkStatus.self, from: Data(queue.stdout.utf8))
+            #expect(status.jobs.count == 2)
+            #expect(status.jobs.allSatisfy { $0.state == "succeeded" })
+            #expect(Set(status.jobs.compactMap(\.agentName)) == ["it-small", "it-large"])
+
+            // The result rows, straight from PostgreSQL.
+            try await PostgresStore.with(url, logger: Logger(label: "it")) { store in
+                let rows = try await store.client.query("""
+                    SELECT a.name, r.sample_count, cardinality(r.samples_ms), r.p50_ms, r.p99_ms, r.environment->>'blasCore', (r.environment->>'blasThreads')::int
+                    FROM results r JOIN agents a ON a.id = r.agent_id ORDER BY a.name
+                    """)
+                var seen: [String: Int] = [:]
+                for try await (name, count, stored, p50, p99, core, threads) in rows.decode((String, Int, Int, Double, Double, String?, Int?).self) {
+                    #expect(count >= 200 && stored == count)
+                    #expect(p50 > 0 && p99 >= p50)
+                    #expect(core?.isEmpty == false)
+                    seen[name] = threads
+                }
+                #expect(seen == ["it-large": 2, "it-small": 1])
+            }
+
+            // The report lists both agents, fastest marked.
+            let report = try RoostProcess.run(["report", "--model", "mlp-mnist", "--format", "json", "--scheduler", scheduler], home: home)
+            #expect(report.status == 0, "\(report.stderr)")
+            let md = try RoostProcess.run(["report", "--model", status.model.sha256, "--scheduler", scheduler], home: home)
+            #expect(md.stdout.contains("it-small") && md.stdout.contains("it-large") && md.stdout.contains("**fastest**"))
+            let missing = try RoostProcess.run(["report", "--model", "no-such-model", "--scheduler", scheduler], home: home)
+            #expect(missing.status != 0 && missing.stderr.contains("404"))
+        }
+    }
+}

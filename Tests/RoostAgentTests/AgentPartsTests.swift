@@ -1,0 +1,45 @@
+import Foundation
+import Testing
+import RoostCore
+@testable import RoostAgent
+
+@Suite struct AgentPartsTests {
+    @Test func hostLockExcludesSecondHolder() async throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("roost-lock-\(UUID())")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        setenv("ROOST_LOCK_DIR", dir.path, 1)
+        let lock = HostLock(machineID: "machine-a")
+        let log = LockedBox<[String]>([])
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for i in 0..<2 {
+                group.addTask {
+                    try await lock.withLock {
+                        log.update { $0.append("enter\(i)") }
+                        try await Task.sleep(for: .milliseconds(150))
+                        log.update { $0.append("exit\(i)") }
+                    }
+                }
+            }
+            try await group.waitForAll()
+        }
+        let events = log.get()
+        // Critical sections never interleave: every enter is followed by its own exit.
+        #expect(events.count == 4)
+        #expect(events[0].dropFirst(5) == events[1].dropFirst(4))
+        #expect(events[2].dropFirst(5) == events[3].dropFirst(4))
+        #expect(HostLock(machineID: "machine-b").file != lock.file)
+    }
+
+    @Test func credentialNamesAreValidated() {
+        #expect(throws: RoostError.self) { try AgentCredentials.validate(name: "../etc") }
+        #expect(throws: RoostError.self) { try AgentCredentials.validate(name: "") }
+        #expect(throws: Never.self) { try AgentCredentials.validate(name: "pi-4.lab_1") }
+    }
+
+    @Test func workerEnvironmentForcesTheBLASCore() {
+        let env = WorkerSupervisor.environment(for: TargetSpec(isa: .x86_64_avx512, blasCoreType: "SkylakeX", threads: 2))
+        #expect(env["OPENBLAS_CORETYPE"] == "SkylakeX")
+        #expect(env["OPENBLAS_NUM_THREADS"] == "2")
+    }
+}

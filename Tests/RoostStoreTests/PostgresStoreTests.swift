@@ -1,0 +1,147 @@
+import Foundation
+import Logging
+import PostgresNIO
+import Testing
+import RoostCore
+import RoostTestSupport
+@testable import RoostStore
+
+/// Against the real test cluster: each test gets a fresh database.
+@Suite(.enabled(if: TestEnvironment.hasDatabase, TestEnvironment.databaseSkipReason))
+struct PostgresStoreTests {
+    let logger = Logger(label: "roost.test")
+    let hardware = HardwareProfile(arch: "x86_64", cpuModel: "Test CPU", isaFeatures: ["avx2", "fma"], logicalCPUs: 2, usableCPUIDs: [0], machineID: "m1")
+
+    @Test func migrationsApplyOnceAndCreateTheSchema() async throws {
+        try await TestEnvironment.withFreshDatabase { url in
+            try await PostgresStore.with(url, logger: logger) { store in
+                let first = try await store.migrator.migrate()
+                #expect(first == Migration.all.map(\.version))
+                #expect(try await store.migrator.migrate().isEmpty)
+                var tables: Set<String> = []
+                let rows = try await store.client.query("SELECT table_name::text FROM information_schema.tables WHERE table_schema = 'public'")
+                for try await t in rows.decode(String.self) { tables.insert(t) }
+                for t in ["agents", "enrollment_tokens", "models", "artifacts", "benchmarks", "jobs", "results", "roost_results_v1"] {
+                    #expect(tables.contains(t), "missing \(t)")
+                }
+            }
+        }
+    }
+
+    @Test func concurrentMigratorsApplyEachVersionOnce() async throws {
+        try await TestEnvironment.withFreshDatabase { url in
+            let applied = try await withThrowingTaskGroup(of: [Int].self) { group in
+                for _ in 0..<3 { group.addTask { try await PostgresStore.with(url, logger: logger) { try await $0.migrator.migrate() } } }
+                var all: [Int] = []
+                for try await a in group { all += a }
+                return all
+            }
+            #expect(applied.sorted() == Migration.all.map(\.version))
+        }
+    }
+
+    @Test func enrollmentTokensAreOneTimeAndExpire() async throws {
+        try await TestEnvironment.withFreshDatabase { url in
+            try await PostgresStore.with(url, logger: logger, migrate: true) { store in
+                let token = SecretToken.generate(prefix: "enroll")
+                _ = try await store.createEnrollmentToken(hash: SecretToken.hash(token), ttlSeconds: 60)
+                let req = EnrollRequest(token: token, name: "a1", tags: ["k": "v"], hardware: hardware, profile: AgentProfile(pricePerHour: 0.5))
+                let cred = SecretToken.generate(prefix: "agent")
+                let id = try await store.enroll(tokenHash: SecretToken.hash(token), credentialHash: SecretToken.hash(cred), request: req, target: TargetSpec(hardware: hardware))
+                #expect(id != nil)
+                // Second use of the same token is refused.
+                #expect(try await store.enroll(tokenHash: SecretToken.hash(token), credentialHash: "x", request: req, target: TargetSpec(hardware: hardware)) == nil)
+                // An expired token is refused.
+                let old = SecretToken.generate(prefix: "enroll")
+                _ = try await store.createEnrollmentToken(hash: SecretToken.hash(old), ttlSeconds: 0.001)
+                try await Task.sleep(for: .milliseconds(20))
+                #expect(try await store.enroll(tokenHash: SecretToken.hash(old), credentialHash: "y", request: req, target: TargetSpec(hardware: hardware)) == nil)
+                let agent = try #require(try await store.agent(credentialHash: SecretToken.hash(cred)))
+                #expect(agent.name == "a1" && agent.tags == ["k": "v"] && agent.pricePerHour == 0.5 && agent.hardware == hardware)
+                // Only hashes are stored.
+                let rows = try await store.client.query("SELECT count(*) FROM agents WHERE credential_hash = \(cred)")
+                for try await n in rows.decode(Int.self) { #expect(n == 0) }
+            }
+        }
+    }
+
+    /// Seeds one agent, one model, one artifact and `jobs` queued jobs.
+    func seed(_ store: PostgresStore, jobs: Int) async throws -> (agentIDs: [String], target: TargetSpec) {
+        let target = TargetSpec(hardware: hardware)
+        var ids: [String] = []
+        for i in 0..<3 {
+            let token = SecretToken.generate(prefix: "enroll")
+            _ = try await store.createEnrollmentToken(hash: SecretToken.hash(token), ttlSeconds: 60)
+            let req = EnrollRequest(token: token, name: "agent\(i)", tags: [:], hardware: hardware, profile: nil)
+            ids.append(try #require(try await store.enroll(tokenHash: SecretToken.hash(token), credentialHash: SecretToken.hash("c\(i)"), request: req, target: target)))
+        }
+        let model = Data("model bytes".utf8)
+        let sha = Digest.sha256Hex(of: model)
+        try await store.putModel(ModelInfo(sha256: sha, name: "m", bytes: model.count), content: model)
+        let art = Data("artifact".utf8)
+        let artSHA = Digest.sha256Hex(of: art)
+        try await store.putArtifact(sha256: artSHA, model: sha, target: target, compilerVersion: "c", content: art)
+        try await store.createBenchmark(id: UUID().uuidString, model: sha, targets: "all", spec: .quick,
+                                        jobs: (0..<jobs).map { _ in NewJob(id: UUID().uuidString, artifactSHA256: artSHA, target: target) })
+        return (ids, target)
+    }
+
+    @Test func concurrentLeasesNeverShareAJob() async throws {
+        try await TestEnvironment.withFreshDatabase { url in
+            try await PostgresStore.with(url, logger: logger, migrate: true) { store in
+                let (agents, target) = try await seed(store, jobs: 20)
+                let leased = try await withThrowingTaskGroup(of: [String].self) { group in
+                    for a in agents {
+                        group.addTask {
+                            var mine: [String] = []
+                            while let job = try await store.lease(agentID: a, targetSignature: target.signature, leaseSeconds: 30) { mine.append(job.jobID) }
+                            return mine
+                        }
+                    }
+                    var all: [String] = []
+                    for try await m in group { all += m }
+                    return all
+                }
+                #expect(leased.count == 20)
+                #expect(Set(leased).count == 20)
+                #expect(try await store.lease(agentID: agents[0], targetSignature: "other", leaseSeconds: 30) == nil)
+            }
+        }
+    }
+
+    @Test func onlyTheCurrentLeaseMayReportAndExpiredLeasesRequeue() async throws {
+        try await TestEnvironment.withFreshDatabase { url in
+            try await PostgresStore.with(url, logger: logger, migrate: true) { store in
+                let (agents, target) = try await seed(store, jobs: 1)
+                let first = try #require(try await store.lease(agentID: agents[0], targetSignature: target.signature, leaseSeconds: 0.05))
+                try await Task.sleep(for: .milliseconds(100))
+                #expect(try await store.requeueExpiredLeases() == 1)
+                let second = try #require(try await store.lease(agentID: agents[1], targetSignature: target.signature, leaseSeconds: 30))
+                #expect(second.jobID == first.jobID && second.attempt == 2)
+                let stats = LatencyStatistics(samplesMs: [1, 2, 3], wallSeconds: 0.006)
+                let result = BenchmarkResult(status: .succeeded, statistics: stats, samplesMs: [1, 2, 3], environment: RunEnvironment())
+                // The presumed-dead first attempt's late result changes nothing.
+                #expect(try await store.submitResult(jobID: first.jobID, leaseToken: first.leaseToken, result: result) == false)
+                #expect(try await store.heartbeatJob(jobID: second.jobID, leaseToken: second.leaseToken, phase: "running", leaseSeconds: 30) != nil)
+                #expect(try await store.submitResult(jobID: second.jobID, leaseToken: second.leaseToken, result: result))
+                #expect(try await store.submitResult(jobID: second.jobID, leaseToken: second.leaseToken, result: result) == false)
+                let rows = try await store.client.query("SELECT attempt, samples_ms, p50_ms FROM results WHERE job_id = \(UUID(uuidString: second.jobID)!)")
+                var count = 0
+                for try await (attempt, samples, p50) in rows.decode((Int, [Double], Double).self) {
+                    count += 1
+                    #expect(attempt == 2 && samples == [1, 2, 3] && p50 == 2)
+                }
+                #expect(count == 1)
+            }
+        }
+    }
+
+    @Test func badURLsAndUnreachableDatabasesAreClearErrors() async throws {
+        #expect(throws: RoostError.self) { try DatabaseURL(parsing: "mysql://x") }
+        let parsed = try DatabaseURL(parsing: "postgres://roost@127.0.0.1:5/roost")
+        #expect(parsed.port == 5 && parsed.user == "roost" && parsed.database == "roost")
+        await #expect(throws: RoostError.self) {
+            try await PostgresStore.with(parsed, logger: logger) { _ in }
+        }
+    }
+}
