@@ -31,32 +31,22 @@ public struct WorkerSupervisor: Sendable {
         let stderrFile = scratch.appendingPathComponent("stderr-\(id).txt")
         defer { for f in [requestFile, resultFile, stderrFile] { try? FileManager.default.removeItem(at: f) } }
         try CanonicalJSON.encode(request).write(to: requestFile)
-        FileManager.default.createFile(atPath: stderrFile.path, contents: nil)
 
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: command[0])
-        process.arguments = Array(command.dropFirst()) + ["--request", requestFile.path, "--result", resultFile.path]
-        process.environment = Self.environment(for: target)
-        process.standardInput = FileHandle.nullDevice
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = try FileHandle(forWritingTo: stderrFile)
-        try process.run()
-
-        let deadline = ContinuousClock.now + .milliseconds(Int(request.spec.timeoutSeconds * 1000))
-        while process.isRunning {
-            if ContinuousClock.now > deadline || Task.isCancelled {
-                kill(process.processIdentifier, SIGKILL)
-                process.waitUntilExit()
-                return .failure(Task.isCancelled ? "worker stopped: job cancelled" : "worker timed out after \(Int(request.spec.timeoutSeconds)) s and was killed")
-            }
-            try? await Task.sleep(for: .milliseconds(20))
+        let child = try ChildProcess(
+            command[0], Array(command.dropFirst()) + ["--request", requestFile.path, "--result", resultFile.path],
+            environment: Self.environment(for: target), stderr: stderrFile)
+        let exit = await child.exit(within: request.spec.timeoutSeconds)
+        guard let exit, !Task.isCancelled else {
+            child.signal(SIGKILL)
+            child.wait()
+            return .failure(Task.isCancelled ? "worker stopped: job cancelled" : "worker timed out after \(Int(request.spec.timeoutSeconds)) s and was killed")
         }
         let stderrTail = Self.tail(of: stderrFile)
-        if process.terminationReason == .uncaughtSignal {
-            return .failure("worker crashed with signal \(process.terminationStatus)\(stderrTail.isEmpty ? "" : ": \(stderrTail)")")
+        if case .signaled(let sig) = exit {
+            return .failure("worker crashed with signal \(sig)\(stderrTail.isEmpty ? "" : ": \(stderrTail)")")
         }
         guard let data = try? Data(contentsOf: resultFile), let result = try? CanonicalJSON.decode(BenchmarkResult.self, from: data) else {
-            return .failure("worker exited with status \(process.terminationStatus) without a result\(stderrTail.isEmpty ? "" : ": \(stderrTail)")")
+            return .failure("worker exited (\(exit)) without a result\(stderrTail.isEmpty ? "" : ": \(stderrTail)")")
         }
         return result
     }

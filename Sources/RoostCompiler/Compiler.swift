@@ -17,7 +17,9 @@ public struct Compiler: Sendable {
     public func compile(_ model: ONNXModel, name: String, target: TargetSpec, inputShapes: [String: [Int]] = [:]) throws -> Artifact {
         var graph = try ONNXImporter(inputShapes: inputShapes).importGraph(model)
         // Check operator support before any rewrite so the error names the original node.
-        for node in graph.nodes { _ = try registry.lowering(for: node, opset: graph.opset) }
+        for node in graph.nodes where !IdentityElimination.removable.contains(node.opType) {
+            _ = try registry.lowering(for: node, opset: graph.opset)
+        }
         for pass in passes { try pass.run(&graph) }
         let (plan, weights) = try PlanBuilder(registry: registry).build(graph)
         let header = ArtifactHeader(

@@ -5,7 +5,8 @@ import RoostCore
 
 /// `SchedulerStore` on PostgreSQL with plain SQL through PostgresNIO.
 public struct PostgresStore: SchedulerStore {
-    let client: PostgresClient
+    /// Exposed for read-only checks (tests, dashboards); writes go through the store's methods.
+    public let client: PostgresClient
     let logger: Logger
 
     public init(client: PostgresClient, logger: Logger) {
@@ -19,7 +20,10 @@ public struct PostgresStore: SchedulerStore {
         _ url: DatabaseURL, logger: Logger, migrate: Bool = false,
         _ body: @Sendable (PostgresStore) async throws -> T
     ) async throws -> T {
-        let client = PostgresClient(configuration: url.configuration, backgroundLogger: logger)
+        // PostgresNIO warns when the first lease races `run()` starting; that race is benign.
+        var background = logger
+        background.logLevel = max(logger.logLevel, .error)
+        let client = PostgresClient(configuration: url.configuration, backgroundLogger: background)
         return try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { await client.run() }
             defer { group.cancelAll() }

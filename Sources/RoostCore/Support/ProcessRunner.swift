@@ -1,8 +1,7 @@
 import Foundation
 
-/// Runs a helper program to completion and captures its output. Used for the
-/// PostgreSQL tools, `nvidia-smi` and other short commands; never for workers,
-/// which the agent supervises itself.
+/// Runs a helper program to completion and captures its output: the PostgreSQL
+/// tools, `nvidia-smi` and other short commands.
 public struct ProcessRunner: Sendable {
     public struct Output: Sendable {
         public var status: Int32
@@ -15,42 +14,27 @@ public struct ProcessRunner: Sendable {
 
     public func run(_ executable: String, _ arguments: [String], environment: [String: String]? = nil,
                     currentDirectory: URL? = nil, timeout: Double = 120) throws -> Output {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        if let environment { process.environment = environment }
-        if let currentDirectory { process.currentDirectoryURL = currentDirectory }
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        process.standardInput = FileHandle.nullDevice
-        do { try process.run() } catch {
-            throw RoostError.io("cannot run \(executable): \(error.localizedDescription)")
+        let dir = FileManager.default.temporaryDirectory
+        let outFile = dir.appendingPathComponent("roost-run-\(UUID().uuidString).out")
+        let errFile = dir.appendingPathComponent("roost-run-\(UUID().uuidString).err")
+        defer {
+            try? FileManager.default.removeItem(at: outFile)
+            try? FileManager.default.removeItem(at: errFile)
         }
-        // Drain both pipes concurrently so a chatty child cannot block on a full pipe.
-        let stdoutData = LockedBox(Data()), stderrData = LockedBox(Data())
-        let group = DispatchGroup()
-        for (pipe, box) in [(out, stdoutData), (err, stderrData)] {
-            group.enter()
-            DispatchQueue.global().async {
-                box.set(pipe.fileHandleForReading.readDataToEndOfFile())
-                group.leave()
-            }
+        var env = environment
+        if environment == nil && currentDirectory != nil { env = ProcessInfo.processInfo.environment }
+        let child = try ChildProcess(executable, arguments, environment: env, stdout: outFile, stderr: errFile, workingDirectory: currentDirectory)
+        guard let exit = child.wait(timeout: timeout) else {
+            child.stop(grace: 0.5)
+            throw RoostError.io("\(executable) \(arguments.joined(separator: " ")) timed out after \(Int(timeout)) s")
         }
-        let deadline = Date().addingTimeInterval(timeout)
-        while process.isRunning {
-            if Date() > deadline {
-                process.terminate()
-                Thread.sleep(forTimeInterval: 0.5)
-                if process.isRunning { kill(process.processIdentifier, SIGKILL) }
-                throw RoostError.io("\(executable) \(arguments.joined(separator: " ")) timed out after \(Int(timeout)) s")
-            }
-            Thread.sleep(forTimeInterval: 0.01)
+        let status: Int32 = switch exit {
+        case .exited(let code): code
+        case .signaled(let sig): 128 + sig
         }
-        group.wait()
-        return Output(status: process.terminationStatus,
-                      stdout: String(decoding: stdoutData.get(), as: UTF8.self),
-                      stderr: String(decoding: stderrData.get(), as: UTF8.self))
+        return Output(status: status,
+                      stdout: (try? String(contentsOf: outFile, encoding: .utf8)) ?? "",
+                      stderr: (try? String(contentsOf: errFile, encoding: .utf8)) ?? "")
     }
 
     /// Finds an executable on PATH.

@@ -27,7 +27,7 @@ struct DemoCommand: AsyncParsableCommand {
         try home.ensure()
         let logs = home.path("logs")
         let logger = Logger(label: "roost.demo")
-        var children: [ChildProcess] = []
+        var children: [FarmProcess] = []
         var startedCluster: LocalCluster?
         defer {
             for c in children.reversed() { c.stop() }
@@ -50,7 +50,7 @@ struct DemoCommand: AsyncParsableCommand {
         // 2. Scheduler, as its own process.
         let schedulerPort = port == 0 ? try FreePort.find() : port
         let schedulerURL = "http://127.0.0.1:\(schedulerPort)"
-        children.append(try ChildProcess(
+        children.append(try FarmProcess(
             name: "scheduler", arguments: ["scheduler", "serve", "--database-url", database.description, "--port", String(schedulerPort)],
             logDirectory: logs))
         try await waitForHealth(schedulerURL, scheduler: children[0])
@@ -62,11 +62,11 @@ struct DemoCommand: AsyncParsableCommand {
         for profile in DemoProfiles.all {
             let token = try await admin.createEnrollmentToken(ttlSeconds: 600).token
             let profileFile = try profile.materialize(home: home)
-            try ChildProcess.runToEnd(
+            try await FarmProcess.runToEnd(
                 name: "enroll-\(profile.name)",
                 arguments: ["agent", "enroll", "--scheduler", schedulerURL, "--token", token, "--name", profile.name, "--profile", profileFile.path],
                 logDirectory: logs)
-            children.append(try ChildProcess(name: "agent-\(profile.name)", arguments: ["agent", "run", "--name", profile.name, "--exit-when-idle", "600"], logDirectory: logs))
+            children.append(try FarmProcess(name: "agent-\(profile.name)", arguments: ["agent", "run", "--name", profile.name, "--exit-when-idle", "600"], logDirectory: logs))
         }
         for a in try await admin.agents() where DemoProfiles.all.contains(where: { $0.name == a.name }) {
             say("agent \(a.name): \(a.hardware.summary) → target \(a.target.label)")
@@ -112,14 +112,11 @@ struct DemoCommand: AsyncParsableCommand {
         if finished.contains(where: { $0.jobs.contains { $0.state != "succeeded" } }) { throw RoostError.io("some jobs did not succeed") }
     }
 
-    private func waitForHealth(_ url: String, scheduler: ChildProcess) async throws {
+    private func waitForHealth(_ url: String, scheduler: FarmProcess) async throws {
         let probe = try RoostClient(scheduler: url, credential: nil)
         for _ in 0..<300 {
             if (try? await probe.send("GET", "/health")) != nil { return }
-            guard scheduler.isRunning else {
-                let tail = (try? String(contentsOf: scheduler.log, encoding: .utf8)).map { String($0.suffix(1500)) } ?? ""
-                throw RoostError.io("scheduler exited during start-up:\n\(tail)")
-            }
+            guard scheduler.isRunning else { throw RoostError.io("scheduler exited during start-up:\n\(scheduler.logTail)") }
             try await Task.sleep(for: .milliseconds(100))
         }
         throw RoostError.io("scheduler did not answer on \(url) within 30 s")
