@@ -4,7 +4,6 @@
 SHELL := /bin/bash
 SWIFT ?= swift
 APT_PACKAGES := libopenblas-dev libpq-dev libcurl4-openssl-dev postgresql-15 postgresql-client-15
-TEST_HOME := $(CURDIR)/.build-test-home
 TEST_PG_PORT ?= 55439
 
 .PHONY: all deps build release test demo clean
@@ -24,7 +23,7 @@ release: deps
 ## Every test. Starts its own PostgreSQL cluster on 127.0.0.1:$(TEST_PG_PORT) and stops it afterwards.
 test: deps
 	$(SWIFT) build --build-tests
-	@scripts/with-test-postgres.sh "$(TEST_HOME)" $(TEST_PG_PORT) \
+	@scripts/with-test-postgres.sh $(TEST_PG_PORT) \
 	env ROOST_BIN="$$($(SWIFT) build --show-bin-path)/roost" $(SWIFT) test --skip-build
 
 ## The local farm: PostgreSQL (unless DATABASE_URL is set), a scheduler and two agents.

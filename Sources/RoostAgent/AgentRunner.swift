@@ -32,7 +32,7 @@ public struct AgentRunner: Sendable {
         let cache = ArtifactCache(directory: home.path("agents", credentials.name, "artifacts"))
         let lock = HostLock(machineID: hardware.machineID)
         let target = TargetSpec(hardware: hardware)
-        try await client.heartbeat(hardware: hardware)
+        try await announce(to: client)
         logger.info("agent running", metadata: ["agent": "\(credentials.name)", "target": "\(target.label)", "scheduler": "\(credentials.scheduler)"])
         var idleSince = ContinuousClock.now
         var backoff = 0.5
@@ -56,6 +56,20 @@ public struct AgentRunner: Sendable {
             guard let job else { continue }
             try await execute(job, client: client, cache: cache, lock: lock)
             idleSince = ContinuousClock.now
+        }
+    }
+
+    /// Reports the current hardware (so the scheduler's target for this agent is
+    /// fresh), retrying with jittered backoff while the scheduler is unreachable.
+    private func announce(to client: RoostClient) async throws {
+        var delay = 0.5
+        while true {
+            do { return try await client.heartbeat(hardware: hardware) } catch let error as RoostError {
+                if case .http(let status, _) = error, status == 401 || status == 400 { throw error }
+                logger.warning("scheduler unreachable; retrying", metadata: ["error": "\(error)", "backoff": "\(delay)"])
+                try await Task.sleep(for: .milliseconds(Int(delay * Double.random(in: 0.5...1.5) * 1000)))
+                delay = min(delay * 2, 30)
+            }
         }
     }
 

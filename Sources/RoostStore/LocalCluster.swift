@@ -38,9 +38,7 @@ public struct LocalCluster: Sendable {
         let tools = try PostgresTools.locate()
         let runAs = try RunAs.forPostgres()
         try home.ensure()
-        try FileManager.default.createDirectory(at: pgDir, withIntermediateDirectories: true)
-        try runAs.takeOwnership(of: pgDir)
-        try runAs.checkAccess(pgDir)
+        try preparePGDirectory(runAs)
         if !FileManager.default.fileExists(atPath: dataDir.appendingPathComponent("PG_VERSION").path) {
             let r = try runAs.run(tools.initdb, ["-D", dataDir.path, "-U", Self.user, "--auth=trust", "-E", "UTF8", "--no-locale"])
             guard r.succeeded else { throw RoostError.database("initdb failed: \(r.stderr)") }
@@ -57,6 +55,24 @@ public struct LocalCluster: Sendable {
         try await Self.createDatabaseIfMissing(url, logger: logger)
         try RoostHome.writeSecret(url.description + "\n", to: home.databaseURLFile)
         return url
+    }
+
+    /// Creates `$ROOST_HOME/pg` owned by the server user. When that user cannot
+    /// reach it (a checkout under a private home directory, say), the cluster lives
+    /// in /var/tmp instead and `$ROOST_HOME/pg` is a symlink to it.
+    private func preparePGDirectory(_ runAs: RunAs) throws {
+        let fm = FileManager.default
+        try fm.createDirectory(at: pgDir, withIntermediateDirectories: true)
+        try runAs.takeOwnership(of: pgDir)
+        if (try? runAs.checkAccess(pgDir)) != nil { return }
+        let isLink = (try? fm.destinationOfSymbolicLink(atPath: pgDir.path)) != nil
+        guard !isLink, (try? fm.contentsOfDirectory(atPath: pgDir.path))?.isEmpty == true else { try runAs.checkAccess(pgDir); return }
+        let fallback = URL(fileURLWithPath: "/var/tmp/roost-pg-" + Digest.sha256Hex(of: pgDir.path).prefix(16))
+        try fm.createDirectory(at: fallback, withIntermediateDirectories: true)
+        try runAs.takeOwnership(of: fallback)
+        try fm.removeItem(at: pgDir)
+        try fm.createSymbolicLink(at: pgDir, withDestinationURL: fallback)
+        try runAs.checkAccess(pgDir)
     }
 
     public func stop() throws -> Bool {
