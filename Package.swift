@@ -111,10 +111,11 @@ let package = Package(
         ),
 
         // MARK: tests mirror the modules
+        .target(name: "RoostTestSupport", dependencies: ["RoostCore"], path: "Tests/RoostTestSupport"),
         .target(
-            name: "RoostTestSupport",
-            dependencies: ["RoostCore", "RoostStore", .product(name: "Logging", package: "swift-log")],
-            path: "Tests/RoostTestSupport"
+            name: "RoostTestDatabase",
+            dependencies: ["RoostCore", "RoostStore", "RoostTestSupport", .product(name: "Logging", package: "swift-log")],
+            path: "Tests/RoostTestDatabase"
         ),
         .testTarget(name: "RoostCoreTests", dependencies: ["RoostCore"]),
         .testTarget(name: "RoostONNXTests", dependencies: ["RoostONNX", "RoostCore", "RoostTestSupport"]),
@@ -122,9 +123,9 @@ let package = Package(
         .testTarget(name: "RoostRuntimeTests", dependencies: ["RoostRuntime", "RoostCompiler", "RoostONNX", "RoostCore", "RoostTestSupport"]),
         .testTarget(name: "RoostBenchTests", dependencies: ["RoostBench", "RoostCompiler", "RoostONNX", "RoostCore"]),
         .testTarget(name: "RoostProbeTests", dependencies: ["RoostProbe", "RoostCore"]),
-        .testTarget(name: "RoostStoreTests", dependencies: ["RoostStore", "RoostCore", "RoostTestSupport"]),
+        .testTarget(name: "RoostStoreTests", dependencies: ["RoostStore", "RoostCore", "RoostTestSupport", "RoostTestDatabase"]),
         .testTarget(name: "RoostReportTests", dependencies: ["RoostReport", "RoostCore"]),
-        .testTarget(name: "IntegrationTests", dependencies: ["RoostCore", "RoostClient", "RoostStore", "RoostTestSupport"]),
+        .testTarget(name: "IntegrationTests", dependencies: ["RoostCore", "RoostClient", "RoostStore", "RoostTestSupport", "RoostTestDatabase"]),
         .testTarget(name: "RoostAgentTests", dependencies: ["RoostAgent", "RoostCore"]),
     ]
 )

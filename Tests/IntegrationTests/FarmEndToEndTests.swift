@@ -5,14 +5,15 @@ import Testing
 import RoostClient
 import RoostCore
 import RoostStore
+import RoostTestDatabase
 import RoostTestSupport
 
 /// PostgreSQL, the scheduler and two agents as separate processes on loopback:
 /// enroll, queue, wait, then check the result rows and the report.
-@Suite(.serialized, .enabled(if: TestEnvironment.hasDatabase, TestEnvironment.databaseSkipReason))
+@Suite(.serialized, .enabled(if: TestDatabase.isAvailable, TestDatabase.skipReason))
 struct FarmEndToEndTests {
     @Test func enrollQueueBenchmarkAndReport() async throws {
-        try await TestEnvironment.withFreshDatabase { url in
+        try await TestDatabase.withFreshDatabase { url in
             let home = try TestEnvironment.temporaryDirectory("roost-it")
             var procs: [RoostProcess] = []
             defer { for p in procs { p.stop() }; try? FileManager.default.removeItem(at: home) }

@@ -2,11 +2,12 @@ import Foundation
 import Logging
 import PostgresNIO
 import Testing
+import RoostTestDatabase
 import RoostTestSupport
 @testable import RoostStore
 
 /// Every Grafana panel's SQL must run against the schema the migrations create.
-@Suite(.enabled(if: TestEnvironment.hasDatabase, TestEnvironment.databaseSkipReason))
+@Suite(.enabled(if: TestDatabase.isAvailable, TestDatabase.skipReason))
 struct DashboardSQLTests {
     /// All `rawSql` strings of the dashboards, with Grafana macros replaced by SQL.
     static func panelQueries() throws -> [(String, String)] {
@@ -36,7 +37,7 @@ struct DashboardSQLTests {
     @Test func everyPanelQueryRuns() async throws {
         let queries = try Self.panelQueries()
         #expect(queries.count >= 3)
-        try await TestEnvironment.withFreshDatabase { url in
+        try await TestDatabase.withFreshDatabase { url in
             try await PostgresStore.with(url, logger: Logger(label: "roost.test"), migrate: true) { store in
                 for (file, sql) in queries {
                     do { try await store.client.query(PostgresQuery(unsafeSQL: sql)) } catch {

@@ -3,17 +3,18 @@ import Logging
 import PostgresNIO
 import Testing
 import RoostCore
+import RoostTestDatabase
 import RoostTestSupport
 @testable import RoostStore
 
 /// Against the real test cluster: each test gets a fresh database.
-@Suite(.enabled(if: TestEnvironment.hasDatabase, TestEnvironment.databaseSkipReason))
+@Suite(.enabled(if: TestDatabase.isAvailable, TestDatabase.skipReason))
 struct PostgresStoreTests {
     let logger = Logger(label: "roost.test")
     let hardware = HardwareProfile(arch: "x86_64", cpuModel: "Test CPU", isaFeatures: ["avx2", "fma"], logicalCPUs: 2, usableCPUIDs: [0], machineID: "m1")
 
     @Test func migrationsApplyOnceAndCreateTheSchema() async throws {
-        try await TestEnvironment.withFreshDatabase { url in
+        try await TestDatabase.withFreshDatabase { url in
             try await PostgresStore.with(url, logger: logger) { store in
                 let first = try await store.migrator.migrate()
                 #expect(first == Migration.all.map(\.version))
@@ -29,7 +30,7 @@ struct PostgresStoreTests {
     }
 
     @Test func concurrentMigratorsApplyEachVersionOnce() async throws {
-        try await TestEnvironment.withFreshDatabase { url in
+        try await TestDatabase.withFreshDatabase { url in
             let applied = try await withThrowingTaskGroup(of: [Int].self) { group in
                 for _ in 0..<3 { group.addTask { try await PostgresStore.with(url, logger: logger) { try await $0.migrator.migrate() } } }
                 var all: [Int] = []
@@ -41,7 +42,7 @@ struct PostgresStoreTests {
     }
 
     @Test func enrollmentTokensAreOneTimeAndExpire() async throws {
-        try await TestEnvironment.withFreshDatabase { url in
+        try await TestDatabase.withFreshDatabase { url in
             try await PostgresStore.with(url, logger: logger, migrate: true) { store in
                 let token = SecretToken.generate(prefix: "enroll")
                 _ = try await store.createEnrollmentToken(hash: SecretToken.hash(token), ttlSeconds: 60)
@@ -87,7 +88,7 @@ struct PostgresStoreTests {
     }
 
     @Test func concurrentLeasesNeverShareAJob() async throws {
-        try await TestEnvironment.withFreshDatabase { url in
+        try await TestDatabase.withFreshDatabase { url in
             try await PostgresStore.with(url, logger: logger, migrate: true) { store in
                 let (agents, target) = try await seed(store, jobs: 20)
                 let leased = try await withThrowingTaskGroup(of: [String].self) { group in
@@ -110,7 +111,7 @@ struct PostgresStoreTests {
     }
 
     @Test func onlyTheCurrentLeaseMayReportAndExpiredLeasesRequeue() async throws {
-        try await TestEnvironment.withFreshDatabase { url in
+        try await TestDatabase.withFreshDatabase { url in
             try await PostgresStore.with(url, logger: logger, migrate: true) { store in
                 let (agents, target) = try await seed(store, jobs: 1)
                 let first = try #require(try await store.lease(agentID: agents[0], targetSignature: target.signature, leaseSeconds: 0.05))

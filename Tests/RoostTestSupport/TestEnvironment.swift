@@ -1,10 +1,8 @@
 import Foundation
-import Logging
 import RoostCore
-import RoostStore
 
-/// Where tests find what they need: the shared reference data, the test
-/// PostgreSQL cluster (started by `make test`) and the built `roost` binary.
+/// Where tests find what they need: the repository, the shared reference data
+/// and the built `roost` binary. The test database is in `RoostTestDatabase`.
 public enum TestEnvironment {
     /// The repository root (the directory holding Package.swift).
     public static let packageRoot: URL = {
@@ -28,31 +26,6 @@ public enum TestEnvironment {
 
     public static func sharedModel(_ name: String) -> URL? {
         sharedDirectory?.appendingPathComponent("models").appendingPathComponent(name)
-    }
-
-    /// The test cluster's URL, exported by `make test` (scripts/with-test-postgres.sh).
-    public static let databaseURL: DatabaseURL? = {
-        guard let s = ProcessInfo.processInfo.environment["ROOST_TEST_DATABASE_URL"] else { return nil }
-        return try? DatabaseURL(parsing: s)
-    }()
-
-    public static var hasDatabase: Bool { databaseURL != nil }
-    public static let databaseSkipReason: Comment = "ROOST_TEST_DATABASE_URL is not set; run the tests with 'make test', which starts PostgreSQL"
-
-    /// A fresh, empty database in the test cluster; dropped when `body` returns.
-    public static func withFreshDatabase<T: Sendable>(_ body: @Sendable (DatabaseURL) async throws -> T) async throws -> T {
-        guard let base = databaseURL else { throw RoostError.database("no test database") }
-        let url = base.with(database: "roost_t_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "").prefix(16))
-        let logger = Logger(label: "roost.test")
-        try await LocalCluster.createDatabaseIfMissing(url, logger: logger)
-        do {
-            let result = try await body(url)
-            try? await LocalCluster.dropDatabase(url, logger: logger)
-            return result
-        } catch {
-            try? await LocalCluster.dropDatabase(url, logger: logger)
-            throw error
-        }
     }
 
     /// The `roost` executable under test.

@@ -10,16 +10,23 @@ public struct Graph: Sendable {
     public var constants: [String: HostTensor]
     /// Static shapes of every value, filled by import and shape inference.
     public var shapes: [String: [Int]]
+    /// Element types of every value, filled by import and shape inference.
+    public var types: [String: ElementType]
     public var opset: Int
 
-    public init(nodes: [Node], inputs: [String], outputs: [String], constants: [String: HostTensor], shapes: [String: [Int]], opset: Int) {
+    public init(nodes: [Node], inputs: [String], outputs: [String], constants: [String: HostTensor], shapes: [String: [Int]],
+                types: [String: ElementType] = [:], opset: Int) {
         self.nodes = nodes
         self.inputs = inputs
         self.outputs = outputs
         self.constants = constants
         self.shapes = shapes
+        self.types = types
         self.opset = opset
     }
+
+    /// The element type of a value; float32 when nothing says otherwise.
+    public func type(of value: String) -> ElementType { types[value] ?? .float32 }
 
     public func shape(of value: String) throws -> [Int] {
         if let s = shapes[value] { return s }

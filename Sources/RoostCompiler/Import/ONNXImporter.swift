@@ -15,7 +15,14 @@ public struct ONNXImporter: Sendable {
             throw RoostError.unsupported("opset \(model.opsetVersion): Roost imports ONNX opset 13 to 21")
         }
         var constants: [String: HostTensor] = [:]
-        for t in g.initializer { constants[t.name] = try TensorProtoCodec.decode(t) }
+        var types: [String: ElementType] = [:]
+        for t in g.initializer {
+            constants[t.name] = try TensorProtoCodec.decode(t)
+            types[t.name] = ElementType(onnx: t.dataType)
+        }
+        for info in g.input + g.output + g.valueInfo where info.type.tensorType.elemType != 0 && types[info.name] == nil {
+            types[info.name] = ElementType(onnx: info.type.tensorType.elemType)
+        }
 
         var shapes: [String: [Int]] = [:]
         var inputs: [String] = []
@@ -34,11 +41,13 @@ public struct ONNXImporter: Sendable {
             for a in n.attribute { attributes[a.name] = try convert(a) }
             if n.opType == "Constant", n.domain.isEmpty, let out = n.output.first {
                 constants[out] = try constantValue(attributes, node: name)
+                types[out] = Self.constantType(n)
                 continue
             }
             nodes.append(Node(name: name, opType: n.opType, domain: n.domain, inputs: n.input, outputs: n.output, attributes: attributes))
         }
-        return Graph(nodes: nodes, inputs: inputs, outputs: g.output.map(\.name), constants: constants, shapes: shapes, opset: model.opsetVersion)
+        return Graph(nodes: nodes, inputs: inputs, outputs: g.output.map(\.name), constants: constants, shapes: shapes,
+                     types: types, opset: model.opsetVersion)
     }
 
     private func staticShape(of info: Onnx_ValueInfoProto) throws -> [Int] {
@@ -64,6 +73,15 @@ public struct ONNXImporter: Sendable {
         case .string: return .string(String(decoding: a.s, as: UTF8.self))
         case .tensor: return .tensor(try TensorProtoCodec.decode(a.t))
         default: return nil
+        }
+    }
+
+    static func constantType(_ n: Onnx_NodeProto) -> ElementType {
+        guard let a = n.attribute.first else { return .float32 }
+        switch a.type {
+        case .tensor: return ElementType(onnx: a.t.dataType)
+        case .int, .ints: return .int64
+        default: return .float32
         }
     }
 

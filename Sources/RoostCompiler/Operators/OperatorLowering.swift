@@ -5,7 +5,16 @@ import RoostCore
 public protocol OperatorLowering: Sendable {
     var opType: String { get }
     func outputShapes(_ node: Node, in graph: Graph) throws -> [[Int]]
+    /// Element types of the outputs; by default the first input's type.
+    func outputTypes(_ node: Node, in graph: Graph) throws -> [ElementType]
     func lower(_ node: Node, in graph: Graph) throws -> LoweredKernel
+}
+
+extension OperatorLowering {
+    public func outputTypes(_ node: Node, in graph: Graph) throws -> [ElementType] {
+        let t = node.inputs.first { !$0.isEmpty }.map { graph.type(of: $0) } ?? .float32
+        return Array(repeating: t, count: node.outputs.count)
+    }
 }
 
 /// The runtime kernel a node becomes.
@@ -26,7 +35,8 @@ public struct OperatorRegistry: Sendable {
         self.lowerings = Dictionary(lowerings.map { ($0.opType, $0) }, uniquingKeysWith: { a, _ in a })
     }
 
-    public static let standard = OperatorRegistry([GemmLowering(), ReluLowering(), FlattenLowering()])
+    /// Every operator family the compiler knows; each family lists its lowerings in its own file.
+    public static let standard = OperatorRegistry(CoreOperators.all + TensorOperators.all + CNNOperators.all)
 
     public var supportedOperators: [String] { lowerings.keys.sorted() }
 

@@ -15,6 +15,8 @@ public struct ShapeInference: GraphPass {
             }
             let shapes = try lowering.outputShapes(node, in: graph)
             for (name, shape) in zip(node.outputs, shapes) where !name.isEmpty { graph.shapes[name] = shape }
+            let types = try lowering.outputTypes(node, in: graph)
+            for (name, type) in zip(node.outputs, types) where !name.isEmpty { graph.types[name] = type }
         }
         for output in graph.outputs where graph.shapes[output] == nil && graph.constants[output] == nil {
             throw RoostError.invalidModel("graph output '\(output)' is produced by no node")

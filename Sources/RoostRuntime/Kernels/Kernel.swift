@@ -14,17 +14,21 @@ public struct KernelOperands {
     public var outputShapes: [[Int]]
 }
 
-/// Builds kernels by name; the set the runtime understands.
+/// Prepares one kernel from its step and resolved operands.
+public typealias KernelBuilder = @Sendable (PlanStep, KernelOperands) throws -> any Kernel
+
+/// Builds kernels by name. Each kernel family lists its builders in its own file.
 public enum KernelFactory {
-    public static let supported = ["gemm", "relu", "copy"]
+    static let builders: [String: KernelBuilder] = CoreKernels.builders
+        .merging(TensorKernels.builders) { a, _ in a }
+        .merging(CNNKernels.builders) { a, _ in a }
+
+    public static var supported: [String] { builders.keys.sorted() }
 
     public static func make(_ step: PlanStep, _ ops: KernelOperands) throws -> any Kernel {
-        switch step.kernel {
-        case "gemm": return try GemmKernel(step, ops)
-        case "relu": return try UnaryKernel(ops, origin: step.origin) { ReluKernel.apply($0, $1, $2) }
-        case "copy": return try UnaryKernel(ops, origin: step.origin) { src, dst, n in dst.update(from: src, count: n) }
-        default:
+        guard let build = builders[step.kernel] else {
             throw RoostError.invalidArtifact("kernel '\(step.kernel)' (from \(step.origin)) is unknown to this runtime; supported: \(supported.joined(separator: ", "))")
         }
+        return try build(step, ops)
     }
 }
