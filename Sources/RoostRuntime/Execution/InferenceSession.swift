@@ -37,7 +37,8 @@ public final class InferenceSession {
                 inputs: step.inputs.map { $0 < 0 ? nil : ptrs[$0] },
                 inputShapes: step.inputs.map { $0 < 0 ? [] : plan.values[$0].shape },
                 outputs: step.outputs.filter { $0 >= 0 }.map { ptrs[$0] },
-                outputShapes: step.outputs.filter { $0 >= 0 }.map { plan.values[$0].shape })
+                outputShapes: step.outputs.filter { $0 >= 0 }.map { plan.values[$0].shape },
+                threads: artifact.header.target.threads)
             kernels.append(try KernelFactory.make(step, ops))
         }
         self.kernels = kernels

@@ -12,6 +12,8 @@ public struct KernelOperands {
     public var inputShapes: [[Int]]
     public var outputs: [UnsafeMutablePointer<Float>]
     public var outputShapes: [[Int]]
+    /// Intra-op threads the artifact was planned for (kernels that parallelize themselves use it).
+    public var threads: Int
 }
 
 /// Prepares one kernel from its step and resolved operands.
