@@ -82,7 +82,8 @@ public struct AgentRunner: Sendable {
                 do {
                     let artifact = try await cache.fetch(sha256: job.artifactSHA256, using: client)
                     return try await lock.withLock {
-                        await supervisor.run(WorkerRequest(artifactPath: artifact.path, spec: job.spec), target: job.target)
+                        await supervisor.run(
+                            WorkerRequest(artifactPath: artifact.path, spec: job.spec, expectedTargetSignature: job.target.signature), target: job.target)
                     }
                 } catch {
                     return .failure(String(describing: error))

@@ -9,10 +9,13 @@ public struct WorkerRequest: Codable, Sendable {
     public var spec: BenchmarkSpec
     /// Seed for the synthetic input, identical on every agent.
     public var inputSeed: UInt64
-    public init(artifactPath: String, spec: BenchmarkSpec, inputSeed: UInt64 = 42) {
+    /// The target the job was compiled for; an artifact for any other is refused.
+    public var expectedTargetSignature: String?
+    public init(artifactPath: String, spec: BenchmarkSpec, inputSeed: UInt64 = 42, expectedTargetSignature: String? = nil) {
         self.artifactPath = artifactPath
         self.spec = spec
         self.inputSeed = inputSeed
+        self.expectedTargetSignature = expectedTargetSignature
     }
 }
 
@@ -28,6 +31,10 @@ public enum Worker {
             let loadStart = ContinuousClock.now
             let data = try Data(contentsOf: URL(fileURLWithPath: request.artifactPath))
             let artifact = try ArtifactCodec.decode(data)
+            if let expected = request.expectedTargetSignature, artifact.header.targetSignature != expected {
+                throw RoostError.invalidArtifact("artifact is for target \(artifact.header.targetSignature) (\(artifact.header.target.label)), the job expects \(expected)")
+            }
+            try TargetCompatibility.check(artifact.header, host: HardwareProbe().probe())
             let engine = try NativeEngine(artifact: artifact)
             let load = ContinuousClock.now - loadStart
             env.artifactLoadMs = Double(load.components.attoseconds) * 1e-15 + Double(load.components.seconds) * 1000

@@ -12,6 +12,7 @@ struct RoostMain: AsyncParsableCommand {
         subcommands: [
             DBCommand.self, SchedulerCommand.self, TokenCommand.self, AgentCommand.self,
             BenchCommand.self, ReportCommand.self, DemoCommand.self, ModelsCommand.self,
+            CompileCommand.self, InferCommand.self, InspectCommand.self,
         ])
 
     static func main() async {
