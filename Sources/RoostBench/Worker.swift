@@ -3,56 +3,100 @@ import RoostCore
 import RoostProbe
 import RoostRuntime
 
-/// What the agent hands its worker process: one artifact, one spec.
+/// What the agent hands its worker process: one artifact, one engine, one spec.
 public struct WorkerRequest: Codable, Sendable {
+    /// A `.roost` artifact (native engine) or an ONNX model (onnxruntime).
     public var artifactPath: String
+    public var engine: String
     public var spec: BenchmarkSpec
-    /// Seed for the synthetic input, identical on every agent.
+    /// Seed for synthetic inputs when there is no reference data.
     public var inputSeed: UInt64
     /// The target the job was compiled for; an artifact for any other is refused.
     public var expectedTargetSignature: String?
-    public init(artifactPath: String, spec: BenchmarkSpec, inputSeed: UInt64 = 42, expectedTargetSignature: String? = nil) {
+    /// A `ReferenceData` JSON file: inputs to run and outputs to match.
+    public var referencePath: String?
+    /// Intra-op threads for engines that are not compiled (onnxruntime).
+    public var threads: Int
+
+    public init(artifactPath: String, engine: String = "native", spec: BenchmarkSpec, inputSeed: UInt64 = 42,
+                expectedTargetSignature: String? = nil, referencePath: String? = nil, threads: Int = 1) {
         self.artifactPath = artifactPath
+        self.engine = engine
         self.spec = spec
         self.inputSeed = inputSeed
         self.expectedTargetSignature = expectedTargetSignature
+        self.referencePath = referencePath
+        self.threads = threads
     }
 }
 
-/// Runs one benchmark end to end inside the worker process: load, warm up,
-/// measure, capture the environment. Failures become error results, not crashes.
+/// Runs one benchmark end to end inside the worker process: load, first
+/// inference (cold start), accuracy gate, warm-up, measurement under the
+/// environment monitor, statistics and validity. Failures become error results.
 public enum Worker {
     public static func run(_ request: WorkerRequest) -> BenchmarkResult {
         var env = RunEnvironment()
-        env.cpuAffinity = currentAffinity()
+        let cpus = CPUAffinity.current()
+        env.cpuAffinity = cpus
         env.kernel = uname().release
         env.hostname = ProcessInfo.processInfo.hostName
         do {
-            let loadStart = ContinuousClock.now
+            let clock = ContinuousClock()
+            let loadStart = clock.now
+            let engine = try makeEngine(request)
+            let loadMs = Harness.seconds(clock.now - loadStart) * 1000
+            env.artifactLoadMs = loadMs
+
+            let reference = try request.referencePath.map { path in
+                try CanonicalJSON.decode(ReferenceData.self, from: Data(contentsOf: URL(fileURLWithPath: path)))
+            }
+            let inputs = try reference.map { try $0.inputs.map { try $0.tensor() } }
+                ?? engine.inputShapes.enumerated().map { i, shape in HostTensor.seeded(shape: shape, seed: request.inputSeed &+ UInt64(i)) }
+            try engine.prepare(inputs: inputs)
+            let first = try Harness.timed(engine, count: 1)[0]
+            let accuracy = try reference.map { ref in
+                AccuracyCheck.compare(try engine.outputs(), try ref.outputs.map { try $0.tensor() },
+                                      rtol: request.spec.accuracyRTol, atol: request.spec.accuracyATol, source: ref.source)
+            }
+
+            let monitor = EnvironmentMonitor(cpus: cpus, helpers: engine.helperProcessIDs)
+            monitor.start()
+            let m = try Harness(spec: request.spec).measure(engine)
+            monitor.stop(into: &env)
+            engine.describe(into: &env)
+            env.peakRSSBytes = peakRSS()
+
+            let stats = SampleAnalysis.analyze(samplesMs: m.samplesMs, wallSeconds: m.wallSeconds, seed: request.spec.seed)
+            var metrics = m.metrics ?? ScenarioMetrics()
+            if request.spec.scenario == .coldStart {
+                metrics.loadMs = loadMs
+                metrics.firstInferenceMs = first
+            }
+            let validity = ValidityRules.evaluate(spec: request.spec, statistics: stats, wallSeconds: m.wallSeconds, environment: env, accuracy: accuracy)
+            return BenchmarkResult(status: .succeeded, statistics: stats, samplesMs: m.samplesMs, environment: env,
+                                   maxAbsError: accuracy?.maxAbsError, scenario: request.spec.scenario, validity: validity,
+                                   accuracy: accuracy, scenarioMetrics: metrics)
+        } catch {
+            return .failure(String(describing: error), environment: env)
+        }
+    }
+
+    static func makeEngine(_ request: WorkerRequest) throws -> any InferenceEngine {
+        switch request.engine {
+        case "native":
             let data = try Data(contentsOf: URL(fileURLWithPath: request.artifactPath))
             let artifact = try ArtifactCodec.decode(data)
             if let expected = request.expectedTargetSignature, artifact.header.targetSignature != expected {
                 throw RoostError.invalidArtifact("artifact is for target \(artifact.header.targetSignature) (\(artifact.header.target.label)), the job expects \(expected)")
             }
             try TargetCompatibility.check(artifact.header, host: HardwareProbe().probe())
-            let engine = try NativeEngine(artifact: artifact)
-            let load = ContinuousClock.now - loadStart
-            env.artifactLoadMs = Double(load.components.attoseconds) * 1e-15 + Double(load.components.seconds) * 1000
-            let inputs = engine.session.inputShapes.enumerated().map { i, shape in
-                HostTensor.seeded(shape: shape, seed: request.inputSeed &+ UInt64(i))
-            }
-            try engine.prepare(inputs: inputs)
-            let m = try Harness(spec: request.spec).measure(engine)
-            engine.describe(into: &env)
-            env.peakRSSBytes = peakRSS()
-            let stats = LatencyStatistics(samplesMs: m.samplesMs, wallSeconds: m.wallSeconds)
-            return BenchmarkResult(status: .succeeded, statistics: stats, samplesMs: m.samplesMs, environment: env)
-        } catch {
-            return .failure(String(describing: error), environment: env)
+            return try NativeEngine(artifact: artifact)
+        case "onnxruntime":
+            return try ONNXRuntimeEngine(modelPath: request.artifactPath, threads: request.threads)
+        default:
+            throw RoostError.unsupported("engine '\(request.engine)' (known: native, onnxruntime)")
         }
     }
-
-    static func currentAffinity() -> [Int] { CPUAffinity.current() }
 
     static func uname() -> (sysname: String, release: String) {
         var u = utsname()
@@ -65,8 +109,7 @@ public enum Worker {
     static func peakRSS() -> Int? {
         guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return nil }
         for line in status.split(separator: "\n") where line.hasPrefix("VmHWM:") {
-            let kb = line.split(separator: " ").compactMap { Int($0) }.first
-            return kb.map { $0 * 1024 }
+            return line.split(separator: " ").compactMap { Int($0) }.first.map { $0 * 1024 }
         }
         return nil
     }

@@ -12,49 +12,83 @@ public struct BenchmarkResult: Codable, Sendable, Equatable {
     /// Largest |actual − expected| against the job's reference output, when it carries one.
     public var maxAbsError: Double?
     public var errorMessage: String?
+    public var scenario: Scenario?
+    public var validity: Validity?
+    public var accuracy: AccuracyReport?
+    /// Scenario-specific figures (offline samples/s, server achieved QPS, cold start).
+    public var scenarioMetrics: ScenarioMetrics?
 
-    public init(status: Status, statistics: LatencyStatistics?, samplesMs: [Double], environment: RunEnvironment, maxAbsError: Double? = nil, errorMessage: String? = nil) {
+    public init(status: Status, statistics: LatencyStatistics?, samplesMs: [Double], environment: RunEnvironment, maxAbsError: Double? = nil,
+                errorMessage: String? = nil, scenario: Scenario? = nil, validity: Validity? = nil, accuracy: AccuracyReport? = nil,
+                scenarioMetrics: ScenarioMetrics? = nil) {
         self.status = status
         self.statistics = statistics
         self.samplesMs = samplesMs
         self.environment = environment
         self.maxAbsError = maxAbsError
         self.errorMessage = errorMessage
+        self.scenario = scenario
+        self.validity = validity
+        self.accuracy = accuracy
+        self.scenarioMetrics = scenarioMetrics
     }
 
     public static func failure(_ message: String, environment: RunEnvironment = RunEnvironment()) -> BenchmarkResult {
         BenchmarkResult(status: .error, statistics: nil, samplesMs: [], environment: environment, errorMessage: message)
     }
+
+    /// Valid unless the harness said otherwise; errors are never valid.
+    public var isValid: Bool { status == .succeeded && (validity?.valid ?? true) }
 }
 
-/// The conditions a number was measured under: without these it is not comparable.
-public struct RunEnvironment: Codable, Sendable, Equatable {
-    public var engine: String
-    public var engineVersion: String
-    public var harnessVersion: String
-    public var compilerVersion: String?
-    /// `openblas_get_corename()` as the worker saw it, after forcing the core type.
-    public var blasCore: String?
-    public var blasThreads: Int?
-    public var cpuAffinity: [Int]
-    public var kernel: String?
-    public var hostname: String?
-    public var artifactLoadMs: Double?
-    public var peakRSSBytes: Int?
+/// VALID, or INVALID with every reason the harness found.
+public struct Validity: Codable, Sendable, Equatable {
+    public var valid: Bool
+    public var reasons: [String]
+    public init(reasons: [String]) {
+        self.valid = reasons.isEmpty
+        self.reasons = reasons
+    }
+    public var label: String { valid ? "VALID" : "INVALID (\(reasons.joined(separator: "; ")))" }
+}
 
-    public init(engine: String = "native", engineVersion: String = RoostVersion.roost, harnessVersion: String = RoostVersion.harness,
-                compilerVersion: String? = nil, blasCore: String? = nil, blasThreads: Int? = nil, cpuAffinity: [Int] = [],
-                kernel: String? = nil, hostname: String? = nil, artifactLoadMs: Double? = nil, peakRSSBytes: Int? = nil) {
-        self.engine = engine
-        self.engineVersion = engineVersion
-        self.harnessVersion = harnessVersion
-        self.compilerVersion = compilerVersion
-        self.blasCore = blasCore
-        self.blasThreads = blasThreads
-        self.cpuAffinity = cpuAffinity
-        self.kernel = kernel
-        self.hostname = hostname
-        self.artifactLoadMs = artifactLoadMs
-        self.peakRSSBytes = peakRSSBytes
+/// The engine's outputs against the reference outputs.
+public struct AccuracyReport: Codable, Sendable, Equatable {
+    public var maxAbsError: Double
+    public var maxRelError: Double
+    public var cosineSimilarity: Double
+    public var passed: Bool
+    /// Where the reference came from: `user` (the model's test data) or `scheduler`.
+    public var referenceSource: String
+    public init(maxAbsError: Double, maxRelError: Double, cosineSimilarity: Double, passed: Bool, referenceSource: String) {
+        self.maxAbsError = maxAbsError
+        self.maxRelError = maxRelError
+        self.cosineSimilarity = cosineSimilarity
+        self.passed = passed
+        self.referenceSource = referenceSource
+    }
+}
+
+public struct ScenarioMetrics: Codable, Sendable, Equatable {
+    /// Offline: samples per second at the given batch.
+    public var samplesPerSecond: Double?
+    public var batch: Int?
+    /// Server: requested and achieved query rates.
+    public var targetQPS: Double?
+    public var achievedQPS: Double?
+    /// Server with --find-max-qps: the highest rate whose p99 met the bound.
+    public var maxQPSWithinBound: Double?
+    /// Cold start: artifact load and first inference in a fresh process.
+    public var loadMs: Double?
+    public var firstInferenceMs: Double?
+    public init(samplesPerSecond: Double? = nil, batch: Int? = nil, targetQPS: Double? = nil, achievedQPS: Double? = nil,
+                maxQPSWithinBound: Double? = nil, loadMs: Double? = nil, firstInferenceMs: Double? = nil) {
+        self.samplesPerSecond = samplesPerSecond
+        self.batch = batch
+        self.targetQPS = targetQPS
+        self.achievedQPS = achievedQPS
+        self.maxQPSWithinBound = maxQPSWithinBound
+        self.loadMs = loadMs
+        self.firstInferenceMs = firstInferenceMs
     }
 }

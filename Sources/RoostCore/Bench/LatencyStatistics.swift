@@ -12,6 +12,20 @@ public struct LatencyStatistics: Codable, Sendable, Equatable {
     public var stddev: Double
     /// Queries per second over the timed phase (batch 1, one stream).
     public var throughput: Double
+    public var p999: Double?
+    /// Coefficient of variation (stddev / mean).
+    public var cv: Double?
+    /// Seeded bootstrap 95 % confidence intervals.
+    public var p50CI: ConfidenceInterval?
+    public var p99CI: ConfidenceInterval?
+    /// Samples beyond Tukey's far-out fences (3 × IQR).
+    public var outliers: Int?
+    /// MLPerf-style early-stopping upper bounds at 99 % confidence; nil when the
+    /// query count is too small to bound that percentile at all.
+    public var p90Bound: Double?
+    public var p99Bound: Double?
+    /// True when too few queries lie above p99 to support it (fewer than 10): read `p99Bound`.
+    public var p99IsEstimate: Bool?
 
     public init(count: Int, p50: Double, p90: Double, p99: Double, mean: Double, min: Double, max: Double, stddev: Double, throughput: Double) {
         self.count = count

@@ -14,9 +14,10 @@ public final class NativeEngine: InferenceEngine {
     }
 
     public var arenaBytes: Int? { session.arenaBytes }
+    public var inputShapes: [[Int]] { session.inputShapes }
     public func prepare(inputs: [HostTensor]) throws { try session.setInputs(inputs) }
     public func runOnce() throws { session.execute() }
-    public func outputs() -> [HostTensor] { session.readOutputs() }
+    public func outputs() throws -> [HostTensor] { session.readOutputs() }
 
     public func describe(into environment: inout RunEnvironment) {
         environment.engine = name
@@ -24,5 +25,6 @@ public final class NativeEngine: InferenceEngine {
         environment.compilerVersion = session.artifact.header.compilerVersion
         environment.blasCore = OpenBLAS.coreName
         environment.blasThreads = OpenBLAS.threads
+        environment.arenaBytes = session.arenaBytes
     }
 }
