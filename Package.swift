@@ -121,11 +121,11 @@ let package = Package(
         .testTarget(name: "RoostONNXTests", dependencies: ["RoostONNX", "RoostCore", "RoostTestSupport"]),
         .testTarget(name: "RoostCompilerTests", dependencies: ["RoostCompiler", "RoostRuntime", "RoostONNX", "RoostCore"]),
         .testTarget(name: "RoostRuntimeTests", dependencies: ["RoostRuntime", "RoostCompiler", "RoostONNX", "RoostCore", "RoostTestSupport"]),
-        .testTarget(name: "RoostBenchTests", dependencies: ["RoostBench", "RoostCompiler", "RoostONNX", "RoostCore"]),
+        .testTarget(name: "RoostBenchTests", dependencies: ["RoostBench", "RoostCompiler", "RoostONNX", "RoostRuntime", "RoostCore"]),
         .testTarget(name: "RoostProbeTests", dependencies: ["RoostProbe", "RoostCore"]),
         .testTarget(name: "RoostStoreTests", dependencies: ["RoostStore", "RoostCore", "RoostTestSupport", "RoostTestDatabase"]),
         .testTarget(name: "RoostReportTests", dependencies: ["RoostReport", "RoostCore"]),
         .testTarget(name: "IntegrationTests", dependencies: ["RoostCore", "RoostClient", "RoostStore", "RoostTestSupport", "RoostTestDatabase"]),
-        .testTarget(name: "RoostAgentTests", dependencies: ["RoostAgent", "RoostCore"]),
+        .testTarget(name: "RoostAgentTests", dependencies: ["RoostAgent", "RoostBench", "RoostCore"]),
     ]
 )

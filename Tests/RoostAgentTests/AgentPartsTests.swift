@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import RoostBench
 import RoostCore
 @testable import RoostAgent
 
@@ -41,5 +42,29 @@ import RoostCore
         let env = WorkerSupervisor.environment(for: TargetSpec(isa: .x86_64_avx512, blasCoreType: "SkylakeX", threads: 2))
         #expect(env["OPENBLAS_CORETYPE"] == "SkylakeX")
         #expect(env["OPENBLAS_NUM_THREADS"] == "2")
+    }
+}
+
+@Suite struct WorkerSupervisorTests {
+    @Test func aCrashingWorkerBecomesAnErrorResult() async throws {
+        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("roost-sup-\(UUID())")
+        defer { try? FileManager.default.removeItem(at: scratch) }
+        // A "worker" that dies of SIGSEGV as soon as it starts.
+        let supervisor = WorkerSupervisor(command: ["/bin/sh", "-c", "kill -SEGV $$", "worker"], scratch: scratch)
+        let r = await supervisor.run(RoostBench.WorkerRequest(artifactPath: "/dev/null", spec: .quick), target: TargetSpec(isa: .generic, blasCoreType: nil, threads: 1))
+        #expect(r.status == .error)
+        #expect(r.errorMessage?.contains("signal 11") == true, "\(r.errorMessage ?? "")")
+    }
+
+    @Test func aHangingWorkerIsKilledAtItsDeadline() async throws {
+        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("roost-sup-\(UUID())")
+        defer { try? FileManager.default.removeItem(at: scratch) }
+        let supervisor = WorkerSupervisor(command: ["/bin/sh", "-c", "sleep 30", "worker"], scratch: scratch)
+        var spec = BenchmarkSpec.quick
+        spec.timeoutSeconds = 0.5
+        let start = Date()
+        let r = await supervisor.run(RoostBench.WorkerRequest(artifactPath: "/dev/null", spec: spec), target: TargetSpec(isa: .generic, blasCoreType: nil, threads: 1))
+        #expect(r.status == .error && r.errorMessage?.contains("timed out") == true)
+        #expect(Date().timeIntervalSince(start) < 10)
     }
 }
