@@ -81,7 +81,7 @@ let package = Package(
         .target(
             name: "RoostScheduler",
             dependencies: [
-                "RoostCore", "RoostStore", "RoostCompiler",
+                "RoostCore", "RoostStore", "RoostCompiler", "RoostRuntime",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
             ],

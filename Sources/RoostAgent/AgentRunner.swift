@@ -81,10 +81,13 @@ public struct AgentRunner: Sendable {
             group.addTask {
                 do {
                     let artifact = try await cache.fetch(sha256: job.artifactSHA256, using: client)
-                    return try await lock.withLock {
-                        await supervisor.run(
-                            WorkerRequest(artifactPath: artifact.path, spec: job.spec, expectedTargetSignature: job.target.signature), target: job.target)
-                    }
+                    let reference = try await referenceFile(for: job, client: client)
+                    defer { if let reference { try? FileManager.default.removeItem(at: reference) } }
+                    let request = WorkerRequest(
+                        artifactPath: artifact.path, engine: job.target.engine, spec: job.spec,
+                        expectedTargetSignature: job.target.engine == "native" ? job.target.signature : nil,
+                        referencePath: reference?.path, threads: job.target.threads)
+                    return try await lock.withLock { await supervisor.run(request, target: job.target) }
                 } catch {
                     return .failure(String(describing: error))
                 }
@@ -99,6 +102,15 @@ public struct AgentRunner: Sendable {
         if let error = result.errorMessage { meta["error"] = "\(error)" }
         let accepted = try await submit(result, for: job, client: client)
         logger.info(accepted ? "result accepted" : "result refused (stale lease)", metadata: meta)
+    }
+
+    /// Writes the model's reference data for the worker's accuracy gate, if it has any.
+    private func referenceFile(for job: JobAssignment, client: RoostClient) async throws -> URL? {
+        guard let reference = try await client.reference(model: job.modelSHA256) else { return nil }
+        let file = supervisor.scratch.appendingPathComponent("reference-\(job.jobID).json")
+        try FileManager.default.createDirectory(at: supervisor.scratch, withIntermediateDirectories: true)
+        try CanonicalJSON.encode(reference).write(to: file)
+        return file
     }
 
     /// Extends the lease every few seconds; returns (ending the job) only if the

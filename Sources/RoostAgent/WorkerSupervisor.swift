@@ -36,7 +36,7 @@ public struct WorkerSupervisor: Sendable {
             command[0], Array(command.dropFirst()) + ["--request", requestFile.path, "--result", resultFile.path],
             environment: Self.environment(for: target), stderr: stderrFile)
         let exit = await child.exit(within: request.spec.timeoutSeconds)
-        guard let exit, !Task.isCancelled else {
+        guard let exit else {
             child.signal(SIGKILL)
             child.wait()
             return .failure(Task.isCancelled ? "worker stopped: job cancelled" : "worker timed out after \(Int(request.spec.timeoutSeconds)) s and was killed")

@@ -24,7 +24,7 @@ public struct AgentEnrollCommand: AsyncParsableCommand {
             try AgentSetup.applyCPULimits(profile)
             var allTags = profile?.tags ?? [:]
             allTags.merge(try AgentSetup.parseTags(tags)) { _, new in new }
-            let hardware = HardwareProbe().probe()
+            let hardware = EngineDiscovery.complete(HardwareProbe().probe(), profile: profile)
             let client = try RoostClient(scheduler: scheduler, credential: nil)
             let reply = try await client.enroll(EnrollRequest(token: token, name: name, tags: allTags, hardware: hardware, profile: profile))
             let home = RoostHome()

@@ -24,7 +24,7 @@ public struct AgentRunCommand: AsyncParsableCommand {
             var logger = Logger(label: "roost.agent")
             logger[metadataKey: "agent"] = "\(name)"
             let runner = AgentRunner(
-                credentials: creds, hardware: HardwareProbe().probe(), home: home,
+                credentials: creds, hardware: EngineDiscovery.complete(HardwareProbe().probe(), profile: creds.profile), home: home,
                 supervisor: WorkerSupervisor(command: WorkerCommandLine.current(), scratch: home.path("agents", name, "work")),
                 logger: logger, exitWhenIdle: exitWhenIdle)
             try await runner.run()

@@ -31,6 +31,16 @@ extension RoostClient {
         return try await send("POST", "/v1/jobs/\(jobID)/result", body: body, allow: [409]).status != 409
     }
 
+    /// The model's reference inputs and outputs; nil when it has none.
+    public func reference(model sha256: String) async throws -> ReferenceData? {
+        let reply = try await send("GET", "/v1/models/\(sha256)/reference", allow: [404])
+        return reply.status == 404 ? nil : try decode(ReferenceData.self, reply.body)
+    }
+
+    public func uploadReference(_ reference: ReferenceData, model sha256: String) async throws {
+        try await send("POST", "/v1/models/\(sha256)/reference", body: try RoostJSON.encoder().encode(reference))
+    }
+
     public func downloadArtifact(sha256: String) async throws -> Data {
         try await send("GET", "/v1/artifacts/\(sha256)").body
     }

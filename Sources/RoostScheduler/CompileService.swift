@@ -3,6 +3,7 @@ import Logging
 import RoostCompiler
 import RoostCore
 import RoostONNX
+import RoostRuntime
 import RoostStore
 
 /// Compiles a model once per distinct target and caches the artifact by
@@ -27,4 +28,31 @@ struct CompileService: Sendable {
         ])
         return sha
     }
+
+    /// The scheduler's reference path: when the user gave no test data, run the
+    /// model once through a generic single-threaded build on seeded inputs and
+    /// keep the outputs, so every agent's numbers pass the same accuracy gate.
+    func ensureReference(for model: ModelInfo) async throws {
+        if try await store.reference(model: model.sha256) != nil { return }
+        guard let content = try await store.modelContent(sha256: model.sha256) else { return }
+        let generic = TargetSpec(isa: .generic, blasCoreType: nil, threads: 1)
+        do {
+            let artifact = try Compiler().compile(try ONNXModel(data: content), name: model.name, target: generic)
+            let session = try InferenceSession(artifact: artifact)
+            let inputs = session.inputShapes.enumerated().map { i, shape in HostTensor.seeded(shape: shape, seed: 42 &+ UInt64(i)) }
+            let outputs = try session.run(inputs)
+            let reference = ReferenceData(
+                source: "scheduler",
+                inputs: zip(artifact.plan.inputs, inputs).map { WireTensor(name: $0.name, tensor: $1) },
+                outputs: zip(artifact.plan.outputs, outputs).map { WireTensor(name: $0.name, tensor: $1) })
+            try await store.putReference(model: model.sha256, reference)
+        } catch {
+            logger.warning("no reference outputs for model; its results carry no accuracy check", metadata: ["model": "\(model.name)", "error": "\(error)"])
+        }
+    }
+}
+
+/// Engines a benchmark may ask for.
+enum EngineCatalog {
+    static let known = ["native", "onnxruntime"]
 }

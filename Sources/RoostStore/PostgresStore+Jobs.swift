@@ -59,21 +59,22 @@ extension PostgresStore {
 
     /// Leases the oldest highest-priority queued job for this target with
     /// `FOR UPDATE SKIP LOCKED`; the expiry is computed on the database clock.
-    public func lease(agentID: String, targetSignature: String, leaseSeconds: Double) async throws -> JobAssignment? {
+    public func lease(agentID: String, targetSignatures: [String], leaseSeconds: Double) async throws -> JobAssignment? {
         guard let aid = UUID(uuidString: agentID) else { return nil }
         let token = SecretToken.generate(prefix: "lease")
         let rows = try await client.query("""
             WITH next AS (
                 SELECT id FROM jobs
-                WHERE state = 'queued' AND target_signature = \(targetSignature)
+                WHERE state = 'queued' AND target_signature = ANY(\(targetSignatures))
                 ORDER BY priority DESC, created_at, id
                 LIMIT 1 FOR UPDATE SKIP LOCKED
             )
             UPDATE jobs j SET state = 'leased', attempt = j.attempt + 1, lease_token = \(token),
                 lease_expires_at = now() + make_interval(secs => \(leaseSeconds)), agent_id = \(aid), updated_at = now()
-            FROM next, benchmarks b, models m, artifacts a
-            WHERE j.id = next.id AND b.id = j.benchmark_id AND m.sha256 = b.model_sha256 AND a.sha256 = j.artifact_sha256
-            RETURNING j.id, j.benchmark_id, j.attempt, m.name, m.sha256, a.sha256, a.bytes, j.target::text, b.spec::text
+            FROM next, benchmarks b, models m
+            WHERE j.id = next.id AND b.id = j.benchmark_id AND m.sha256 = b.model_sha256
+            RETURNING j.id, j.benchmark_id, j.attempt, m.name, m.sha256, j.artifact_sha256,
+                      COALESCE((SELECT a.bytes FROM artifacts a WHERE a.sha256 = j.artifact_sha256), m.bytes), j.target::text, b.spec::text
             """, logger: logger)
         for try await row in rows.decode((UUID, UUID, Int, String, String, String, Int, String, String).self) {
             return JobAssignment(
@@ -106,6 +107,10 @@ extension PostgresStore {
         let s = result.statistics
         let stats = s.map { json($0) }
         let env = json(result.environment)
+        let reasons = json(result.validity?.reasons ?? [])
+        let accuracy = result.accuracy.map { json($0) }
+        let metrics = result.scenarioMetrics.map { json($0) }
+        let scenario = (result.scenario ?? .singleStream).rawValue
         return try await client.withTransaction(logger: logger) { tx -> Bool in
             let rows = try await tx.query("""
                 UPDATE jobs SET state = \(state), lease_token = NULL, lease_expires_at = NULL, phase = NULL,
@@ -118,9 +123,11 @@ extension PostgresStore {
             guard let (attempt, agent) = claimed else { return false }
             try await tx.query("""
                 INSERT INTO results (job_id, attempt, agent_id, status, p50_ms, p90_ms, p99_ms, mean_ms, min_ms, max_ms,
-                                     throughput_qps, sample_count, samples_ms, statistics, environment, error)
+                                     throughput_qps, sample_count, samples_ms, statistics, environment, error,
+                                     engine, scenario, valid, invalid_reasons, accuracy, scenario_metrics)
                 VALUES (\(jid), \(attempt), \(agent), \(state), \(s?.p50), \(s?.p90), \(s?.p99), \(s?.mean), \(s?.min), \(s?.max),
-                        \(s?.throughput), \(result.samplesMs.count), \(result.samplesMs), \(stats)::jsonb, \(env)::jsonb, \(result.errorMessage))
+                        \(s?.throughput), \(result.samplesMs.count), \(result.samplesMs), \(stats)::jsonb, \(env)::jsonb, \(result.errorMessage),
+                        \(result.environment.engine), \(scenario), \(result.isValid), \(reasons)::jsonb, \(accuracy)::jsonb, \(metrics)::jsonb)
                 """, logger: logger)
             return true
         }
@@ -144,21 +151,27 @@ extension PostgresStore {
     /// The newest accepted result per agent for this model.
     public func reportData(model: ModelInfo) async throws -> ReportData {
         let rows = try await client.query("""
-            SELECT DISTINCT ON (r.agent_id) j.benchmark_id, j.id, j.target::text, r.status, r.statistics::text, r.samples_ms,
+            SELECT DISTINCT ON (r.agent_id, r.engine) j.benchmark_id, j.id, j.target::text, r.status, r.statistics::text, r.samples_ms,
                    r.environment::text, r.error, r.created_at,
-                   a.id, a.name, a.state, a.tags::text, a.hardware::text, a.target::text, a.price_per_hour, a.last_heartbeat
+                   a.id, a.name, a.state, a.tags::text, a.hardware::text, a.target::text, a.price_per_hour, a.last_heartbeat,
+                   r.scenario, r.invalid_reasons::text, r.accuracy::text, r.scenario_metrics::text
             FROM results r JOIN jobs j ON j.id = r.job_id JOIN benchmarks b ON b.id = j.benchmark_id JOIN agents a ON a.id = r.agent_id
             WHERE b.model_sha256 = \(model.sha256) AND r.status = 'succeeded'
-            ORDER BY r.agent_id, r.created_at DESC
+            ORDER BY r.agent_id, r.engine, r.created_at DESC
             """, logger: logger)
         var out: [ReportRow] = []
         for try await row in rows.decode((UUID, UUID, String, String, String?, [Double], String, String?, Date,
-                                          UUID, String, String, String, String, String, Double?, Date?).self) {
+                                          UUID, String, String, String, String, String, Double?, Date?,
+                                          String, String, String?, String?).self) {
             let agent = try agentInfo((row.9, row.10, row.11, row.12, row.13, row.14, row.15, row.16))
+            let reasons = try decodeJSON([String].self, row.18)
+            let accuracy = try row.19.map { try decodeJSON(AccuracyReport.self, $0) }
             let result = BenchmarkResult(
                 status: row.3 == "succeeded" ? .succeeded : .error,
                 statistics: try row.4.map { try decodeJSON(LatencyStatistics.self, $0) }, samplesMs: row.5,
-                environment: try decodeJSON(RunEnvironment.self, row.6), errorMessage: row.7)
+                environment: try decodeJSON(RunEnvironment.self, row.6), maxAbsError: accuracy?.maxAbsError, errorMessage: row.7,
+                scenario: Scenario(rawValue: row.17), validity: Validity(reasons: reasons), accuracy: accuracy,
+                scenarioMetrics: try row.20.map { try decodeJSON(ScenarioMetrics.self, $0) })
             out.append(ReportRow(benchmarkID: row.0.uuidString.lowercased(), jobID: row.1.uuidString.lowercased(), agent: agent,
                                  target: try decodeJSON(TargetSpec.self, row.2), result: result, finishedAt: row.8))
         }

@@ -46,9 +46,29 @@ extension PostgresStore {
             """, logger: logger)
     }
 
+    /// An artifact's bytes. Engines that run the ONNX model itself use the model
+    /// as their artifact, so models are served by digest too.
     public func artifactContent(sha256: String) async throws -> Data? {
-        let rows = try await client.query("SELECT content FROM artifacts WHERE sha256 = \(sha256)", logger: logger)
+        let rows = try await client.query("""
+            SELECT content FROM artifacts WHERE sha256 = \(sha256)
+            UNION ALL SELECT content FROM models WHERE sha256 = \(sha256) LIMIT 1
+            """, logger: logger)
         for try await data in rows.decode(Data.self) { return data }
+        return nil
+    }
+
+    /// A user-supplied reference replaces a computed one, never the other way round.
+    public func putReference(model: String, _ reference: ReferenceData) async throws {
+        try await client.query("""
+            INSERT INTO model_references (model_sha256, source, data) VALUES (\(model), \(reference.source), \(json(reference))::jsonb)
+            ON CONFLICT (model_sha256) DO UPDATE SET source = EXCLUDED.source, data = EXCLUDED.data, created_at = now()
+            WHERE model_references.source = 'scheduler' OR EXCLUDED.source = 'user'
+            """, logger: logger)
+    }
+
+    public func reference(model: String) async throws -> ReferenceData? {
+        let rows = try await client.query("SELECT data::text FROM model_references WHERE model_sha256 = \(model)", logger: logger)
+        for try await text in rows.decode(String.self) { return try decodeJSON(ReferenceData.self, text) }
         return nil
     }
 }

@@ -21,12 +21,14 @@ public protocol SchedulerStore: Sendable {
     func artifact(model: String, targetSignature: String, compilerVersion: String) async throws -> (sha256: String, bytes: Int)?
     func putArtifact(sha256: String, model: String, target: TargetSpec, compilerVersion: String, content: Data) async throws
     func artifactContent(sha256: String) async throws -> Data?
+    func putReference(model: String, _ reference: ReferenceData) async throws
+    func reference(model: String) async throws -> ReferenceData?
 
     // Benchmarks and jobs
     func createBenchmark(id: String, model: String, targets: String, spec: BenchmarkSpec, jobs: [NewJob]) async throws
     func benchmarkStatus(id: String) async throws -> BenchmarkStatus?
     func recentBenchmarks(limit: Int) async throws -> [BenchmarkStatus]
-    func lease(agentID: String, targetSignature: String, leaseSeconds: Double) async throws -> JobAssignment?
+    func lease(agentID: String, targetSignatures: [String], leaseSeconds: Double) async throws -> JobAssignment?
     func heartbeatJob(jobID: String, leaseToken: String, phase: String, leaseSeconds: Double) async throws -> JobHeartbeatResponse?
     func submitResult(jobID: String, leaseToken: String, result: BenchmarkResult) async throws -> Bool
     func requeueExpiredLeases() async throws -> Int

@@ -95,7 +95,7 @@ struct PostgresStoreTests {
                     for a in agents {
                         group.addTask {
                             var mine: [String] = []
-                            while let job = try await store.lease(agentID: a, targetSignature: target.signature, leaseSeconds: 30) { mine.append(job.jobID) }
+                            while let job = try await store.lease(agentID: a, targetSignatures: [target.signature], leaseSeconds: 30) { mine.append(job.jobID) }
                             return mine
                         }
                     }
@@ -105,7 +105,7 @@ struct PostgresStoreTests {
                 }
                 #expect(leased.count == 20)
                 #expect(Set(leased).count == 20)
-                #expect(try await store.lease(agentID: agents[0], targetSignature: "other", leaseSeconds: 30) == nil)
+                #expect(try await store.lease(agentID: agents[0], targetSignatures: ["other"], leaseSeconds: 30) == nil)
             }
         }
     }
@@ -114,10 +114,10 @@ struct PostgresStoreTests {
         try await TestDatabase.withFreshDatabase { url in
             try await PostgresStore.with(url, logger: logger, migrate: true) { store in
                 let (agents, target) = try await seed(store, jobs: 1)
-                let first = try #require(try await store.lease(agentID: agents[0], targetSignature: target.signature, leaseSeconds: 0.05))
+                let first = try #require(try await store.lease(agentID: agents[0], targetSignatures: [target.signature], leaseSeconds: 0.05))
                 try await Task.sleep(for: .milliseconds(100))
                 #expect(try await store.requeueExpiredLeases() == 1)
-                let second = try #require(try await store.lease(agentID: agents[1], targetSignature: target.signature, leaseSeconds: 30))
+                let second = try #require(try await store.lease(agentID: agents[1], targetSignatures: [target.signature], leaseSeconds: 30))
                 #expect(second.jobID == first.jobID && second.attempt == 2)
                 let stats = LatencyStatistics(samplesMs: [1, 2, 3], wallSeconds: 0.006)
                 let result = BenchmarkResult(status: .succeeded, statistics: stats, samplesMs: [1, 2, 3], environment: RunEnvironment())

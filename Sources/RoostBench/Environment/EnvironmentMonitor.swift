@@ -36,7 +36,6 @@ public final class EnvironmentMonitor: @unchecked Sendable {
                 self.sample()
             }
         }
-        t.stackSize = 1 << 16
         thread = t
         t.start()
     }

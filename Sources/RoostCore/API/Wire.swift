@@ -86,7 +86,11 @@ public struct QueueBenchmarkRequest: Codable, Sendable {
     /// Which agents to benchmark on; see `TargetSelector`.
     public var targets: String
     public var spec: BenchmarkSpec
-    public init(modelSHA256: String, targets: String, spec: BenchmarkSpec) { self.modelSHA256 = modelSHA256; self.targets = targets; self.spec = spec }
+    /// Engines to measure on each matching agent that has them (default: native).
+    public var engines: [String]?
+    public init(modelSHA256: String, targets: String, spec: BenchmarkSpec, engines: [String]? = nil) {
+        self.modelSHA256 = modelSHA256; self.targets = targets; self.spec = spec; self.engines = engines
+    }
 }
 
 public struct JobSummary: Codable, Sendable, Equatable {

@@ -61,6 +61,9 @@ public struct HardwareProfile: Codable, Sendable, Equatable {
 
     public func hasFeature(_ name: String) -> Bool { isaFeatures.contains(name.lowercased()) }
 
+    /// One target per engine this agent offers; the agent leases jobs for any of them.
+    public var targets: [TargetSpec] { engines.map { TargetSpec(hardware: self, engine: $0) } }
+
     /// One line for tables: "AMD EPYC 7B13 · x86_64 avx2 · 2 CPUs · 23.4 GiB".
     public var summary: String {
         let gib = Double(memoryBytes) / 1_073_741_824

@@ -63,13 +63,25 @@ public final class ChildProcess: @unchecked Sendable {
         }
     }
 
-    /// Async wait that does not block a cooperative thread.
+    /// Async wait on a dedicated thread: neither blocks the cooperative pool nor
+    /// depends on it being free to notice the exit or the deadline on time.
+    /// Returns nil when the deadline passes or the task is cancelled first.
     public func exit(within seconds: Double? = nil) async -> Exit? {
-        let deadline = seconds.map { ContinuousClock.now + .milliseconds(Int($0 * 1000)) }
-        while true {
-            if let e = poll() { return e }
-            if let deadline, ContinuousClock.now > deadline { return nil }
-            try? await Task.sleep(for: .milliseconds(10))
+        let cancelled = LockedBox(false)
+        return await withTaskCancellationHandler {
+            await withCheckedContinuation { (continuation: CheckedContinuation<Exit?, Never>) in
+                let deadline = seconds.map { Date().addingTimeInterval($0) }
+                let thread = Thread {
+                    while true {
+                        if let e = self.poll() { continuation.resume(returning: e); return }
+                        if cancelled.get() || deadline.map({ Date() > $0 }) == true { continuation.resume(returning: nil); return }
+                        usleep(5_000)
+                    }
+                }
+                thread.start()
+            }
+        } onCancel: {
+            cancelled.set(true)
         }
     }
 

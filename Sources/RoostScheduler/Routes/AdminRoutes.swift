@@ -28,6 +28,16 @@ struct AdminRoutes: Sendable {
             return JSONResponse.make(try await store.agents())
         }
         router.post("/v1/models") { request, _ in try await uploadModel(request) }
+        router.post("/v1/models/{sha}/reference") { request, context -> Response in
+            try await auth.requireAdmin(request)
+            let sha = try context.parameters.require("sha")
+            guard let model = try await store.model(nameOrDigest: sha), model.sha256 == sha else { throw APIError.notFound("no model \(sha)") }
+            var reference = try await JSONResponse.decode(ReferenceData.self, from: request, limit: 512 << 20)
+            reference.source = "user"
+            for t in reference.inputs + reference.outputs { _ = try t.tensor() }
+            try await store.putReference(model: sha, reference)
+            return Response(status: .noContent)
+        }
         router.post("/v1/benchmarks") { request, context in try await queue(request, context) }
         router.get("/v1/benchmarks") { request, _ -> Response in
             try await auth.requireAdmin(request)
@@ -74,13 +84,24 @@ struct AdminRoutes: Sendable {
             $0.state == "active" && selector.matches(name: $0.name, tags: $0.tags, hardware: $0.hardware)
         }
         guard !agents.isEmpty else { throw APIError(.unprocessableContent, "no active agent matches targets '\(selector)'") }
+        let engines = body.engines ?? ["native"]
+        guard !engines.isEmpty, engines.allSatisfy(EngineCatalog.known.contains) else {
+            throw APIError.badRequest("engines must be among \(EngineCatalog.known.joined(separator: ", "))")
+        }
         var targets: [TargetSpec] = []
-        for agent in agents where !targets.contains(agent.target) { targets.append(agent.target) }
+        for agent in agents {
+            for target in agent.hardware.targets where engines.contains(target.engine) && !targets.contains(target) { targets.append(target) }
+        }
+        guard !targets.isEmpty else {
+            throw APIError(.unprocessableContent, "no matching agent offers the engines \(engines.joined(separator: ", "))")
+        }
         var jobs: [NewJob] = []
         for target in targets {
-            let artifact = try await compiler.artifact(for: model, target: target)
+            // Engines that run the ONNX model itself take the model as their artifact.
+            let artifact = target.engine == "native" ? try await compiler.artifact(for: model, target: target) : model.sha256
             jobs.append(NewJob(id: UUID().uuidString.lowercased(), artifactSHA256: artifact, target: target))
         }
+        try await compiler.ensureReference(for: model)
         let id = UUID().uuidString.lowercased()
         try await store.createBenchmark(id: id, model: model.sha256, targets: selector.description, spec: body.spec, jobs: jobs)
         await signal.notifyAll()

@@ -39,6 +39,12 @@ struct AgentRoutes: Sendable {
             context.logger.info("result accepted", metadata: ["job": "\(id)", "agent": "\(agent.name)", "status": "\(upload.result.status)"])
             return JSONResponse.make(["accepted": true])
         }
+        router.get("/v1/models/{sha}/reference") { request, context -> Response in
+            try await auth.requireAgentOrAdmin(request)
+            let sha = try context.parameters.require("sha")
+            guard let reference = try await store.reference(model: sha) else { throw APIError.notFound("no reference data for model \(sha)") }
+            return JSONResponse.make(reference)
+        }
         router.get("/v1/artifacts/{sha}") { request, context -> Response in
             try await auth.requireAgentOrAdmin(request)
             let sha = try context.parameters.require("sha")
@@ -74,7 +80,7 @@ struct AgentRoutes: Sendable {
         try await store.heartbeat(agentID: agent.agentID, hardware: nil, target: nil)
         guard agent.state == "active" else { return Response(status: .noContent) }
         while true {
-            if let job = try await store.lease(agentID: agent.agentID, targetSignature: agent.target.signature, leaseSeconds: config.leaseSeconds) {
+            if let job = try await store.lease(agentID: agent.agentID, targetSignatures: agent.hardware.targets.map(\.signature), leaseSeconds: config.leaseSeconds) {
                 context.logger.info("job leased", metadata: ["job": "\(job.jobID)", "agent": "\(agent.name)", "attempt": "\(job.attempt)"])
                 return JSONResponse.make(job)
             }

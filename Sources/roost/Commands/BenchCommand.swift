@@ -14,16 +14,28 @@ struct BenchCommand: AsyncParsableCommand {
         @Argument(help: "The ONNX model file.") var model: String
         @Option(help: "Agents to run on: 'all', or terms like arch=x86_64,isa=x86_64-avx2,name=NAME,KEY=VALUE,cpus>=N.") var targets = "all"
         @Option(help: "Model name in reports (default: the file name, or its folder for model.onnx).") var name: String?
-        @Option(help: "Minimum timed seconds per job.") var minSeconds: Double = 2
-        @Option(help: "Minimum timed queries per job.") var minIterations: Int = 200
+        @Option(help: "single-stream, offline, server or cold-start.") var scenario = "single-stream"
+        @Option(help: "quick, standard or rigorous.") var profile = "quick"
+        @Option(help: "Comma-separated engines to measure (native, onnxruntime).") var engines = "native"
+        @Option(help: "Override the profile's minimum timed seconds per job.") var minSeconds: Double?
+        @Option(help: "Override the profile's minimum timed queries per job.") var minIterations: Int?
         @Flag(help: "Wait until every job has finished.") var wait = false
         @Flag(help: "Print the benchmark status as JSON.") var json = false
         @OptionGroup var admin: AdminOptions
 
         func run() async throws {
             try await runReportingErrors {
-                guard minSeconds > 0, minSeconds <= 3600, minIterations > 0 else {
-                    throw RoostError.invalidArgument("--min-seconds must be in (0, 3600] and --min-iterations positive")
+                if let minSeconds, !(minSeconds > 0 && minSeconds <= 3600) { throw RoostError.invalidArgument("--min-seconds must be in (0, 3600]") }
+                if let minIterations, minIterations <= 0 { throw RoostError.invalidArgument("--min-iterations must be positive") }
+                guard let scenario = Scenario(rawValue: scenario) else {
+                    throw RoostError.invalidArgument("--scenario must be one of \(Scenario.allCases.map(\.rawValue).joined(separator: ", "))")
+                }
+                guard let profile = BenchmarkProfile(rawValue: profile) else {
+                    throw RoostError.invalidArgument("--profile must be one of \(BenchmarkProfile.allCases.map(\.rawValue).joined(separator: ", "))")
+                }
+                let engineList = engines.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+                guard !engineList.isEmpty, engineList.allSatisfy(["native", "onnxruntime"].contains) else {
+                    throw RoostError.invalidArgument("--engines takes native and/or onnxruntime")
                 }
                 _ = try TargetSelector(parsing: targets)
                 let url = URL(fileURLWithPath: model)
@@ -31,9 +43,10 @@ struct BenchCommand: AsyncParsableCommand {
                 let data = try Data(contentsOf: url)
                 let client = try admin.client()
                 let info = try await client.uploadModel(data, name: name ?? ModelNaming.name(for: url))
-                precondition(info.sha256 == parsed.sha256)
-                let spec = BenchmarkSpec(minSeconds: minSeconds, minIterations: minIterations, maxSeconds: max(30, minSeconds * 3))
-                var status = try await client.queueBenchmark(QueueBenchmarkRequest(modelSHA256: info.sha256, targets: targets, spec: spec))
+                guard info.sha256 == parsed.sha256 else { throw RoostError.io("the scheduler stored the model under another digest") }
+                if let reference = try ReferenceFiles.load(besideModel: url) { try await client.uploadReference(reference, model: info.sha256) }
+                let spec = BenchmarkSpec(scenario: scenario, profile: profile, minSeconds: minSeconds, minIterations: minIterations)
+                var status = try await client.queueBenchmark(QueueBenchmarkRequest(modelSHA256: info.sha256, targets: targets, spec: spec, engines: engineList))
                 if !json { FileHandle.standardError.write(Data("queued benchmark \(status.benchmarkID) of \(info.name) (\(status.jobs.count) jobs)\n".utf8)) }
                 if wait { status = try await BenchmarkWaiter(client: client).wait(for: status.benchmarkID, quiet: json) }
                 print(json ? CanonicalJSON.pretty(status) : StatusText.render(status))

@@ -79,7 +79,8 @@ struct DemoCommand: AsyncParsableCommand {
         for url in models {
             let name = url.deletingLastPathComponent().lastPathComponent
             let info = try await admin.uploadModel(try Data(contentsOf: url), name: name)
-            let spec = BenchmarkSpec(minSeconds: minSeconds, minIterations: 200, maxSeconds: max(30, minSeconds * 3))
+            if let reference = try ReferenceFiles.load(besideModel: url) { try await admin.uploadReference(reference, model: info.sha256) }
+            let spec = BenchmarkSpec(profile: .quick, minSeconds: minSeconds)
             let status = try await admin.queueBenchmark(QueueBenchmarkRequest(modelSHA256: info.sha256, targets: "demo=true", spec: spec))
             queued.append((name, status.benchmarkID))
             say("queued \(name) (\(info.sha256.prefix(12)), \(status.jobs.count) jobs): benchmark \(status.benchmarkID)")
