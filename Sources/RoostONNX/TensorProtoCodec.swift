@@ -9,8 +9,7 @@ public enum TensorProtoCodec {
     /// their values exactly up to 2^24, far beyond any shape PyTorch exports.
     public static func decode(_ t: Onnx_TensorProto) throws -> HostTensor {
         let shape = t.dims.map { Int($0) }
-        guard shape.allSatisfy({ $0 >= 0 }) else { throw RoostError.invalidModel("tensor '\(t.name)' has a negative dimension") }
-        let count = shape.reduce(1, *)
+        let count = try ElementCount.checked(shape, "tensor '\(t.name)'")
         let values: [Float]
         let type = Onnx_TensorProto.DataType(rawValue: Int(t.dataType)) ?? .undefined
         if !t.rawData.isEmpty {
