@@ -7,6 +7,10 @@ import RoostCore
 /// Kernel-specific checks (attributes against operand shapes) live in each
 /// kernel's initializer; this covers what every kernel relies on.
 enum PlanValidator {
+    /// Padding allowed past the last arena value: the planner rounds each value
+    /// up to 16 elements; 64 leaves room for wider alignment.
+    static let arenaSlack = 64
+
     static func validate(_ plan: ExecutionPlan, weightCount: Int) throws {
         guard plan.arenaElements >= 0, plan.arenaElements <= ElementCount.limit else {
             throw RoostError.invalidArtifact("arena size \(plan.arenaElements) is out of range")
@@ -17,6 +21,7 @@ enum PlanValidator {
             throw RoostError.invalidArtifact(
                 "the plan needs \(bytes >> 20) MiB of arena and weights; this machine has \(physical >> 20) MiB")
         }
+        var arenaExtent = 0
         for (i, v) in plan.values.enumerated() {
             guard v.id == i else { throw RoostError.invalidArtifact("value ids are not dense (value \(i) has id \(v.id))") }
             let count = try ElementCount.checked(v.shape, "value '\(v.name)'", error: RoostError.invalidArtifact)
@@ -26,6 +31,12 @@ enum PlanValidator {
                 throw RoostError.invalidArtifact(
                     "value '\(v.name)' lies outside its \(v.storage.rawValue) (offset \(v.offset), \(count) elements, \(limit) available)")
             }
+            if v.storage == .arena { arenaExtent = max(arenaExtent, v.offset + count) }
+        }
+        // The memory planner sizes the arena to its values (plus alignment), so a
+        // larger arena is damage, and allocating it could take the machine's memory.
+        guard plan.arenaElements <= arenaExtent + Self.arenaSlack else {
+            throw RoostError.invalidArtifact("arena of \(plan.arenaElements) elements is larger than its values need (\(arenaExtent))")
         }
         for io in plan.inputs + plan.outputs where !plan.values.indices.contains(io.valueID) {
             throw RoostError.invalidArtifact("graph input/output '\(io.name)' refers to value \(io.valueID), which does not exist")
