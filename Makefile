@@ -1,12 +1,15 @@
 # Roost — the two commands that matter:
 #   make demo   build and run a local two-agent farm on the shipped models, write the report
-#   make test   every test, against a private PostgreSQL this target starts and stops
+#   make test   every test, against a private PostgreSQL this target starts and stops,
+#               then the ONNX conformance run (make conformance)
 SHELL := /bin/bash
 SWIFT ?= swift
 APT_PACKAGES := libopenblas-dev libpq-dev libcurl4-openssl-dev postgresql-15 postgresql-client-15
 TEST_PG_PORT ?= 55439
+# Generated ONNX backend node tests (scripts/onnx-node-tests.sh); .build-* is git-ignored.
+ONNX_NODE_TESTS ?= .build-onnx-node-tests
 
-.PHONY: all deps build release test demo clean
+.PHONY: all deps build release test conformance demo clean
 
 all: build
 
@@ -25,6 +28,15 @@ test: deps
 	$(SWIFT) build --build-tests
 	@scripts/with-test-postgres.sh $(TEST_PG_PORT) \
 	env ROOST_BIN="$$($(SWIFT) build --show-bin-path)/roost" $(SWIFT) test --skip-build
+	@$(MAKE) --no-print-directory conformance
+
+## The ONNX backend node tests through the compiler and runtime. Fails when a case
+## listed in Tests/Conformance/expected-pass.txt no longer passes; its last line is
+## `N passed, M failed, K skipped`.
+conformance: deps
+	scripts/onnx-node-tests.sh $(ONNX_NODE_TESTS)
+	$(SWIFT) build --product roost-conformance
+	"$$($(SWIFT) build --show-bin-path)/roost-conformance" $(ONNX_NODE_TESTS) --expected Tests/Conformance/expected-pass.txt
 
 ## The local farm: PostgreSQL (unless DATABASE_URL is set), a scheduler and two agents.
 demo: release
