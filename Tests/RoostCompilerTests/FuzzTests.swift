@@ -259,4 +259,89 @@ import RoostTestSupport
         #expect(tallies["resealed bit flip"]?.succeeded ?? 0 > 0)
         #expect(tallies["plan mutation"]?.succeeded ?? 0 > 0)
     }
+
+    // MARK: hand-made hostile models (each of these trapped before the compiler checked it)
+
+    func compile(_ proto: Onnx_ModelProto) throws -> Artifact {
+        try Compiler().compile(try ONNXModel(data: proto.serializedData()), name: "hostile", target: target)
+    }
+
+    @Test func operatorWithoutInputsOrOutputsIsAnError() throws {
+        var b = ModelBuilder(name: "t")
+        let x = b.input("x", shape: [2, 3])
+        let w = b.initializer("w", HostTensor.seeded(shape: [3, 3], seed: 1))
+        let h = b.node("Gemm", [x, w])
+        b.node("Relu", [h], output: "y")
+        b.output("y", shape: [2, 3])
+        var noInputs = b.build()
+        noInputs.graph.node[1].input = []
+        #expect(throws: RoostError.self) { try compile(noInputs) }
+        var noOutputs = b.build()
+        noOutputs.graph.node[1].output = []
+        #expect(throws: RoostError.self) { try compile(noOutputs) }
+        var flatten = ModelBuilder(name: "t")
+        flatten.node("Flatten", [], output: "y")
+        flatten.output("y", shape: [1, 1])
+        #expect(throws: RoostError.self) { try compile(flatten.build()) }
+    }
+
+    @Test func overflowingShapesAreErrors() throws {
+        var b = ModelBuilder(name: "t")
+        let x = b.input("x", shape: [1 << 31, 1 << 31, 4])
+        b.node("Flatten", [x], output: "y", attributes: ["axis": .int(1)])
+        b.output("y", shape: [1, 1])
+        #expect(throws: RoostError.self) { try compile(b.build()) }
+
+        var t = ModelBuilder(name: "t")
+        let i = t.input("x", shape: [1, 2])
+        var proto = t.build()
+        var huge = TensorProtoCodec.encode(HostTensor(shape: [1], data: [1]), name: "w")
+        huge.dims = [1 << 40, 1 << 40]
+        proto.graph.initializer.append(huge)
+        var node = Onnx_NodeProto()
+        node.opType = "Gemm"
+        node.input = [i, "w"]
+        node.output = ["y"]
+        proto.graph.node.append(node)
+        #expect(throws: RoostError.self) { try compile(proto) }
+        #expect(throws: RoostError.self) { try TensorProtoCodec.decode(huge) }
+    }
+
+    @Test func emptyAndNegativeInputDimensionsAreErrors() throws {
+        for dim in [0, -3] {
+            var b = ModelBuilder(name: "t")
+            let x = b.input("x", shape: [dim, 4])
+            b.node("Relu", [x], output: "y")
+            b.output("y", shape: [dim, 4])
+            #expect(throws: RoostError.self) { try compile(b.build()) }
+        }
+    }
+
+    /// ONNX reads any nonzero transA/transB as true; the kernel must agree.
+    @Test func nonzeroTransposeFlagsMeanTranspose() throws {
+        func run(transA: Int) throws -> HostTensor {
+            var b = ModelBuilder(name: "t")
+            let x = b.input("x", shape: [3, 2])
+            let w = b.initializer("w", HostTensor.seeded(shape: [3, 4], seed: 5))
+            b.node("Gemm", [x, w], output: "y", attributes: ["transA": .int(transA)])
+            b.output("y", shape: [2, 4])
+            let session = try InferenceSession(artifact: compile(b.build()))
+            return try session.run([HostTensor.seeded(shape: [3, 2], seed: 6)])[0]
+        }
+        #expect(try run(transA: 2) == run(transA: 1))
+    }
+
+    /// A non-finite Gemm alpha is legal ONNX; its plan must survive the artifact codec.
+    @Test func nonFiniteAttributesSurviveTheArtifactCodec() throws {
+        var b = ModelBuilder(name: "t")
+        let x = b.input("x", shape: [1, 2])
+        let w = b.initializer("w", HostTensor(shape: [2, 2], data: [1, 1, 1, 1]))
+        b.node("Gemm", [x, w], output: "y", attributes: ["alpha": .float(.infinity)])
+        b.output("y", shape: [1, 2])
+        let artifact = try compile(b.build())
+        let decoded = try ArtifactCodec.decode(ArtifactCodec.encode(artifact))
+        #expect(decoded.plan.steps[0].attributes["alpha"] == .float(.infinity))
+        let y = try InferenceSession(artifact: decoded).run([HostTensor(shape: [1, 2], data: [1, 2])])[0]
+        #expect(y.data == [.infinity, .infinity])
+    }
 }
