@@ -7,9 +7,12 @@
 # was generated from (scripts/gen-onnx-proto.sh). Idempotent: a marker file
 # records the version generated, and a finished tree is never regenerated.
 set -euo pipefail
+# OUTDIR is relative to the caller's directory; the default lives in the repository root.
+out="${1:-}"
+case "$out" in "" | /*) ;; *) out="$PWD/$out" ;; esac
 cd "$(dirname "$0")/.."
 ONNX_VERSION="${ONNX_VERSION:-1.23.2}"
-out="${1:-.build-onnx-node-tests}"
+out="${out:-.build-onnx-node-tests}"
 marker="$out/.generated-onnx-$ONNX_VERSION"
 
 if [ -f "$marker" ]; then
