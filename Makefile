@@ -1,12 +1,15 @@
 # Roost — the two commands that matter:
 #   make demo   build and run a local two-agent farm on the shipped models, write the report
-#   make test   every test, against a private PostgreSQL this target starts and stops
+#   make test   the ONNX conformance run (make conformance), then every Swift test
+#               against a private PostgreSQL this target starts and stops
 SHELL := /bin/bash
 SWIFT ?= swift
-APT_PACKAGES := libopenblas-dev libpq-dev libcurl4-openssl-dev postgresql-15 postgresql-client-15
+APT_PACKAGES := libopenblas-dev libpq-dev libcurl4-openssl-dev postgresql-15 postgresql-client-15 python3-venv
 TEST_PG_PORT ?= 55439
+# Generated ONNX backend node tests (scripts/onnx-node-tests.sh); .build-* is git-ignored.
+ONNX_NODE_TESTS ?= .build-onnx-node-tests
 
-.PHONY: all deps build release test demo clean
+.PHONY: all deps build release test conformance venv demo clean
 
 all: build
 
@@ -21,13 +24,27 @@ release: deps
 	$(SWIFT) build -c release --product roost
 
 ## Every test. Starts its own PostgreSQL cluster on 127.0.0.1:$(TEST_PG_PORT) and stops it afterwards.
-test: deps
+# The conformance run goes first so the Swift test summary is the last line.
+test: deps venv
+	@$(MAKE) --no-print-directory conformance
 	$(SWIFT) build --build-tests
 	@scripts/with-test-postgres.sh $(TEST_PG_PORT) \
 	env ROOST_BIN="$$($(SWIFT) build --show-bin-path)/roost" $(SWIFT) test --skip-build
 
+## .venv: the onnx wheel (node-test generators) and onnxruntime for the ONNX Runtime engine.
+venv:
+	@scripts/venv.sh
+
+## The ONNX backend node tests through the compiler and runtime. Fails when a case
+## listed in Tests/Conformance/expected-pass.txt no longer passes; its last line is
+## `N passed, M failed, K skipped`.
+conformance: deps
+	scripts/onnx-node-tests.sh $(ONNX_NODE_TESTS)
+	$(SWIFT) build --product roost-conformance
+	"$$($(SWIFT) build --show-bin-path)/roost-conformance" $(ONNX_NODE_TESTS) --expected Tests/Conformance/expected-pass.txt
+
 ## The local farm: PostgreSQL (unless DATABASE_URL is set), a scheduler and two agents.
-demo: release
+demo: release venv
 	"$$($(SWIFT) build -c release --show-bin-path)/roost" demo
 
 clean:

@@ -18,6 +18,7 @@ let package = Package(
     products: [
         .executable(name: "roost", targets: ["roost"]),
         .executable(name: "roost-agent", targets: ["roost-agent"]),
+        .executable(name: "roost-conformance", targets: ["roost-conformance"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
@@ -46,6 +47,12 @@ let package = Package(
         .target(name: "RoostCompiler", dependencies: ["RoostCore", "RoostONNX"], swiftSettings: strict),
         .target(name: "RoostRuntime", dependencies: ["RoostCore", "COpenBLAS"], swiftSettings: strict),
         .target(name: "RoostBench", dependencies: ["RoostCore", "RoostRuntime", "RoostProbe"], swiftSettings: strict),
+        // Runs the ONNX backend node tests (scripts/onnx-node-tests.sh) through the compiler and runtime.
+        .target(
+            name: "RoostConformance",
+            dependencies: ["RoostCore", "RoostONNX", "RoostCompiler", "RoostRuntime"],
+            swiftSettings: strict
+        ),
 
         // MARK: agent side (no server stack below this line)
         .target(name: "RoostProbe", dependencies: ["RoostCore"], swiftSettings: strict),
@@ -100,6 +107,15 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // `make conformance`: the node tests, guarded by Tests/Conformance/expected-pass.txt.
+        .executableTarget(
+            name: "roost-conformance",
+            dependencies: [
+                "RoostConformance", "RoostCore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strict
+        ),
         .executableTarget(
             name: "roost-agent",
             dependencies: [
@@ -119,8 +135,9 @@ let package = Package(
         ),
         .testTarget(name: "RoostCoreTests", dependencies: ["RoostCore"]),
         .testTarget(name: "RoostONNXTests", dependencies: ["RoostONNX", "RoostCore", "RoostTestSupport"]),
-        .testTarget(name: "RoostCompilerTests", dependencies: ["RoostCompiler", "RoostRuntime", "RoostONNX", "RoostCore"]),
+        .testTarget(name: "RoostCompilerTests", dependencies: ["RoostCompiler", "RoostRuntime", "RoostONNX", "RoostCore", "RoostTestSupport"]),
         .testTarget(name: "RoostRuntimeTests", dependencies: ["RoostRuntime", "RoostCompiler", "RoostONNX", "RoostCore", "RoostTestSupport"]),
+        .testTarget(name: "RoostConformanceTests", dependencies: ["RoostConformance", "RoostONNX", "RoostCore", "RoostTestSupport"]),
         .testTarget(name: "RoostBenchTests", dependencies: ["RoostBench", "RoostCompiler", "RoostONNX", "RoostRuntime", "RoostCore"]),
         .testTarget(name: "RoostProbeTests", dependencies: ["RoostProbe", "RoostCore"]),
         .testTarget(name: "RoostStoreTests", dependencies: ["RoostStore", "RoostCore", "RoostTestSupport", "RoostTestDatabase"]),

@@ -58,6 +58,7 @@ public struct ONNXModel: Sendable {
             let offset = UInt64(entries["offset"] ?? "0") ?? 0
             try handle.seek(toOffset: offset)
             let length = entries["length"].flatMap { Int($0) }
+            guard (length ?? 0) >= 0 else { throw RoostError.invalidModel("external data for '\(tensor.name)' has a negative length") }
             let bytes = (length.map { try? handle.read(upToCount: $0) } ?? (try? handle.readToEnd())) ?? nil
             guard let bytes, length == nil || bytes.count == length else {
                 throw RoostError.invalidModel("external data for '\(tensor.name)' is truncated")

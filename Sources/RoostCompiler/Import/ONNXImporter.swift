@@ -51,15 +51,24 @@ public struct ONNXImporter: Sendable {
     }
 
     private func staticShape(of info: Onnx_ValueInfoProto) throws -> [Int] {
-        if let bound = inputShapes[info.name] { return bound }
+        if let bound = inputShapes[info.name] {
+            _ = try ElementCount.checked(bound, "--input-shape \(info.name)", error: RoostError.invalidArgument)
+            return bound
+        }
         guard info.type.tensorType.hasShape else {
             throw RoostError.invalidModel("input '\(info.name)' has no shape; pass --input-shape \(info.name)=DIMS")
         }
-        return try info.type.tensorType.shape.dim.map { d in
-            if case .dimValue(let v)? = d.value, v > 0 { return Int(v) }
+        let shape = try info.type.tensorType.shape.dim.map { d in
+            if case .dimValue(let v)? = d.value {
+                if v > 0 { return Int(v) }
+                if v == 0 { throw RoostError.unsupported("input '\(info.name)' has a zero-sized dimension; empty tensors are not supported") }
+                throw RoostError.invalidModel("input '\(info.name)' has a negative dimension \(v)")
+            }
             let symbol: String = if case .dimParam(let p)? = d.value { p } else { "?" }
             throw RoostError.invalidArgument("input '\(info.name)' has a symbolic dimension '\(symbol)'; bind it with --input-shape \(info.name)=1x...")
         }
+        _ = try ElementCount.checked(shape, "input '\(info.name)'")
+        return shape
     }
 
     /// Attributes of kinds no supported operator uses (graphs, sparse tensors) are

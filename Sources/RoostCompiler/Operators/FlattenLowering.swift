@@ -7,7 +7,8 @@ public struct FlattenLowering: OperatorLowering {
     public init() {}
 
     public func outputShapes(_ node: Node, in graph: Graph) throws -> [[Int]] {
-        let s = try graph.shape(of: node.inputs[0])
+        guard let x = node.inputs.first else { throw RoostError.invalidModel("\(node.label) has no input") }
+        let s = try graph.shape(of: x)
         var axis = node.int("axis", default: 1)
         if axis < 0 { axis += s.count }
         guard (0...s.count).contains(axis) else { throw RoostError.invalidModel("\(node.label): axis out of range for shape \(s)") }

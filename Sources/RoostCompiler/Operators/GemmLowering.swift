@@ -22,7 +22,8 @@ public struct GemmLowering: OperatorLowering {
         let (m, k, n) = try dims(node, graph)
         var attrs: [String: PlanAttribute] = [
             "m": .int(m), "k": .int(k), "n": .int(n),
-            "transA": .int(node.int("transA", default: 0)), "transB": .int(node.int("transB", default: 0)),
+            // Normalized to 0/1: ONNX treats any nonzero as true, the kernel reads exactly 1.
+            "transA": .int(node.int("transA", default: 0) != 0 ? 1 : 0), "transB": .int(node.int("transB", default: 0) != 0 ? 1 : 0),
             "alpha": .float(node.float("alpha", default: 1)), "beta": .float(node.float("beta", default: 1)),
         ]
         if node.inputs.count > 2, !node.inputs[2].isEmpty { attrs["biasShape"] = .ints(try graph.shape(of: node.inputs[2])) }

@@ -14,7 +14,11 @@ public struct ShapeInference: GraphPass {
                 throw RoostError.invalidModel("\(node.label) reads '\(input)', which no earlier node produces (graph not topologically sorted?)")
             }
             let shapes = try lowering.outputShapes(node, in: graph)
-            for (name, shape) in zip(node.outputs, shapes) where !name.isEmpty { graph.shapes[name] = shape }
+            for (name, shape) in zip(node.outputs, shapes) where !name.isEmpty {
+                // Shapes computed from damaged or hostile models must not overflow later arithmetic.
+                _ = try ElementCount.checked(shape, "\(node.label): output '\(name)'")
+                graph.shapes[name] = shape
+            }
             let types = try lowering.outputTypes(node, in: graph)
             for (name, type) in zip(node.outputs, types) where !name.isEmpty { graph.types[name] = type }
         }

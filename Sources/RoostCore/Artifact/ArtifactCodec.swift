@@ -46,7 +46,9 @@ public enum ArtifactCodec {
         let pad = (64 - (r.offset + 8) % 64) % 64
         _ = try r.read(count: pad)
         let weightCount = try r.readLE(UInt64.self)
-        let weightBytes = try r.read(count: try checkedCount(weightCount * 4, r))
+        let (weightByteCount, overflow) = weightCount.multipliedReportingOverflow(by: 4)
+        guard !overflow else { throw RoostError.invalidArtifact("weight count \(weightCount) is out of range") }
+        let weightBytes = try r.read(count: try checkedCount(weightByteCount, r))
         guard r.offset == data.count - 32 else { throw RoostError.invalidArtifact("unexpected trailing bytes") }
         let weights = weightBytes.withUnsafeBytes { raw in Array(raw.bindMemory(to: Float.self)) }
         return Artifact(header: header, plan: plan, weights: weights)

@@ -13,34 +13,31 @@ public final class InferenceSession {
     public init(artifact: Artifact) throws {
         self.artifact = artifact
         let plan = artifact.plan
+        // Validate before allocating: a damaged plan must neither leak nor run.
+        try PlanValidator.validate(plan, weightCount: artifact.weights.count)
         let arena = Self.allocate(max(plan.arenaElements, 1))
         let weights = Self.allocate(max(artifact.weights.count, 1))
         artifact.weights.withUnsafeBufferPointer { if let base = $0.baseAddress { weights.update(from: base, count: $0.count) } }
+        let ptrs = plan.values.map { ($0.storage == .arena ? arena : weights) + $0.offset }
+        var kernels: [any Kernel] = []
+        do {
+            for step in plan.steps {
+                let ops = KernelOperands(
+                    inputs: step.inputs.map { $0 < 0 ? nil : ptrs[$0] },
+                    inputShapes: step.inputs.map { $0 < 0 ? [] : plan.values[$0].shape },
+                    outputs: step.outputs.filter { $0 >= 0 }.map { ptrs[$0] },
+                    outputShapes: step.outputs.filter { $0 >= 0 }.map { plan.values[$0].shape },
+                    threads: max(1, artifact.header.target.threads))
+                kernels.append(try KernelFactory.make(step, ops))
+            }
+        } catch {
+            arena.deallocate()
+            weights.deallocate()
+            throw error
+        }
         self.arena = arena
         self.weights = weights
-        var ptrs: [UnsafeMutablePointer<Float>] = []
-        for (i, v) in plan.values.enumerated() {
-            guard v.id == i else { throw RoostError.invalidArtifact("value ids are not dense") }
-            let limit = v.storage == .arena ? plan.arenaElements : artifact.weights.count
-            guard v.offset >= 0, v.offset + v.elementCount <= limit else {
-                throw RoostError.invalidArtifact("value '\(v.name)' lies outside its \(v.storage.rawValue) (offset \(v.offset), \(v.elementCount) elements)")
-            }
-            ptrs.append((v.storage == .arena ? arena : weights) + v.offset)
-        }
-        pointers = ptrs
-        var kernels: [any Kernel] = []
-        for step in plan.steps {
-            for id in step.inputs + step.outputs where id >= plan.values.count {
-                throw RoostError.invalidArtifact("step \(step.origin) references value \(id) that does not exist")
-            }
-            let ops = KernelOperands(
-                inputs: step.inputs.map { $0 < 0 ? nil : ptrs[$0] },
-                inputShapes: step.inputs.map { $0 < 0 ? [] : plan.values[$0].shape },
-                outputs: step.outputs.filter { $0 >= 0 }.map { ptrs[$0] },
-                outputShapes: step.outputs.filter { $0 >= 0 }.map { plan.values[$0].shape },
-                threads: artifact.header.target.threads)
-            kernels.append(try KernelFactory.make(step, ops))
-        }
+        self.pointers = ptrs
         self.kernels = kernels
     }
 
@@ -68,7 +65,7 @@ public final class InferenceSession {
             guard tensor.elementCount == v.elementCount else {
                 throw RoostError.invalidArgument("input '\(io.name)' expects shape \(v.shape), got \(tensor.shape)")
             }
-            tensor.data.withUnsafeBufferPointer { pointers[io.valueID].update(from: $0.baseAddress!, count: $0.count) }
+            tensor.data.withUnsafeBufferPointer { if let base = $0.baseAddress { pointers[io.valueID].update(from: base, count: $0.count) } }
         }
     }
 

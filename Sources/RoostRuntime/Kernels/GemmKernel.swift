@@ -13,14 +13,16 @@ struct GemmKernel: Kernel {
     let relu: Bool
 
     init(_ step: PlanStep, _ ops: KernelOperands) throws {
-        guard let a = ops.inputs[0], let b = ops.inputs[1] else { throw RoostError.invalidArtifact("gemm \(step.origin) is missing A or B") }
+        func invalid(_ m: String) -> RoostError { RoostError.invalidArtifact("gemm \(step.origin): \(m)") }
+        guard ops.inputs.count >= 2, let a = ops.inputs[0], let b = ops.inputs[1] else { throw invalid("missing A or B") }
+        guard let y = ops.outputs.first else { throw invalid("missing output Y") }
+        guard let m = step.attributes["m"]?.int, let n = step.attributes["n"]?.int, let k = step.attributes["k"]?.int else {
+            throw invalid("lacks m/n/k")
+        }
         self.a = a
         self.b = b
         c = ops.inputs.count > 2 ? ops.inputs[2] : nil
-        y = ops.outputs[0]
-        guard let m = step.attributes["m"]?.int, let n = step.attributes["n"]?.int, let k = step.attributes["k"]?.int else {
-            throw RoostError.invalidArtifact("gemm \(step.origin) lacks m/n/k")
-        }
+        self.y = y
         self.m = m
         self.n = n
         self.k = k
@@ -28,11 +30,29 @@ struct GemmKernel: Kernel {
         transB = step.attributes["transB"]?.int == 1
         alpha = step.attributes["alpha"]?.float ?? 1
         beta = c == nil ? 0 : (step.attributes["beta"]?.float ?? 1)
-        let bias = step.attributes["biasShape"]?.ints ?? []
+        let bias = c == nil ? [] : ops.inputShapes[2]
         let padded = Array(repeating: 1, count: max(0, 2 - bias.count)) + bias.suffix(2)
         biasRows = padded[0]
         biasCols = padded[1]
         relu = step.attributes["activation"]?.string == "relu"
+
+        // The attributes drive raw pointer arithmetic and BLAS's Int32 arguments:
+        // they must agree with the operand shapes the plan gives.
+        guard (1...Int(Int32.max)).contains(m), (1...Int(Int32.max)).contains(n), (1...Int(Int32.max)).contains(k) else {
+            throw invalid("m=\(m), n=\(n), k=\(k) out of range")
+        }
+        let aShape = ops.inputShapes[0], bShape = ops.inputShapes[1]
+        guard aShape == (transA ? [k, m] : [m, k]), bShape == (transB ? [n, k] : [k, n]), ops.outputShapes[0] == [m, n] else {
+            throw invalid("A \(aShape), B \(bShape), Y \(ops.outputShapes[0]) disagree with m=\(m), n=\(n), k=\(k), transA=\(transA), transB=\(transB)")
+        }
+        if c != nil {
+            if let declared = step.attributes["biasShape"]?.ints, declared != bias {
+                throw invalid("bias shape \(bias) differs from the planned \(declared)")
+            }
+            guard bias.count <= 2, biasRows == 1 || biasRows == m, biasCols == 1 || biasCols == n else {
+                throw invalid("bias shape \(bias) does not broadcast to [\(m), \(n)]")
+            }
+        }
     }
 
     func run() {

@@ -81,7 +81,7 @@ struct DemoCommand: AsyncParsableCommand {
             let info = try await admin.uploadModel(try Data(contentsOf: url), name: name)
             if let reference = try ReferenceFiles.load(besideModel: url) { try await admin.uploadReference(reference, model: info.sha256) }
             let spec = BenchmarkSpec(profile: .quick, minSeconds: minSeconds)
-            let status = try await admin.queueBenchmark(QueueBenchmarkRequest(modelSHA256: info.sha256, targets: "demo=true", spec: spec))
+            let status = try await admin.queueBenchmark(QueueBenchmarkRequest(modelSHA256: info.sha256, targets: "demo=true", spec: spec, engines: ["native", "onnxruntime"]))
             queued.append((name, status.benchmarkID))
             say("queued \(name) (\(info.sha256.prefix(12)), \(status.jobs.count) jobs): benchmark \(status.benchmarkID)")
         }
