@@ -72,11 +72,8 @@ final class LayerNormKernel: Kernel {
         let inv = 1 / Float(n)
         for r in 0..<outer {
             let xr = x + r * n, yr = y + r * n
-            var sum: Float = 0
-            for i in 0..<n { sum += xr[i] }
-            let mu = sum * inv
-            var sq: Float = 0
-            for i in 0..<n { let d = xr[i] - mu; sq += d * d }
+            let mu = VectorMath.sum(xr, n) * inv
+            let sq = VectorMath.sumOfSquaredDeviations(xr, n, mean: mu)
             let rstd = 1 / (sq * inv + epsilon).squareRoot()
             if let bias {
                 for i in 0..<n { yr[i] = (xr[i] - mu) * rstd * scale[i] + bias[i] }

@@ -48,6 +48,7 @@ final class RemapKernel: Kernel {
     }
 
     func run() {
+        guard inner > 0 else { return }
         let idx = index.pointer, dim = dims.pointer, start = starts.pointer, t = offsets.pointer
         let innerTable = t + start[rank - 1]
         idx.update(repeating: 0, count: rank)

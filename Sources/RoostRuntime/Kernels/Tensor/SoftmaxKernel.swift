@@ -21,16 +21,36 @@ struct SoftmaxKernel: Kernel {
     }
 
     func run() {
+        if inner == 1 {
+            for o in 0..<outer { Self.contiguousRow(x + o * n, y + o * n, n, log) }
+            return
+        }
         for o in 0..<outer {
             for j in 0..<inner {
                 let xr = x + o * n * inner + j, yr = y + o * n * inner + j
-                Self.row(xr, yr, n, inner, log)
+                Self.stridedRow(xr, yr, n, inner, log)
             }
         }
     }
 
+    /// The last-axis case: vectorized max, exp and sum.
     @inline(__always)
-    static func row(_ x: UnsafeMutablePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ n: Int, _ stride: Int, _ log: Bool) {
+    static func contiguousRow(_ x: UnsafeMutablePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ n: Int, _ log: Bool) {
+        guard n > 0 else { return }
+        let m = VectorMath.max(x, n)
+        for i in 0..<n { y[i] = FastMath.exp(x[i] - m) }
+        let sum = VectorMath.sum(y, n)
+        if log {
+            let shift = m + logf(sum)
+            for i in 0..<n { y[i] = x[i] - shift }
+        } else {
+            let s = 1 / sum
+            for i in 0..<n { y[i] *= s }
+        }
+    }
+
+    @inline(__always)
+    static func stridedRow(_ x: UnsafeMutablePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ n: Int, _ stride: Int, _ log: Bool) {
         guard n > 0 else { return }
         var m = -Float.infinity
         for i in 0..<n { m = max(m, x[i * stride]) }
