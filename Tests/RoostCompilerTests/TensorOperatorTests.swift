@@ -109,7 +109,7 @@ import RoostCore
     }
 
     @Test func layerNormalizationWithScaleBiasAndStatistics() throws {
-        let x: [Float] = [1, 2, 3, 4, 2, 2, 2, 2], scale: [Float] = [1, 1, 2, 2], bias: [Float] = [0, 0, 0, 1], eps = 1e-5
+        let x: [Float] = [1, 2, 3, 4, 2, 2, 2, 2], scale: [Float] = [1, 1, 2, 2], bias: [Float] = [0, 0, 0, 1], eps: Float = 1e-5
         var y: [Float] = [], means: [Float] = [], inv: [Float] = []
         for r in 0..<2 {
             let row = x[(r * 4)..<(r * 4 + 4)].map(Double.init)
