@@ -13,7 +13,8 @@ public struct Compiler: Sendable {
     /// rewrites so fused nodes get their final shapes.
     public var passes: [any GraphPass] {
         [IdentityElimination(), ConstantFolding(registry: registry), DeadNodeElimination(), GeluFusion(),
-         MatMulOperandFusion(), MatMulBiasFusion(), ActivationFusion(), ShapeInference(registry: registry)]
+         MatMulOperandFusion(), DataMovementFusion(registry: registry), MatMulBiasFusion(), ActivationFusion(),
+         ShapeInference(registry: registry)]
     }
 
     public func compile(_ model: ONNXModel, name: String, target: TargetSpec, inputShapes: [String: [Int]] = [:]) throws -> Artifact {

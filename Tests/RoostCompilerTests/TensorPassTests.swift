@@ -170,4 +170,50 @@ import RoostCore
         let gExpected = expected.map { v in Float(0.5 * Double(v) * (1 + erf(Double(v) / 2.0.squareRoot()))) }
         #expect(gy[0].isClose(to: HostTensor(shape: [2, 2, 3], data: gExpected), rtol: 1e-5, atol: 1e-6))
     }
+
+    @Test func dataMovementChainsBecomeOneRemap() throws {
+        // [2,3] → Transpose → Reshape [6] → reversed Slice → Reshape [2,3].
+        let graph = Graph(nodes: [
+            Node(name: "t", opType: "Transpose", inputs: ["x"], outputs: ["a"]),
+            Node(name: "r", opType: "Reshape", inputs: ["a", "flat"], outputs: ["b"]),
+            Node(name: "s", opType: "Slice", inputs: ["b", "start", "end", "axis", "step"], outputs: ["c"]),
+            Node(name: "r2", opType: "Reshape", inputs: ["c", "shape"], outputs: ["d"]),
+            Node(name: "relu", opType: "Relu", inputs: ["d"], outputs: ["y"]),
+        ], inputs: ["x"], outputs: ["y"],
+        constants: ["flat": I([6]), "start": I([-1]), "end": T([1], [Float(Int64.min)]), "axis": I([0]), "step": I([-1]), "shape": I([2, 3])],
+        shapes: ["x": [2, 3]], opset: 17)
+        let g = try optimized(graph)
+        #expect(g.nodes.map(\.opType) == [RemapNodeLowering.name, "Relu"])
+        let (plan, _) = try PlanBuilder().build(g)
+        #expect(plan.steps.map(\.kernel) == ["remap", "relu"])
+        #expect(try h.run(graph, [T([2, 3], [0, 1, 2, 3, 4, 5])]) == [T([2, 3], [5, 2, 4, 1, 3, 0])])
+    }
+
+    @Test func reshapesAndUnitTransposesAreViews() throws {
+        // Transpose moving a unit dim and Reshape: no step, the value aliases its input.
+        let graph = Graph(nodes: [
+            Node(name: "relu0", opType: "Relu", inputs: ["x"], outputs: ["h"]),
+            Node(name: "t", opType: "Transpose", inputs: ["h"], outputs: ["a"], attributes: ["perm": .ints([1, 0, 2])]),
+            Node(name: "r", opType: "Reshape", inputs: ["a", "shape"], outputs: ["b"]),
+            Node(name: "relu", opType: "Relu", inputs: ["b"], outputs: ["y"]),
+        ], inputs: ["x"], outputs: ["y"], constants: ["shape": I([12])], shapes: ["x": [1, 4, 3]], opset: 17)
+        let (plan, _) = try PlanBuilder().build(try optimized(graph))
+        #expect(plan.steps.map(\.kernel) == ["relu", "relu"])
+        let hidden = plan.values[plan.steps[0].outputs[0]], read = plan.values[plan.steps[1].inputs[0]]
+        #expect(read.shape == [12] && hidden.shape == [1, 4, 3])
+        #expect(read.offset == hidden.offset && read.storage == .arena)
+        let x = HostTensor.seeded(shape: [1, 4, 3], seed: 2)
+        #expect(try h.run(graph, [x]) == [HostTensor(shape: [12], data: x.data.map { max($0, 0) })])
+    }
+
+    @Test func affineIndexMapsAreRecognized() throws {
+        // Reversed columns of a [2,3] matrix: digits [2, 3] with strides [3, -1].
+        let reversed = IndexRemap.affine([2, 1, 0, 5, 4, 3])
+        #expect(reversed != nil)
+        #expect(try reversed?.apply([0, 1, 2, 3, 4, 5]) == [2, 1, 0, 5, 4, 3])
+        #expect(IndexRemap.affine([0, 2, 1, 3])?.dims == [2, 2])
+        #expect(IndexRemap.affine([0, 1, 2, 4, 5, 3]) == nil)
+        #expect(IndexRemap.affine([3])?.tables == [[3]])
+    }
 }
+

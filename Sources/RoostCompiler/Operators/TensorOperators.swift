@@ -5,6 +5,6 @@ enum TensorOperators {
         SoftmaxLowering(), SoftmaxLowering(log: true), LayerNormalizationLowering(), MatMulLowering(),
         ReshapeLowering(), SqueezeLowering(), UnsqueezeLowering(), IdentityLowering(),
         TransposeLowering(), SliceLowering(), ExpandLowering(), TileLowering(), PadLowering(), GatherLowering(),
-        ConcatLowering(), SplitLowering(), ShapeLowering(), SizeLowering(), ConstantOfShapeLowering(), RangeLowering(),
+        ConcatLowering(), SplitLowering(), ShapeLowering(), SizeLowering(), ConstantOfShapeLowering(), RangeLowering(), RemapNodeLowering(),
     ]
 }

@@ -65,6 +65,55 @@ public struct IndexRemap: Sendable, Equatable {
         return s
     }
 
+    /// Recovers a remap from an explicit map (output element p reads input element
+    /// `map[p]`) when the map is affine in some mixed-radix digits of p, as every
+    /// composition of transposes, reshapes, slices and constant gathers along whole
+    /// blocks is. Digits are found greedily from the innermost (the longest run at a
+    /// constant step that divides the element count), then the result is verified.
+    public static func affine(_ map: [Int]) -> IndexRemap? {
+        let n = map.count
+        guard n > 0, map.allSatisfy({ $0 >= 0 }) else { return nil }
+        var dims: [Int] = [], strides: [Int] = []
+        var block = 1
+        while block < n {
+            let step = map[block] - map[0]
+            var run = 1
+            while block * (run + 1) <= n, map[block * run] == map[0] + run * step { run += 1 }
+            // The digit's size must tile the remaining elements exactly.
+            while run > 1, (n / block) % run != 0 { run -= 1 }
+            guard run > 1 else { return nil }
+            dims.insert(run, at: 0)
+            strides.insert(step, at: 0)
+            block *= run
+        }
+        if dims.isEmpty { dims = [1]; strides = [0] }
+        // Tables must stay non-negative (-1 means padding): a digit walking backwards
+        // starts at its far end, and the first digit's table absorbs the difference.
+        var offsets = zip(dims, strides).map { $1 < 0 ? -($0 - 1) * $1 : 0 }
+        offsets[0] = map[0] - offsets.dropFirst().reduce(0, +)
+        let remap = IndexRemap.strided(dims: dims, strides: strides, offsets: offsets)
+        // Verify every element (the greedy split can be fooled by coincidental runs).
+        var index = [Int](repeating: 0, count: remap.dims.count)
+        for p in 0..<n {
+            var offset = 0
+            for d in 0..<remap.dims.count { offset += remap.tables[d][index[d]] }
+            guard offset == map[p] else { return nil }
+            var d = remap.dims.count - 1
+            while d >= 0 {
+                index[d] += 1
+                if index[d] < remap.dims[d] { break }
+                index[d] = 0
+                d -= 1
+            }
+        }
+        return remap
+    }
+
+    /// Whether the remap reads the whole input in order (a reshape in disguise).
+    public func isIdentity(inputCount: Int) -> Bool {
+        elementCount == inputCount && dims.count == 1 && tables[0].first == 0 && tables[0].enumerated().allSatisfy { $0.element == $0.offset }
+    }
+
     /// Applies the remap to host data: the compile-time twin of the `remap` kernel.
     public func apply(_ x: [Float]) throws -> [Float] {
         let n = elementCount
