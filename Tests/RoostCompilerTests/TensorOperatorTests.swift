@@ -256,4 +256,19 @@ import RoostCore
         try ShapeInference().run(&s)
         #expect(s.type(of: "y0") == .int64)
     }
+
+    @Test func hostileShapeInputsAreErrorsNotCrashes() throws {
+        let x = T([2], [1, 2])
+        let huge = Float(Int64.max)
+        #expect(throws: RoostError.self) { try h.evaluate("Expand", [x, T([2], [0x1p40, 0x1p40])]) }
+        #expect(throws: RoostError.self) { try h.evaluate("Tile", [x, T([1], [huge])]) }
+        #expect(throws: RoostError.self) { try h.evaluate("Pad", [x, T([2], [huge, huge])]) }
+        #expect(throws: RoostError.self) { try h.evaluate("Reshape", [x, T([2], [huge, -1])]) }
+        #expect(throws: RoostError.self) { try h.evaluate("ConstantOfShape", [T([3], [0x1p30, 0x1p30, 0x1p30])], fed: 0) }
+        #expect(throws: RoostError.self) { try h.evaluate("Unsqueeze", [x, I([5])]) }
+        // Extreme steps are legal: they take the first element only.
+        try h.expect("Slice", [x, I([0]), T([1], [huge]), I([0]), T([1], [huge])], T([1], [1]))
+        try h.expect("Slice", [x, I([-1]), T([1], [-huge]), I([0]), T([1], [-huge])], T([1], [2]))
+    }
 }
+

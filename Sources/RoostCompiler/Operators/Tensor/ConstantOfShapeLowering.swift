@@ -7,9 +7,7 @@ public struct ConstantOfShapeLowering: OperatorLowering {
     public init() {}
 
     public func outputShapes(_ node: Node, in graph: Graph) throws -> [[Int]] {
-        let s = try graph.ints(0, of: node, "shape")
-        guard s.allSatisfy({ $0 >= 0 }) else { throw RoostError.invalidModel("\(node.label): negative dim in \(s)") }
-        return [s]
+        return [try node.checkedShape(try graph.ints(0, of: node, "shape"))]
     }
 
     public func outputTypes(_ node: Node, in graph: Graph) throws -> [ElementType] {

@@ -11,7 +11,7 @@ public struct ExpandLowering: RemapLowering {
         guard target.allSatisfy({ $0 >= 0 }), let out = Broadcast.multidirectional([s, target]) else {
             throw RoostError.invalidModel("\(node.label): \(s) does not broadcast to \(target)")
         }
-        return [out]
+        return [try node.checkedShape(out)]
     }
 
     public func remap(_ node: Node, in graph: Graph) throws -> IndexRemap {

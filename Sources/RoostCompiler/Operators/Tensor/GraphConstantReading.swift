@@ -56,6 +56,23 @@ extension Node {
     }
 
     func string(_ key: String, default d: String) -> String { attributes[key]?.string ?? d }
+
+    /// Checks a shape computed from model data (Reshape targets, Expand, Tile, Pad,
+    /// ConstantOfShape): non-negative dims whose product neither overflows nor
+    /// exceeds what a float32 arena can hold.
+    func checkedShape(_ shape: [Int]) throws -> [Int] {
+        var total = 1
+        for d in shape {
+            guard d >= 0 else { throw RoostError.invalidModel("\(label): negative dimension in \(shape)") }
+            let (p, overflow) = total.multipliedReportingOverflow(by: d)
+            guard !overflow, p <= Self.maxElements else { throw RoostError.invalidModel("\(label): shape \(shape) is too large") }
+            total = p
+        }
+        return shape
+    }
+
+    /// The largest tensor Roost plans (2^32 elements, 16 GiB of float32).
+    static let maxElements = 1 << 32
 }
 
 /// Row-major strides of a shape, in elements.

@@ -10,11 +10,11 @@ public struct PadLowering: RemapLowering {
     public func outputShapes(_ node: Node, in graph: Graph) throws -> [[Int]] {
         let s = try graph.inputShape(0, of: node)
         let p = try pads(node, graph, rank: s.count)
-        return [try s.indices.map { d in
+        return [try node.checkedShape(try s.indices.map { d in
             let n = s[d] + p[d].before + p[d].after
             guard n >= 0 else { throw RoostError.invalidModel("\(node.label): pads crop dim \(d) below zero") }
             return n
-        }]
+        })]
     }
 
     public func remap(_ node: Node, in graph: Graph) throws -> IndexRemap {
@@ -59,6 +59,7 @@ public struct PadLowering: RemapLowering {
     private func pads(_ node: Node, _ graph: Graph, rank: Int) throws -> [(before: Int, after: Int)] {
         let raw = try graph.optionalInts(1, of: node, "pads") ?? node.ints("pads") ?? []
         let axes = try (graph.optionalInts(3, of: node, "axes") ?? Array(0..<rank)).map { try node.axis($0, rank: rank) }
+        guard raw.allSatisfy({ abs($0) <= Node.maxElements }) else { throw RoostError.invalidModel("\(node.label): pads \(raw) are too large") }
         guard raw.count == 2 * axes.count else {
             throw RoostError.invalidModel("\(node.label): \(raw.count) pads for \(axes.count) axes")
         }

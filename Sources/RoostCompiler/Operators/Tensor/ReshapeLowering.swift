@@ -9,6 +9,9 @@ public struct ReshapeLowering: ViewLowering {
         let input = try graph.inputShape(0, of: node)
         let requested = try graph.ints(1, of: node, "shape")
         let allowZero = node.int("allowzero", default: 0) != 0
+        guard requested.allSatisfy({ $0 >= -1 && $0 <= Node.maxElements }) else {
+            throw RoostError.invalidModel("\(node.label): invalid shape \(requested)")
+        }
         var out: [Int] = []
         var inferred: Int?
         for (i, d) in requested.enumerated() {
@@ -26,11 +29,11 @@ public struct ReshapeLowering: ViewLowering {
         }
         let total = input.reduce(1, *)
         if let i = inferred {
-            let known = out.reduce(1, *)
+            let known = try node.checkedShape(out).reduce(1, *)
             guard known > 0, total % known == 0 else { throw RoostError.invalidModel("\(node.label): cannot reshape \(input) to \(requested)") }
             out[i] = total / known
         }
-        guard out.reduce(1, *) == total else { throw RoostError.invalidModel("\(node.label): cannot reshape \(input) to \(requested)") }
+        guard try node.checkedShape(out).reduce(1, *) == total else { throw RoostError.invalidModel("\(node.label): cannot reshape \(input) to \(requested)") }
         return [out]
     }
 }

@@ -30,7 +30,8 @@ public struct SliceLowering: RemapLowering {
         for i in starts.indices {
             let axis = try node.axis(axes[i], rank: s.count)
             guard seen.insert(axis).inserted else { throw RoostError.invalidModel("\(node.label): axis \(axes[i]) repeated") }
-            let d = s[axis], step = steps[i]
+            // Steps beyond any dim act alike; clamping keeps -step from overflowing.
+            let d = s[axis], step = min(max(steps[i], -(1 << 62)), 1 << 62)
             guard step != 0 else { throw RoostError.invalidModel("\(node.label): step 0") }
             var start = starts[i], end = ends[i]
             if start < 0 { start += d }
@@ -39,13 +40,14 @@ public struct SliceLowering: RemapLowering {
             if step > 0 {
                 start = min(max(start, 0), d)
                 end = min(max(end, 0), d)
-                count = end > start ? (end - start + step - 1) / step : 0
+                count = end > start ? 1 + (end - start - 1) / step : 0
             } else {
                 start = min(max(start, 0), d - 1)
                 end = min(max(end, -1), d - 1)
-                count = start > end ? (start - end - step - 1) / -step : 0
+                count = start > end ? 1 + (start - end - 1) / -step : 0
             }
-            result[axis] = (start, step, count)
+            // With at most one element the step is never taken (and may be huge).
+            result[axis] = (start, count > 1 ? step : 1, count)
         }
         return result
     }

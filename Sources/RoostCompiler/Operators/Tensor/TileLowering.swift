@@ -7,7 +7,8 @@ public struct TileLowering: RemapLowering {
 
     public func outputShapes(_ node: Node, in graph: Graph) throws -> [[Int]] {
         let s = try graph.inputShape(0, of: node), r = try repeats(node, graph, rank: s.count)
-        return [zip(s, r).map(*)]
+        guard r.allSatisfy({ $0 <= Node.maxElements }) else { throw RoostError.invalidModel("\(node.label): repeats \(r) are too large") }
+        return [try node.checkedShape(zip(s, r).map(*))]
     }
 
     public func remap(_ node: Node, in graph: Graph) throws -> IndexRemap {

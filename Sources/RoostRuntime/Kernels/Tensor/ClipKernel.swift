@@ -16,6 +16,9 @@ struct ClipKernel: Kernel {
         hi = step.float("max") ?? .infinity
         loInput = step.attributes["min"] == nil ? ops.optionalInput(1) : nil
         hiInput = step.attributes["max"] == nil ? ops.optionalInput(2) : nil
+        guard loInput == nil || ops.inputCount(1) >= 1, hiInput == nil || ops.inputCount(2) >= 1 else {
+            throw RoostError.invalidArtifact("clip \(step.origin): empty bound")
+        }
     }
 
     func run() {

@@ -15,7 +15,9 @@ struct ConcatKernel: Kernel {
         var parts: [(UnsafeMutablePointer<Float>, Int)] = []
         for (i, p) in ops.inputs.enumerated() {
             guard let p else { continue }
-            parts.append((p, ops.inputShapes[i].dropFirst(axis).reduce(1, *)))
+            let chunk = ops.inputShapes[i].dropFirst(axis).reduce(1, *)
+            guard ops.inputCount(i) == outer * chunk else { throw RoostError.invalidArtifact("concat \(step.origin): input \(i) does not match the output's outer dims") }
+            parts.append((p, chunk))
         }
         guard outer * parts.reduce(0, { $0 + $1.1 }) == ops.outputCount(0) else {
             throw RoostError.invalidArtifact("concat \(step.origin): input sizes do not add up to the output")

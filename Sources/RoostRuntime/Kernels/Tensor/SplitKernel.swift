@@ -13,7 +13,8 @@ struct SplitKernel: Kernel {
         guard axis >= 0, axis < shape.count else { throw RoostError.invalidArtifact("split \(step.origin): axis out of range") }
         outer = shape.prefix(axis).reduce(1, *)
         parts = ops.outputs.enumerated().map { ($1, ops.outputShapes[$0].dropFirst(axis).reduce(1, *)) }
-        guard outer * parts.reduce(0, { $0 + $1.chunk }) == ops.inputCount(0) else {
+        guard outer * parts.reduce(0, { $0 + $1.chunk }) == ops.inputCount(0),
+              parts.indices.allSatisfy({ ops.outputCount($0) == outer * parts[$0].chunk }) else {
             throw RoostError.invalidArtifact("split \(step.origin): output sizes do not add up to the input")
         }
     }
