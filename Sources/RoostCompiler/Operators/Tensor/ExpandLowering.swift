@@ -24,7 +24,7 @@ extension IndexRemap {
     /// Reads a tensor of shape `shape` broadcast (unidirectionally) to `target`.
     public static func broadcast(_ shape: [Int], to target: [Int]) -> IndexRemap {
         let padded = Array(repeating: 1, count: target.count - shape.count) + shape
-        let strides = rowMajorStrides(padded)
+        let strides = IndexRemap.rowMajorStrides(padded)
         return .strided(dims: target, strides: target.indices.map { padded[$0] == 1 ? 0 : strides[$0] })
     }
 }

@@ -74,14 +74,3 @@ extension Node {
     /// The largest tensor Roost plans (2^32 elements, 16 GiB of float32).
     static let maxElements = 1 << 32
 }
-
-/// Row-major strides of a shape, in elements.
-func rowMajorStrides(_ shape: [Int]) -> [Int] {
-    var strides = [Int](repeating: 1, count: shape.count)
-    var s = 1
-    for d in stride(from: shape.count - 1, through: 0, by: -1) {
-        strides[d] = s
-        s *= shape[d]
-    }
-    return strides
-}

@@ -28,6 +28,17 @@ public struct IndexRemap: Sendable, Equatable {
 
     public var elementCount: Int { dims.reduce(1, *) }
 
+    /// Row-major strides of a shape, in elements.
+    static func rowMajorStrides(_ shape: [Int]) -> [Int] {
+        var strides = [Int](repeating: 1, count: shape.count)
+        var s = 1
+        for d in Swift.stride(from: shape.count - 1, through: 0, by: -1) {
+            strides[d] = s
+            s *= shape[d]
+        }
+        return strides
+    }
+
     /// Drops unit dimensions and merges neighbours that step through the input
     /// contiguously, so the kernel runs long inner loops (often plain memcpy).
     public func collapsed() -> IndexRemap {

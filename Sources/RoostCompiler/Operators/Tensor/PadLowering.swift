@@ -21,7 +21,7 @@ public struct PadLowering: RemapLowering {
         let s = try graph.inputShape(0, of: node)
         let p = try pads(node, graph, rank: s.count)
         let mode = node.string("mode", default: "constant")
-        let strides = rowMajorStrides(s)
+        let strides = IndexRemap.rowMajorStrides(s)
         let out = try outputShapes(node, in: graph)[0]
         var tables: [[Int]] = []
         for d in s.indices {

@@ -12,7 +12,7 @@ public struct SliceLowering: RemapLowering {
     public func remap(_ node: Node, in graph: Graph) throws -> IndexRemap {
         let s = try graph.inputShape(0, of: node)
         let r = try ranges(node, graph)
-        let strides = rowMajorStrides(s)
+        let strides = IndexRemap.rowMajorStrides(s)
         return .strided(dims: r.map(\.count), strides: zip(r, strides).map { $0.step * $1 }, offsets: zip(r, strides).map { $0.start * $1 })
     }
 

@@ -13,7 +13,7 @@ public struct TileLowering: RemapLowering {
 
     public func remap(_ node: Node, in graph: Graph) throws -> IndexRemap {
         let s = try graph.inputShape(0, of: node), r = try repeats(node, graph, rank: s.count)
-        let strides = rowMajorStrides(s)
+        let strides = IndexRemap.rowMajorStrides(s)
         let dims = zip(s, r).map(*)
         let tables = s.indices.map { d in (0..<dims[d]).map { ($0 % s[d]) * strides[d] } }
         return IndexRemap(dims: dims, tables: tables).collapsed()

@@ -13,7 +13,7 @@ public struct TransposeLowering: RemapLowering {
     public func remap(_ node: Node, in graph: Graph) throws -> IndexRemap {
         let s = try graph.inputShape(0, of: node)
         let p = try perm(node, rank: s.count)
-        let strides = rowMajorStrides(s)
+        let strides = IndexRemap.rowMajorStrides(s)
         return .strided(dims: p.map { s[$0] }, strides: p.map { strides[$0] })
     }
 

@@ -6,7 +6,7 @@ import RoostCore
 /// output is such a value still runs.
 final class FillKernel: Kernel {
     let y: UnsafeMutablePointer<Float>
-    let values: ScratchBuffer<Float>
+    let values: KernelScratch<Float>
 
     init(_ step: PlanStep, _ ops: KernelOperands) throws {
         y = try ops.output(0, step)
@@ -16,12 +16,12 @@ final class FillKernel: Kernel {
             guard case .floats(let v)? = step.attributes["values"], v.count == count else {
                 throw RoostError.invalidArtifact("constant \(step.origin): values do not match the output shape")
             }
-            values = ScratchBuffer(v)
+            values = KernelScratch(v)
         case "range":
             let start = Double(step.float("start") ?? 0), delta = Double(step.float("delta") ?? 1)
-            values = ScratchBuffer((0..<count).map { Float(start + Double($0) * delta) })
+            values = KernelScratch((0..<count).map { Float(start + Double($0) * delta) })
         default:
-            values = ScratchBuffer(repeating: step.float("value") ?? 0, count: count)
+            values = KernelScratch(repeating: step.float("value") ?? 0, count: count)
         }
     }
 

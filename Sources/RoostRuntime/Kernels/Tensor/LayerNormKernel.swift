@@ -9,7 +9,7 @@ final class LayerNormKernel: Kernel {
     let scale: UnsafeMutablePointer<Float>, bias: UnsafeMutablePointer<Float>?
     let mean: UnsafeMutablePointer<Float>?, invStd: UnsafeMutablePointer<Float>?
     let outer: Int, n: Int, epsilon: Float
-    private let expansions: [(source: UnsafeMutablePointer<Float>, table: ScratchBuffer<Int>, target: ScratchBuffer<Float>)]
+    private let expansions: [(source: UnsafeMutablePointer<Float>, table: KernelScratch<Int>, target: KernelScratch<Float>)]
 
     init(_ step: PlanStep, _ ops: KernelOperands) throws {
         x = try ops.input(0, step)
@@ -22,13 +22,13 @@ final class LayerNormKernel: Kernel {
             throw RoostError.invalidArtifact("layernorm \(step.origin): layout does not match its operands")
         }
         let normalized = Self.suffix(ops.inputShapes[0], count: n)
-        var expansions: [(UnsafeMutablePointer<Float>, ScratchBuffer<Int>, ScratchBuffer<Float>)] = []
+        var expansions: [(UnsafeMutablePointer<Float>, KernelScratch<Int>, KernelScratch<Float>)] = []
         func parameter(_ i: Int) throws -> UnsafeMutablePointer<Float>? {
             guard let p = ops.optionalInput(i) else { return nil }
             if ops.inputCount(i) == n { return p }
             let layout = try BroadcastLayout(output: normalized, operands: [ops.inputShapes[i]], origin: step.origin)
-            let table = ScratchBuffer(Self.offsets(layout, operand: 1, count: n))
-            let target = ScratchBuffer(repeating: Float(0), count: n)
+            let table = KernelScratch(Self.offsets(layout, operand: 1, count: n))
+            let target = KernelScratch(repeating: Float(0), count: n)
             expansions.append((p, table, target))
             return target.pointer
         }

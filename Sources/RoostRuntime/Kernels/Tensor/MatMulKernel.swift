@@ -11,9 +11,9 @@ final class MatMulKernel: Kernel {
     let m: Int, n: Int, k: Int
     let transA: Bool, transB: Bool, alpha: Float
     let gemmM: Int
-    let aOffsets: ScratchBuffer<Int>, bOffsets: ScratchBuffer<Int>
+    let aOffsets: KernelScratch<Int>, bOffsets: KernelScratch<Int>
     let batches: Int
-    let activation: Activation
+    let activation: GemmEpilogue
 
     init(_ step: PlanStep, _ ops: KernelOperands) throws {
         a = try ops.input(0, step)
@@ -26,7 +26,7 @@ final class MatMulKernel: Kernel {
         transA = step.attributes["transA"]?.int == 1
         transB = step.attributes["transB"]?.int == 1
         alpha = step.float("alpha") ?? 1
-        activation = try Activation(step)
+        activation = try GemmEpilogue(step)
         let batch = try step.requiredInts("batch"), aBatch = try step.requiredInts("aBatch"), bBatch = try step.requiredInts("bBatch")
         guard aBatch.count == batch.count, bBatch.count == batch.count, m >= 0, n >= 0, k >= 0 else {
             throw RoostError.invalidArtifact("matmul \(step.origin): inconsistent batch shapes")
@@ -65,8 +65,8 @@ final class MatMulKernel: Kernel {
             gemmM = m
             batches = count
         }
-        aOffsets = ScratchBuffer(aOff)
-        bOffsets = ScratchBuffer(bOff)
+        aOffsets = KernelScratch(aOff)
+        bOffsets = KernelScratch(bOff)
     }
 
     func run() {

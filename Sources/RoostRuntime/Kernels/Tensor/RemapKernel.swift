@@ -6,11 +6,11 @@ import RoostCore
 /// runs that are contiguous in the input become memcpy.
 final class RemapKernel: Kernel {
     let x: UnsafeMutablePointer<Float>, y: UnsafeMutablePointer<Float>
-    let dims: ScratchBuffer<Int>
+    let dims: KernelScratch<Int>
     /// Start of each dim's table inside `offsets`.
-    let starts: ScratchBuffer<Int>
-    let offsets: ScratchBuffer<Int>
-    let index: ScratchBuffer<Int>
+    let starts: KernelScratch<Int>
+    let offsets: KernelScratch<Int>
+    let index: KernelScratch<Int>
     let rank: Int, inner: Int, rows: Int
     let contiguous: Bool, innerHasPad: Bool
     let padValue: Float
@@ -41,10 +41,10 @@ final class RemapKernel: Kernel {
         innerHasPad = last.contains(-1)
         let first = last.first ?? 0
         contiguous = !innerHasPad && last.enumerated().allSatisfy { $0.element == first + $0.offset }
-        self.dims = ScratchBuffer(dims)
-        self.starts = ScratchBuffer(starts)
-        offsets = ScratchBuffer(table)
-        index = ScratchBuffer(repeating: 0, count: rank)
+        self.dims = KernelScratch(dims)
+        self.starts = KernelScratch(starts)
+        offsets = KernelScratch(table)
+        index = KernelScratch(repeating: 0, count: rank)
     }
 
     func run() {

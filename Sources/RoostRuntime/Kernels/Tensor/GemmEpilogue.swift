@@ -2,7 +2,7 @@ import RoostCore
 
 /// An activation applied in place after a GEMM (the fused epilogue), read from the
 /// step attributes `activation`, `activationMin`, `activationMax`, `activationAlpha`.
-enum Activation: Equatable {
+enum GemmEpilogue: Equatable {
     case none, relu, clip(min: Float, max: Float), leakyRelu(alpha: Float), gelu, geluTanh, sigmoid, tanh, hardSwish
 
     init(_ step: PlanStep) throws {
