@@ -8,10 +8,13 @@ public struct Compiler: Sendable {
     public var registry: OperatorRegistry
     public init(registry: OperatorRegistry = .standard) { self.registry = registry }
 
-    /// The optimization pipeline, in order. Shape inference runs after the
+    /// The optimization pipeline, in order. Constant folding runs first (it infers
+    /// shapes as it goes, which the fusions read); shape inference runs after the
     /// rewrites so fused nodes get their final shapes.
     public var passes: [any GraphPass] {
-        [IdentityElimination(), DeadNodeElimination(), ActivationFusion(), ShapeInference(registry: registry)]
+        [IdentityElimination(), ConstantFolding(registry: registry), DeadNodeElimination(), GeluFusion(),
+         MatMulOperandFusion(), DataMovementFusion(registry: registry), MatMulBiasFusion(), ActivationFusion(),
+         ShapeInference(registry: registry)]
     }
 
     public func compile(_ model: ONNXModel, name: String, target: TargetSpec, inputShapes: [String: [Int]] = [:]) throws -> Artifact {

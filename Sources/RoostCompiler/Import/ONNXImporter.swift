@@ -44,6 +44,10 @@ public struct ONNXImporter: Sendable {
                 types[out] = Self.constantType(n)
                 continue
             }
+            // Tensor attributes decode to float32; keep their ONNX type (ConstantOfShape's value).
+            for a in n.attribute where a.type == .tensor {
+                attributes["roost.\(a.name).type"] = .string(ElementType(onnx: a.t.dataType).rawValue)
+            }
             nodes.append(Node(name: name, opType: n.opType, domain: n.domain, inputs: n.input, outputs: n.output, attributes: attributes))
         }
         return Graph(nodes: nodes, inputs: inputs, outputs: g.output.map(\.name), constants: constants, shapes: shapes,

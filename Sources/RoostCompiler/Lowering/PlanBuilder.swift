@@ -21,9 +21,13 @@ public struct PlanBuilder: Sendable {
             return id
         }
 
+        // A `copy` step's output may share its input's memory (a reshape view): alias id → root id.
+        var aliasOf: [Int: Int] = [:]
+
         func operand(_ name: String, at step: Int) throws -> Int {
             if let id = ids[name] {
-                if values[id].storage == .arena, let current = intervals[id]?.last { intervals[id]?.last = max(current, step) }
+                let root = aliasOf[id] ?? id
+                if values[root].storage == .arena, let current = intervals[root]?.last { intervals[root]?.last = max(current, step) }
                 return id
             }
             guard let constant = graph.constants[name] else { throw RoostError.invalidModel("value '\(name)' is never defined") }
@@ -45,6 +49,21 @@ public struct PlanBuilder: Sendable {
         var steps: [PlanStep] = []
         for (index, node) in graph.nodes.enumerated() {
             let lowered = try registry.lowering(for: node, opset: graph.opset).lower(node, in: graph)
+            // Views need no step: the output names the input's elements under a new shape.
+            if lowered.kernel == "copy", node.outputs.count == 1, let input = node.inputs.first, !input.isEmpty,
+               !graph.outputs.contains(node.outputs[0]) {
+                let source = try operand(input, at: index)
+                let root = aliasOf[source] ?? source
+                let id = values.count
+                values.append(PlanValue(id: id, name: node.outputs[0], shape: try graph.shape(of: node.outputs[0]),
+                                        storage: values[root].storage, offset: values[root].offset))
+                guard values[id].elementCount == values[root].elementCount else {
+                    throw RoostError.invalidModel("\(node.label): a copy must keep the element count")
+                }
+                ids[node.outputs[0]] = id
+                aliasOf[id] = root
+                continue
+            }
             let inputs = try node.inputs.map { $0.isEmpty ? -1 : try operand($0, at: index) }
             let outputs = try node.outputs.map { $0.isEmpty ? -1 : try arenaValue($0, first: index) }
             steps.append(PlanStep(kernel: lowered.kernel, inputs: inputs, outputs: outputs, attributes: lowered.attributes, origin: node.name))
@@ -58,6 +77,7 @@ public struct PlanBuilder: Sendable {
 
         let (offsets, arena) = MemoryPlanner().plan(Array(intervals.values))
         for (id, offset) in offsets { values[id].offset = offset }
+        for (alias, root) in aliasOf { values[alias].offset = values[root].offset }
         let plan = ExecutionPlan(
             values: values,
             inputs: graph.inputs.map { PlanIO(name: $0, valueID: ids[$0]!) },
