@@ -8,10 +8,14 @@ public struct Compiler: Sendable {
     public var registry: OperatorRegistry
     public init(registry: OperatorRegistry = .standard) { self.registry = registry }
 
-    /// The optimization pipeline, in order. Shape inference runs after the
-    /// rewrites so fused nodes get their final shapes.
+    /// The optimization pipeline, in order. Shape inference runs before the
+    /// fusions (residual fusion compares shapes) and again after the rewrites so
+    /// fused nodes get their final shapes; conv specialization needs them all.
     public var passes: [any GraphPass] {
-        [IdentityElimination(), DeadNodeElimination(), ActivationFusion(), ShapeInference(registry: registry)]
+        [
+            IdentityElimination(), DeadNodeElimination(), BatchNormFolding(), ShapeInference(registry: registry),
+            ActivationFusion(), ShapeInference(registry: registry), ConvSpecialization(),
+        ]
     }
 
     public func compile(_ model: ONNXModel, name: String, target: TargetSpec, inputShapes: [String: [Int]] = [:]) throws -> Artifact {
@@ -24,7 +28,7 @@ public struct Compiler: Sendable {
         let (plan, weights) = try PlanBuilder(registry: registry).build(graph)
         let header = ArtifactHeader(
             compilerVersion: RoostVersion.compiler, target: target, modelSHA256: model.sha256, modelName: name,
-            decisions: decisions(for: target))
+            decisions: decisions(for: target, plan: plan))
         return Artifact(header: header, plan: plan, weights: weights)
     }
 
@@ -35,11 +39,13 @@ public struct Compiler: Sendable {
 
     /// Target-dependent choices, recorded in the artifact so a result can be traced
     /// back to how the model was built for that machine.
-    private func decisions(for target: TargetSpec) -> [String: String] {
-        [
+    private func decisions(for target: TargetSpec, plan: ExecutionPlan) -> [String: String] {
+        var d = [
             "blas.coreType": target.blasCoreType ?? "auto",
             "threads": String(target.threads),
             "gemm.kernel": "cblas_sgemm",
         ]
+        d["conv.algorithms"] = ConvSpecialization.algorithmSummary(of: plan)
+        return d
     }
 }

@@ -1,0 +1,102 @@
+import Foundation
+import RoostCore
+
+/// The activation a kernel applies to its own output (the compiler's
+/// `ActivationFusion` decides; step attributes `activation`, `activationMin`,
+/// `activationMax`, `activationAlpha`, `activationBeta`). Also the epilogue of the
+/// conv kernels: bias, residual and activation in one pass over an output row.
+enum FusedActivation: Sendable, Equatable {
+    case none
+    /// relu is clamp(0, +∞); clip is clamp(min, max) — one vector loop serves both.
+    case clamp(Float, Float)
+    case leakyRelu(Float)
+    case sigmoid, tanh, hardSigmoid(Float, Float), hardSwish, gelu, geluTanh
+
+    init(_ step: PlanStep) throws {
+        let a = step.attributes
+        func value(_ key: String, _ d: Float) -> Float { a[key]?.float ?? d }
+        switch a["activation"]?.string {
+        case nil: self = .none
+        case "relu": self = .clamp(0, .infinity)
+        case "clip": self = .clamp(value("activationMin", -.infinity), value("activationMax", .infinity))
+        case "leakyrelu": self = .leakyRelu(value("activationAlpha", 0.01))
+        case "sigmoid": self = .sigmoid
+        case "tanh": self = .tanh
+        case "hardsigmoid": self = .hardSigmoid(value("activationAlpha", 0.2), value("activationBeta", 0.5))
+        case "hardswish": self = .hardSwish
+        case "gelu": self = .gelu
+        case "gelu_tanh": self = .geluTanh
+        case let other?: throw RoostError.invalidArtifact("\(step.origin): fused activation '\(other)' is unknown to this runtime")
+        }
+    }
+
+    /// y[i] = activation(y[i] + bias + residual[i]) for i in 0..<n; `residual` may be nil.
+    @inline(__always)
+    func apply(_ y: UnsafeMutablePointer<Float>, count n: Int, bias: Float = 0, residual: UnsafePointer<Float>? = nil) {
+        switch self {
+        case .none:
+            if bias == 0 && residual == nil { return }
+            Self.clamped(y, n, bias, residual, -.infinity, .infinity)
+        case .clamp(let lo, let hi):
+            Self.clamped(y, n, bias, residual, lo, hi)
+        case .leakyRelu(let alpha):
+            Self.leaky(y, n, bias, residual, alpha)
+        default:
+            for i in 0..<n { y[i] = scalar(y[i] + bias + (residual?[i] ?? 0)) }
+        }
+    }
+
+    /// The activation of one value (the transcendental kinds run scalar).
+    func scalar(_ v: Float) -> Float {
+        switch self {
+        case .none: v
+        case .clamp(let lo, let hi): Swift.min(Swift.max(v, lo), hi)
+        case .leakyRelu(let alpha): v < 0 ? v * alpha : v
+        case .sigmoid: 1 / (1 + Foundation.exp(-v))
+        case .tanh: Foundation.tanh(v)
+        case .hardSigmoid(let alpha, let beta): Swift.max(0, Swift.min(1, alpha * v + beta))
+        case .hardSwish: v * Swift.max(0, Swift.min(1, v / 6 + 0.5))
+        case .gelu: 0.5 * v * (1 + Foundation.erf(v * 0.707_106_77))
+        case .geluTanh: 0.5 * v * (1 + Foundation.tanh(0.797_884_56 * (v + 0.044_715 * v * v * v)))
+        }
+    }
+
+    @inline(__always)
+    private static func clamped(_ y: UnsafeMutablePointer<Float>, _ n: Int, _ bias: Float, _ residual: UnsafePointer<Float>?, _ lo: Float, _ hi: Float) {
+        let vb = SIMD8<Float>(repeating: bias), vlo = SIMD8<Float>(repeating: lo), vhi = SIMD8<Float>(repeating: hi)
+        var i = 0
+        if let r = residual {
+            while i + 8 <= n {
+                let v = SIMD8Access.load(y + i) + vb + SIMD8Access.load(r + i)
+                SIMD8Access.store(v.clamped(lowerBound: vlo, upperBound: vhi), y + i)
+                i += 8
+            }
+            while i < n { y[i] = Swift.min(Swift.max(y[i] + bias + r[i], lo), hi); i += 1 }
+        } else {
+            while i + 8 <= n {
+                let v = SIMD8Access.load(y + i) + vb
+                SIMD8Access.store(v.clamped(lowerBound: vlo, upperBound: vhi), y + i)
+                i += 8
+            }
+            while i < n { y[i] = Swift.min(Swift.max(y[i] + bias, lo), hi); i += 1 }
+        }
+    }
+
+    @inline(__always)
+    private static func leaky(_ y: UnsafeMutablePointer<Float>, _ n: Int, _ bias: Float, _ residual: UnsafePointer<Float>?, _ alpha: Float) {
+        let vb = SIMD8<Float>(repeating: bias)
+        var i = 0
+        while i + 8 <= n {
+            var v = SIMD8Access.load(y + i) + vb
+            if let r = residual { v = v + SIMD8Access.load(r + i) }
+            v.replace(with: v * alpha, where: v .< 0)
+            SIMD8Access.store(v, y + i)
+            i += 8
+        }
+        while i < n {
+            let v = y[i] + bias + (residual?[i] ?? 0)
+            y[i] = v < 0 ? v * alpha : v
+            i += 1
+        }
+    }
+}
