@@ -61,42 +61,39 @@ enum FusedActivation: Sendable, Equatable {
         }
     }
 
+    // The loops below are plain scalar code on purpose: LLVM vectorizes them
+    // (compare + select), while the generic SIMD helpers (`pointwiseMax`,
+    // `clamped`) compile to out-of-line per-lane loops.
+
     @inline(__always)
     private static func clamped(_ y: UnsafeMutablePointer<Float>, _ n: Int, _ bias: Float, _ residual: UnsafePointer<Float>?, _ lo: Float, _ hi: Float) {
-        let vb = SIMD8<Float>(repeating: bias), vlo = SIMD8<Float>(repeating: lo), vhi = SIMD8<Float>(repeating: hi)
-        var i = 0
         if let r = residual {
-            while i + 8 <= n {
-                let v = SIMD8Access.load(y + i) + vb + SIMD8Access.load(r + i)
-                SIMD8Access.store(v.clamped(lowerBound: vlo, upperBound: vhi), y + i)
-                i += 8
+            for i in 0..<n {
+                let v = y[i] + bias + r[i]
+                let low = v < lo ? lo : v
+                y[i] = low > hi ? hi : low
             }
-            while i < n { y[i] = Swift.min(Swift.max(y[i] + bias + r[i], lo), hi); i += 1 }
         } else {
-            while i + 8 <= n {
-                let v = SIMD8Access.load(y + i) + vb
-                SIMD8Access.store(v.clamped(lowerBound: vlo, upperBound: vhi), y + i)
-                i += 8
+            for i in 0..<n {
+                let v = y[i] + bias
+                let low = v < lo ? lo : v
+                y[i] = low > hi ? hi : low
             }
-            while i < n { y[i] = Swift.min(Swift.max(y[i] + bias, lo), hi); i += 1 }
         }
     }
 
     @inline(__always)
     private static func leaky(_ y: UnsafeMutablePointer<Float>, _ n: Int, _ bias: Float, _ residual: UnsafePointer<Float>?, _ alpha: Float) {
-        let vb = SIMD8<Float>(repeating: bias)
-        var i = 0
-        while i + 8 <= n {
-            var v = SIMD8Access.load(y + i) + vb
-            if let r = residual { v = v + SIMD8Access.load(r + i) }
-            v.replace(with: v * alpha, where: v .< 0)
-            SIMD8Access.store(v, y + i)
-            i += 8
-        }
-        while i < n {
-            let v = y[i] + bias + (residual?[i] ?? 0)
-            y[i] = v < 0 ? v * alpha : v
-            i += 1
+        if let r = residual {
+            for i in 0..<n {
+                let v = y[i] + bias + r[i]
+                y[i] = v < 0 ? v * alpha : v
+            }
+        } else {
+            for i in 0..<n {
+                let v = y[i] + bias
+                y[i] = v < 0 ? v * alpha : v
+            }
         }
     }
 }
