@@ -35,10 +35,11 @@ struct ConvStep {
         workspace = ops.outputs.count > 1 ? (ops.outputs[1], ops.outputShapes[1].reduce(1, *)) : nil
     }
 
-    /// The epilogue for output channel `m` of image `n`, whose row starts at `row`.
+    /// The epilogue for output channel `m` of image `n`, whose row starts at `row`
+    /// (`offset` floats into the channel's plane).
     @inline(__always)
-    func finish(row: UnsafeMutablePointer<Float>, count: Int, n: Int, m: Int, offset: Int = 0) {
+    func finish(row: UnsafeMutablePointer<Float>, count: Int, n: Int, m: Int, offset: Int = 0, includeBias: Bool = true) {
         let plane = (n * outChannels + m) * window.outputPlane + offset
-        activation.apply(row, count: count, bias: bias?[m] ?? 0, residual: residual.map { UnsafePointer($0 + plane) })
+        activation.apply(row, count: count, bias: includeBias ? bias?[m] ?? 0 : 0, residual: residual.map { UnsafePointer($0 + plane) })
     }
 }

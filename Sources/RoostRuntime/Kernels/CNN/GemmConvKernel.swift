@@ -13,6 +13,8 @@ struct GemmConvKernel: Kernel {
     let columns: UnsafeMutablePointer<Float>
     /// Keeps the fallback scratch alive; nil when the plan provides the workspace.
     let scratch: ScratchBuffer?
+    /// Whether anything is left after sgemm: an activation or a residual (the bias is pre-filled).
+    let needsEpilogue: Bool
 
     init(_ step: PlanStep, _ ops: KernelOperands) throws {
         conv = try ConvStep(step, ops)
@@ -36,6 +38,7 @@ struct GemmConvKernel: Kernel {
                 scratch = buffer
             }
         }
+        needsEpilogue = conv.activation != .none || conv.residual != nil
         let k = conv.inputGroupChannels * g.taps
         guard k < Int(Int32.max), g.outputPlane < Int(Int32.max) else { throw RoostError.invalidArtifact("\(step.origin): too large for BLAS") }
     }
@@ -54,10 +57,18 @@ struct GemmConvKernel: Kernel {
                     b = columns
                 }
                 let y = c.y + (image * c.outChannels + group * mg) * n
+                // With a bias, the rows start as the bias and sgemm accumulates onto
+                // them (beta 1): that fill replaces the zeroing pass OpenBLAS makes
+                // for beta 0, and convs without activation or residual need no epilogue.
+                if let bias = c.bias {
+                    for m in 0..<mg { (y + m * n).update(repeating: bias[group * mg + m], count: n) }
+                }
                 cblas_sgemm(
                     CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(mg), Int32(n), Int32(k),
-                    1, c.weights + group * mg * k, Int32(k), b, Int32(n), 0, y, Int32(n))
-                for m in 0..<mg { c.finish(row: y + m * n, count: n, n: image, m: group * mg + m) }
+                    1, c.weights + group * mg * k, Int32(k), b, Int32(n), c.bias == nil ? 0 : 1, y, Int32(n))
+                if needsEpilogue {
+                    for m in 0..<mg { c.finish(row: y + m * n, count: n, n: image, m: group * mg + m, includeBias: false) }
+                }
             }
         }
     }

@@ -18,13 +18,16 @@ enum Im2Col {
                             out.update(repeating: 0, count: g.ow)
                             continue
                         }
-                        if first > 0 { out.update(repeating: 0, count: first) }
-                        if last < g.ow { (out + last).update(repeating: 0, count: g.ow - last) }
+                        // Borders are a few floats: inline loops, not memset calls.
+                        for ox in 0..<first { out[ox] = 0 }
+                        for ox in last..<g.ow { out[ox] = 0 }
                         let src = xc + iy * g.w + offset
                         if g.sw == 1 {
                             (out + first).update(from: src + first, count: last - first)
+                        } else if g.sw == 2 {
+                            for ox in first..<last { out[ox] = src[2 &* ox] }
                         } else {
-                            for ox in first..<last { out[ox] = src[ox * g.sw] }
+                            for ox in first..<last { out[ox] = src[ox &* g.sw] }
                         }
                     }
                     row += plane
