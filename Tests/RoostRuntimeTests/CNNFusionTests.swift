@@ -116,6 +116,32 @@ import RoostONNX
         #expect(got.isClose(to: want, rtol: 1e-4, atol: 1e-5))
     }
 
+    @Test func residualAndLeakyReluFuseIntoADepthwiseConv() throws {
+        var b = ModelBuilder(name: "dwres")
+        let x = b.input("x", shape: [2, 6, 7, 9])
+        let w = HostTensor.seeded(shape: [6, 1, 3, 3], seed: 1), bias = HostTensor.seeded(shape: [6], seed: 2)
+        let c = b.node("Conv", [x, b.initializer("w", w), b.initializer("b", bias)], attributes: ["group": .int(6), "pads": .ints([1, 1, 1, 1])])
+        let sum = b.node("Add", [x, c])
+        b.output(sum, shape: [])
+        var graph = try ONNXImporter().importGraph(try ONNXModel(data: b.serialized()))
+        try ShapeInference().run(&graph)
+        // LeakyRelu comes from the tensor family; add it in the IR and fuse it directly.
+        graph.nodes.append(Node(name: "leaky", opType: "LeakyRelu", inputs: [sum], outputs: ["y"], attributes: ["alpha": .float(0.1)]))
+        graph.outputs = ["y"]
+        graph.shapes["y"] = graph.shapes[sum]
+        try ActivationFusion().run(&graph)
+        let art = try artifact(graph)
+        #expect(art.plan.steps.map(\.kernel) == ["conv"])
+        #expect(art.plan.steps[0].attributes["algorithm"] == .string("direct-depthwise"))
+        #expect(art.plan.steps[0].attributes["residual"] == .int(1))
+
+        let input = HostTensor.seeded(shape: [2, 6, 7, 9], seed: 3)
+        let conv = S.conv(input, w, bias, group: 6, .init(kernel: [3, 3], pads: [1, 1, 1, 1]))
+        let want = HostTensor(shape: conv.shape, data: zip(conv.data, input.data).map { let v = $0 + $1; return v < 0 ? 0.1 * v : v })
+        let got = try InferenceSession(artifact: art).run([input])[0]
+        #expect(got.isClose(to: want, rtol: 1e-4, atol: 1e-5), "max diff \(got.maxAbsDifference(to: want))")
+    }
+
     @Test func gemmHonoursFusedClipAndLeakyRelu() throws {
         let x = HostTensor.seeded(shape: [3, 5], seed: 1), w = HostTensor.seeded(shape: [5, 4], seed: 2)
         var plain = [Float](repeating: 0, count: 12)

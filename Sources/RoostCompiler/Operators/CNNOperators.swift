@@ -9,6 +9,6 @@ enum CNNOperators {
         PoolLowering(.max), PoolLowering(.average),
         GlobalPoolLowering("GlobalAveragePool"), GlobalPoolLowering("GlobalMaxPool"),
         BatchNormalizationLowering(),
-        ResidualAddLowering(), ClipLowering(),
+        ResidualAddLowering(), CNNClipLowering(),
     ]
 }

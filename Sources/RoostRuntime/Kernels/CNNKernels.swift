@@ -17,6 +17,6 @@ enum CNNKernels {
         "global_max_pool": { step, ops in try GlobalPoolKernel(step, ops, max: true) },
         "batch_norm": { step, ops in try BatchNormKernel(step, ops) },
         "cnn.residual_add": { step, ops in try ResidualAddKernel(step, ops) },
-        "cnn.clip": { step, ops in try ClipKernel(step, ops) },
+        "cnn.clip": { step, ops in try CNNClipKernel(step, ops) },
     ]
 }

@@ -11,17 +11,17 @@ struct BatchNormKernel: Kernel {
     let mean: UnsafeMutablePointer<Float>, variance: UnsafeMutablePointer<Float>
 
     init(_ step: PlanStep, _ ops: KernelOperands) throws {
-        batch = try step.size("batch")
-        channels = try step.size("channels")
-        planeSize = try step.size("planeSize")
+        batch = try step.positiveSize("batch")
+        channels = try step.positiveSize("channels")
+        planeSize = try step.positiveSize("planeSize")
         epsilon = step.attributes["epsilon"]?.float ?? 1e-5
         let n = batch * channels * planeSize
-        x = try ops.input(0, count: n, "input X", step)
-        scale = try ops.input(1, count: channels, "scale", step)
-        shift = try ops.input(2, count: channels, "B", step)
-        mean = try ops.input(3, count: channels, "input_mean", step)
-        variance = try ops.input(4, count: channels, "input_var", step)
-        y = try ops.output(0, count: n, "output Y", step)
+        x = try ops.checkedInput(0, count: n, "input X", step)
+        scale = try ops.checkedInput(1, count: channels, "scale", step)
+        shift = try ops.checkedInput(2, count: channels, "B", step)
+        mean = try ops.checkedInput(3, count: channels, "input_mean", step)
+        variance = try ops.checkedInput(4, count: channels, "input_var", step)
+        y = try ops.checkedOutput(0, count: n, "output Y", step)
     }
 
     func run() {

@@ -16,22 +16,22 @@ struct ConvStep {
     var outputGroupChannels: Int { outChannels / group }
 
     init(_ step: PlanStep, _ ops: KernelOperands) throws {
-        batch = try step.size("batch")
-        channels = try step.size("channels")
-        outChannels = try step.size("outChannels")
-        group = try step.size("group")
+        batch = try step.positiveSize("batch")
+        channels = try step.positiveSize("channels")
+        outChannels = try step.positiveSize("outChannels")
+        group = try step.positiveSize("group")
         guard channels % group == 0, outChannels % group == 0 else {
             throw RoostError.invalidArtifact("\(step.origin): group \(group) does not divide \(channels) → \(outChannels) channels")
         }
         window = try WindowParameters(step)
         activation = try FusedActivation(step)
         let w = window
-        x = try ops.input(0, count: batch * channels * w.inputPlane, "input X", step)
-        weights = try ops.input(1, count: outChannels * (channels / group) * w.taps, "weights W", step)
-        bias = try ops.optionalInput(2, count: outChannels, "bias B", step)
+        x = try ops.checkedInput(0, count: batch * channels * w.inputPlane, "input X", step)
+        weights = try ops.checkedInput(1, count: outChannels * (channels / group) * w.taps, "weights W", step)
+        bias = try ops.checkedOptionalInput(2, count: outChannels, "bias B", step)
         let outputCount = batch * outChannels * w.outputPlane
-        residual = step.attributes["residual"]?.int == 1 ? try ops.input(3, count: outputCount, "fused residual", step) : nil
-        y = try ops.output(0, count: outputCount, "output Y", step)
+        residual = step.attributes["residual"]?.int == 1 ? try ops.checkedInput(3, count: outputCount, "fused residual", step) : nil
+        y = try ops.checkedOutput(0, count: outputCount, "output Y", step)
         workspace = ops.outputs.count > 1 ? (ops.outputs[1], ops.outputShapes[1].reduce(1, *)) : nil
     }
 

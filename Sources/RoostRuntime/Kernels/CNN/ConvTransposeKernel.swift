@@ -13,13 +13,13 @@ struct ConvTransposeKernel: Kernel {
     let x: UnsafeMutablePointer<Float>, weights: UnsafeMutablePointer<Float>, bias: UnsafeMutablePointer<Float>?
     let y: UnsafeMutablePointer<Float>
     let columns: UnsafeMutablePointer<Float>
-    let scratch: ScratchBuffer?
+    let scratch: CNNScratchBuffer?
 
     init(_ step: PlanStep, _ ops: KernelOperands) throws {
-        batch = try step.size("batch")
-        channels = try step.size("channels")
-        outChannels = try step.size("outChannels")
-        group = try step.size("group")
+        batch = try step.positiveSize("batch")
+        channels = try step.positiveSize("channels")
+        outChannels = try step.positiveSize("outChannels")
+        group = try step.positiveSize("group")
         guard channels % group == 0, outChannels % group == 0 else {
             throw RoostError.invalidArtifact("\(step.origin): group \(group) does not divide \(channels) → \(outChannels) channels")
         }
@@ -31,17 +31,17 @@ struct ConvTransposeKernel: Kernel {
         default: throw RoostError.invalidArtifact("\(step.origin): unknown weightLayout")
         }
         let w = window
-        x = try ops.input(0, count: batch * channels * w.inputPlane, "input X", step)
-        weights = try ops.input(1, count: channels * (outChannels / group) * w.taps, "weights W", step)
-        bias = try ops.optionalInput(2, count: outChannels, "bias B", step)
-        y = try ops.output(0, count: batch * outChannels * w.outputPlane, "output Y", step)
+        x = try ops.checkedInput(0, count: batch * channels * w.inputPlane, "input X", step)
+        weights = try ops.checkedInput(1, count: channels * (outChannels / group) * w.taps, "weights W", step)
+        bias = try ops.checkedOptionalInput(2, count: outChannels, "bias B", step)
+        y = try ops.checkedOutput(0, count: batch * outChannels * w.outputPlane, "output Y", step)
         let needed = outChannels / group * w.taps * w.inputPlane
         if ops.outputs.count > 1 {
             guard ops.outputShapes[1].reduce(1, *) >= needed else { throw RoostError.invalidArtifact("\(step.origin): workspace too small") }
             columns = ops.outputs[1]
             scratch = nil
         } else {
-            let buffer = ScratchBuffer(count: needed)
+            let buffer = CNNScratchBuffer(count: needed)
             columns = buffer.pointer
             scratch = buffer
         }

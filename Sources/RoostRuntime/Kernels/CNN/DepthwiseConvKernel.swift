@@ -15,9 +15,9 @@ struct DepthwiseConvKernel: Kernel {
     let multiplier: Int
     /// Columns per phase row (the padded output row pitch) and floats per phase.
     let pitch: Int, phaseSize: Int
-    let input: ScratchBuffer
+    let input: CNNScratchBuffer
     /// The output plane at row pitch `pitch`, rounded up to whole 16-float blocks.
-    let output: ScratchBuffer
+    let output: CNNScratchBuffer
     let outputBlocks: Int
     /// Per tap, where its input starts relative to output position q = oy·pitch + ox.
     let tapOffsets: [Int]
@@ -38,8 +38,8 @@ struct DepthwiseConvKernel: Kernel {
         // Room for the rows the input occupies and for the last block's furthest tap.
         let phaseRows = Swift.max((rows + g.sh - 1) / g.sh, g.oh + maxRowShift)
         phaseSize = Swift.max(phaseRows * pitch, outputBlocks * 16 + maxRowShift * pitch + maxColumnShift)
-        input = ScratchBuffer(count: phaseSize * g.sh * g.sw)
-        output = ScratchBuffer(count: outputBlocks * 16)
+        input = CNNScratchBuffer(count: phaseSize * g.sh * g.sw)
+        output = CNNScratchBuffer(count: outputBlocks * 16)
         var offsets: [Int] = []
         for ky in 0..<g.kh {
             for kx in 0..<g.kw {

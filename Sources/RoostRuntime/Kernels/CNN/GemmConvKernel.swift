@@ -12,7 +12,7 @@ struct GemmConvKernel: Kernel {
     let pointwise: Bool
     let columns: UnsafeMutablePointer<Float>
     /// Keeps the fallback scratch alive; nil when the plan provides the workspace.
-    let scratch: ScratchBuffer?
+    let scratch: CNNScratchBuffer?
     /// Whether anything is left after sgemm: an activation or a residual (the bias is pre-filled).
     let needsEpilogue: Bool
 
@@ -33,7 +33,7 @@ struct GemmConvKernel: Kernel {
                 columns = ws.pointer
                 scratch = nil
             } else {
-                let buffer = ScratchBuffer(count: needed)
+                let buffer = CNNScratchBuffer(count: needed)
                 columns = buffer.pointer
                 scratch = buffer
             }

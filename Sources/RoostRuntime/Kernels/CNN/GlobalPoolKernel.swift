@@ -8,10 +8,10 @@ struct GlobalPoolKernel: Kernel {
 
     init(_ step: PlanStep, _ ops: KernelOperands, max: Bool) throws {
         self.max = max
-        planes = try step.size("planes")
-        planeSize = try step.size("planeSize")
-        x = try ops.input(0, count: planes * planeSize, "input X", step)
-        y = try ops.output(0, count: planes, "output Y", step)
+        planes = try step.positiveSize("planes")
+        planeSize = try step.positiveSize("planeSize")
+        x = try ops.checkedInput(0, count: planes * planeSize, "input X", step)
+        y = try ops.checkedOutput(0, count: planes, "output Y", step)
     }
 
     func run() {

@@ -16,7 +16,7 @@ struct PoolKernel: Kernel {
     /// Per output row: first and last valid ky and the divisor's row count; same per column.
     let rows: [Extent], columns: [Extent]
     /// One input row's worth of vertical maxima or sums.
-    let line: ScratchBuffer
+    let line: CNNScratchBuffer
 
     struct Extent: Sendable {
         var first: Int, last: Int, counted: Int
@@ -25,11 +25,11 @@ struct PoolKernel: Kernel {
     init(_ step: PlanStep, _ ops: KernelOperands, max: Bool) throws {
         let includePad = step.attributes["countIncludePad"]?.int == 1
         kind = max ? .max : .average(countIncludePad: includePad)
-        planes = try step.size("planes")
+        planes = try step.positiveSize("planes")
         let g = try WindowParameters(step)
         window = g
-        x = try ops.input(0, count: planes * g.inputPlane, "input X", step)
-        y = try ops.output(0, count: planes * g.outputPlane, "output Y", step)
+        x = try ops.checkedInput(0, count: planes * g.inputPlane, "input X", step)
+        y = try ops.checkedOutput(0, count: planes * g.outputPlane, "output Y", step)
         func extents(outputs: Int, stride: Int, pad: Int, padEnd: Int, dilation: Int, size: Int, kernel: Int) -> [Extent] {
             (0..<outputs).map { o in
                 let start = o * stride - pad
@@ -40,7 +40,7 @@ struct PoolKernel: Kernel {
         }
         rows = extents(outputs: g.oh, stride: g.sh, pad: g.pt, padEnd: g.pb, dilation: g.dh, size: g.h, kernel: g.kh)
         columns = extents(outputs: g.ow, stride: g.sw, pad: g.pl, padEnd: g.pr, dilation: g.dw, size: g.w, kernel: g.kw)
-        line = ScratchBuffer(count: g.w)
+        line = CNNScratchBuffer(count: g.w)
     }
 
     func run() {

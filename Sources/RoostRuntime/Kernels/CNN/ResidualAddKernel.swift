@@ -7,9 +7,9 @@ struct ResidualAddKernel: Kernel {
 
     init(_ step: PlanStep, _ ops: KernelOperands) throws {
         count = ops.outputShapes.first?.reduce(1, *) ?? 0
-        a = try ops.input(0, count: count, "input A", step)
-        b = try ops.input(1, count: count, "input B", step)
-        y = try ops.output(0, count: count, "output C", step)
+        a = try ops.checkedInput(0, count: count, "input A", step)
+        b = try ops.checkedInput(1, count: count, "input B", step)
+        y = try ops.checkedOutput(0, count: count, "output C", step)
     }
 
     func run() {

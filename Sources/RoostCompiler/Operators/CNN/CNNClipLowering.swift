@@ -4,7 +4,7 @@ import RoostCore
 /// producing Conv or Gemm by `ActivationFusion`; this lowering (kernel `cnn.clip`,
 /// attributes `min`/`max`, absent = unbounded) covers the rest. Listed after the
 /// tensor family's general `Clip`, which takes precedence when present.
-public struct ClipLowering: OperatorLowering {
+public struct CNNClipLowering: OperatorLowering {
     public let opType = "Clip"
     public init() {}
 

@@ -1,6 +1,6 @@
 /// Float32 scratch owned by one kernel, allocated when the kernel is prepared
 /// (never during `run()`), 64-byte aligned, freed with the kernel.
-final class ScratchBuffer: @unchecked Sendable {
+final class CNNScratchBuffer: @unchecked Sendable {
     let pointer: UnsafeMutablePointer<Float>
     let count: Int
 

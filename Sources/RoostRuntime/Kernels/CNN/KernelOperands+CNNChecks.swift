@@ -5,20 +5,20 @@ import RoostCore
 /// of read out of bounds.
 extension KernelOperands {
     /// Input `index` exists and holds exactly `count` floats.
-    func input(_ index: Int, count: Int, _ what: String, _ step: PlanStep) throws -> UnsafeMutablePointer<Float> {
+    func checkedInput(_ index: Int, count: Int, _ what: String, _ step: PlanStep) throws -> UnsafeMutablePointer<Float> {
         guard index < inputs.count, let p = inputs[index] else { throw RoostError.invalidArtifact("\(step.origin): missing \(what)") }
         try Self.check(inputShapes[index], count, what, step)
         return p
     }
 
     /// Input `index` if present (an omitted optional input is nil), holding exactly `count` floats.
-    func optionalInput(_ index: Int, count: Int, _ what: String, _ step: PlanStep) throws -> UnsafeMutablePointer<Float>? {
+    func checkedOptionalInput(_ index: Int, count: Int, _ what: String, _ step: PlanStep) throws -> UnsafeMutablePointer<Float>? {
         guard index < inputs.count, inputs[index] != nil else { return nil }
-        return try input(index, count: count, what, step)
+        return try checkedInput(index, count: count, what, step)
     }
 
     /// Output `index` exists and holds exactly `count` floats.
-    func output(_ index: Int, count: Int, _ what: String, _ step: PlanStep) throws -> UnsafeMutablePointer<Float> {
+    func checkedOutput(_ index: Int, count: Int, _ what: String, _ step: PlanStep) throws -> UnsafeMutablePointer<Float> {
         guard index < outputs.count else { throw RoostError.invalidArtifact("\(step.origin): missing \(what)") }
         try Self.check(outputShapes[index], count, what, step)
         return outputs[index]
@@ -33,7 +33,7 @@ extension KernelOperands {
 
 extension PlanStep {
     /// A positive integer attribute below 2³⁰ (sizes that index memory and feed BLAS's Int32).
-    func size(_ key: String) throws -> Int {
+    func positiveSize(_ key: String) throws -> Int {
         guard let v = attributes[key]?.int, v >= 1, v < 1 << 30 else {
             throw RoostError.invalidArtifact("\(origin): attribute '\(key)' must be a positive size")
         }
