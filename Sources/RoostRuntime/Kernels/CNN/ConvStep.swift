@@ -42,4 +42,11 @@ struct ConvStep {
         let plane = (n * outChannels + m) * window.outputPlane + offset
         activation.apply(row, count: count, bias: includeBias ? bias?[m] ?? 0 : 0, residual: residual.map { UnsafePointer($0 + plane) })
     }
+
+    /// The epilogue fused with copying a computed row from `source` into the output.
+    @inline(__always)
+    func finish(from source: UnsafePointer<Float>, row: UnsafeMutablePointer<Float>, count: Int, n: Int, m: Int, offset: Int) {
+        let plane = (n * outChannels + m) * window.outputPlane + offset
+        activation.apply(from: source, to: row, count: count, bias: bias?[m] ?? 0, residual: residual.map { UnsafePointer($0 + plane) })
+    }
 }

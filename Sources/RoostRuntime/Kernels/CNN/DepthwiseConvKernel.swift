@@ -21,6 +21,11 @@ struct DepthwiseConvKernel: Kernel {
     let outputBlocks: Int
     /// Per tap, where its input starts relative to output position q = oy·pitch + ox.
     let tapOffsets: [Int]
+    /// Per input row, where its first phase row starts in the input scratch.
+    let rowOffsets: [Int]
+    /// Per column phase b: the first input column landing in it, how many do, and
+    /// where the first lands relative to the row's start.
+    let columnPhases: [(first: Int, count: Int, offset: Int)]
 
     init(_ step: PlanStep, _ ops: KernelOperands) throws {
         conv = try ConvStep(step, ops)
@@ -48,26 +53,38 @@ struct DepthwiseConvKernel: Kernel {
             }
         }
         tapOffsets = offsets
+        let (size, rowPitch) = (phaseSize, pitch)
+        rowOffsets = (0..<g.h).map { iy in
+            let r = iy + g.pt
+            return (r % g.sh) * g.sw * size + (r / g.sh) * rowPitch
+        }
+        columnPhases = (0..<g.sw).compactMap { b in
+            let first = (b - g.pl % g.sw + g.sw) % g.sw  // first ix with (ix + pl) % sw == b
+            guard first < g.w else { return nil }
+            return (first, (g.w - first + g.sw - 1) / g.sw, b * size + (first + g.pl) / g.sw)
+        }
     }
 
     func run() {
-        tapOffsets.withUnsafeBufferPointer { run(offsets: $0) }
+        tapOffsets.withUnsafeBufferPointer { taps in
+            rowOffsets.withUnsafeBufferPointer { rows in
+                columnPhases.withUnsafeBufferPointer { phases in run(offsets: taps, rows: rows, phases: phases) }
+            }
+        }
     }
 
-    private func run(offsets: UnsafeBufferPointer<Int>) {
+    private func run(offsets: UnsafeBufferPointer<Int>, rows: UnsafeBufferPointer<Int>, phases: UnsafeBufferPointer<(first: Int, count: Int, offset: Int)>) {
         let c = conv, g = c.window
         for image in 0..<c.batch {
             for channel in 0..<c.channels {
-                load(c.x + (image * c.channels + channel) * g.inputPlane)
+                load(c.x + (image * c.channels + channel) * g.inputPlane, rows, phases)
                 for k in 0..<multiplier {
                     let m = channel * multiplier + k
                     let w = c.weights + m * g.taps
                     if g.taps == 9 { accumulate3x3(w, offsets) } else { accumulate(w, offsets) }
                     let y = c.y + (image * c.outChannels + m) * g.outputPlane
                     for oy in 0..<g.oh {
-                        let row = y + oy * g.ow
-                        row.update(from: output.pointer + oy * pitch, count: g.ow)
-                        c.finish(row: row, count: g.ow, n: image, m: m, offset: oy * g.ow)
+                        c.finish(from: output.pointer + oy * pitch, row: y + oy * g.ow, count: g.ow, n: image, m: m, offset: oy * g.ow)
                     }
                 }
             }
@@ -118,28 +135,24 @@ struct DepthwiseConvKernel: Kernel {
     }
 
     /// Copies one input plane into the phase planes' interiors: padded position
-    /// (r, c) = (iy + pt, ix + pl) goes to phase (r % sh, c % sw) at (r / sh, c / sw).
+    /// (r, c) = (iy + pt, ix + pl) goes to phase (r % sh, c % sw) at (r / sh, c / sw),
+    /// using the row and column-phase tables made at load time.
     @inline(__always)
-    private func load(_ x: UnsafeMutablePointer<Float>) {
+    private func load(_ x: UnsafeMutablePointer<Float>, _ rows: UnsafeBufferPointer<Int>,
+                      _ phases: UnsafeBufferPointer<(first: Int, count: Int, offset: Int)>) {
         let g = conv.window, p = input.pointer
         for iy in 0..<g.h {
-            let src = x + iy * g.w
-            let r = iy + g.pt
-            let rowBase = p + (r % g.sh) * g.sw * phaseSize + (r / g.sh) * pitch
+            let src = x + iy * g.w, rowBase = p + rows[iy]
             if g.sw == 1 {
                 (rowBase + g.pl).update(from: src, count: g.w)
                 continue
             }
-            for b in 0..<g.sw {
-                let first = (b - g.pl % g.sw + g.sw) % g.sw  // first ix with (ix + pl) % sw == b
-                guard first < g.w else { continue }
-                let dst = rowBase + b * phaseSize + (first + g.pl) / g.sw
-                let s = src + first
-                let count = (g.w - first + g.sw - 1) / g.sw
+            for phase in phases {
+                let dst = rowBase + phase.offset, s = src + phase.first
                 if g.sw == 2 {
-                    for j in 0..<count { dst[j] = s[2 &* j] }  // constant stride: LLVM vectorizes it
+                    for j in 0..<phase.count { dst[j] = s[2 &* j] }  // constant stride: LLVM vectorizes it
                 } else {
-                    for j in 0..<count { dst[j] = s[j &* g.sw] }
+                    for j in 0..<phase.count { dst[j] = s[j &* g.sw] }
                 }
             }
         }

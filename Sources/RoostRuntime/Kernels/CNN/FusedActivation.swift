@@ -33,16 +33,23 @@ enum FusedActivation: Sendable, Equatable {
     /// y[i] = activation(y[i] + bias + residual[i]) for i in 0..<n; `residual` may be nil.
     @inline(__always)
     func apply(_ y: UnsafeMutablePointer<Float>, count n: Int, bias: Float = 0, residual: UnsafePointer<Float>? = nil) {
+        if self == .none && bias == 0 && residual == nil { return }
+        apply(from: y, to: y, count: n, bias: bias, residual: residual)
+    }
+
+    /// y[i] = activation(x[i] + bias + residual[i]): the epilogue fused with a copy
+    /// out of a scratch buffer. `x` may equal `y`.
+    @inline(__always)
+    func apply(from x: UnsafePointer<Float>, to y: UnsafeMutablePointer<Float>, count n: Int, bias: Float = 0, residual: UnsafePointer<Float>? = nil) {
         switch self {
         case .none:
-            if bias == 0 && residual == nil { return }
-            Self.clamped(y, n, bias, residual, -.infinity, .infinity)
+            Self.clamped(x, y, n, bias, residual, -.infinity, .infinity)
         case .clamp(let lo, let hi):
-            Self.clamped(y, n, bias, residual, lo, hi)
+            Self.clamped(x, y, n, bias, residual, lo, hi)
         case .leakyRelu(let alpha):
-            Self.leaky(y, n, bias, residual, alpha)
+            Self.leaky(x, y, n, bias, residual, alpha)
         default:
-            for i in 0..<n { y[i] = scalar(y[i] + bias + (residual?[i] ?? 0)) }
+            for i in 0..<n { y[i] = scalar(x[i] + bias + (residual?[i] ?? 0)) }
         }
     }
 
@@ -66,16 +73,17 @@ enum FusedActivation: Sendable, Equatable {
     // `clamped`) compile to out-of-line per-lane loops.
 
     @inline(__always)
-    private static func clamped(_ y: UnsafeMutablePointer<Float>, _ n: Int, _ bias: Float, _ residual: UnsafePointer<Float>?, _ lo: Float, _ hi: Float) {
+    private static func clamped(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ n: Int, _ bias: Float,
+                                _ residual: UnsafePointer<Float>?, _ lo: Float, _ hi: Float) {
         if let r = residual {
             for i in 0..<n {
-                let v = y[i] + bias + r[i]
+                let v = x[i] + bias + r[i]
                 let low = v < lo ? lo : v
                 y[i] = low > hi ? hi : low
             }
         } else {
             for i in 0..<n {
-                let v = y[i] + bias
+                let v = x[i] + bias
                 let low = v < lo ? lo : v
                 y[i] = low > hi ? hi : low
             }
@@ -83,15 +91,16 @@ enum FusedActivation: Sendable, Equatable {
     }
 
     @inline(__always)
-    private static func leaky(_ y: UnsafeMutablePointer<Float>, _ n: Int, _ bias: Float, _ residual: UnsafePointer<Float>?, _ alpha: Float) {
+    private static func leaky(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ n: Int, _ bias: Float,
+                              _ residual: UnsafePointer<Float>?, _ alpha: Float) {
         if let r = residual {
             for i in 0..<n {
-                let v = y[i] + bias + r[i]
+                let v = x[i] + bias + r[i]
                 y[i] = v < 0 ? v * alpha : v
             }
         } else {
             for i in 0..<n {
-                let v = y[i] + bias
+                let v = x[i] + bias
                 y[i] = v < 0 ? v * alpha : v
             }
         }
