@@ -152,6 +152,43 @@ import RoostONNX
         #expect(y.isClose(to: want, rtol: 1e-4, atol: 1e-5), "max diff \(y.maxAbsDifference(to: want))")
     }
 
+    @Test func weightsComputedAtRunTimeUseTheONNXLayout() throws {
+        // W is a graph input, so nothing is packed at compile time: ConvTranspose
+        // reads it as [C, M/g, kh, kw] (transposed sgemm), Conv as OIHW.
+        let x = HostTensor.seeded(shape: [1, 4, 5, 5], seed: 11)
+        for op in ["ConvTranspose", "Conv"] {
+            let w = HostTensor.seeded(shape: op == "Conv" ? [6, 2, 3, 3] : [4, 3, 3, 3], seed: 12)
+            var b = ModelBuilder(name: "dyn")
+            let xi = b.input("x", shape: x.shape), wi = b.input("w", shape: w.shape)
+            b.node(op, [xi, wi], output: "y", attributes: ["group": .int(2), "strides": .ints([2, 2]), "pads": .ints([1, 1, 1, 1])])
+            b.output("y", shape: [])
+            let model = try ONNXModel(data: b.serialized())
+            let artifact = try Compiler().compile(model, name: "t", target: S.target())
+            if op == "ConvTranspose" { #expect(artifact.plan.steps[0].attributes["weightLayout"] == .string("iohw")) }
+            let got = try InferenceSession(artifact: artifact).run([x, w])[0]
+            let win = CNNTestSupport.Window(kernel: [3, 3], strides: [2, 2], pads: [1, 1, 1, 1])
+            let want = op == "Conv" ? S.conv(x, w, nil, group: 2, win) : S.convTranspose(x, w, nil, group: 2, win)
+            #expect(got.isClose(to: want, rtol: 1e-4, atol: 1e-5), "\(op): max diff \(got.maxAbsDifference(to: want))")
+        }
+    }
+
+    @Test func convTransposeWithFusedRelu() throws {
+        var b = ModelBuilder(name: "ctrelu")
+        let x = b.input("x", shape: [1, 2, 3, 3])
+        let w = HostTensor.seeded(shape: [2, 3, 2, 2], seed: 13), bias = HostTensor.seeded(shape: [3], seed: 14)
+        let t = b.node("ConvTranspose", [x, b.initializer("w", w), b.initializer("b", bias)], attributes: ["strides": .ints([2, 2])])
+        b.node("Relu", [t], output: "y")
+        b.output("y", shape: [])
+        let artifact = try Compiler().compile(try ONNXModel(data: b.serialized()), name: "t", target: S.target())
+        #expect(artifact.plan.steps.map(\.kernel) == ["conv_transpose"])
+        #expect(artifact.plan.steps[0].attributes["weightLayout"] == .string("packed"))
+        let input = HostTensor.seeded(shape: [1, 2, 3, 3], seed: 15)
+        var want = S.convTranspose(input, w, bias, group: 1, .init(kernel: [2, 2], strides: [2, 2]))
+        want.data = want.data.map { max($0, 0) }
+        let got = try InferenceSession(artifact: artifact).run([input])[0]
+        #expect(got.isClose(to: want, rtol: 1e-4, atol: 1e-5))
+    }
+
     // MARK: pools
 
     @Test func maxPoolCeilModeAndDilationsHandComputed() throws {
