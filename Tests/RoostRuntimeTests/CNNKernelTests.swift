@@ -251,6 +251,11 @@ import RoostONNX
         let i = try #require(artifact.plan.steps.firstIndex { $0.kernel == "conv" })
         artifact.plan.steps[i].attributes["inputSpatial"] = .ints([80, 80])
         #expect(throws: RoostError.self) { try InferenceSession(artifact: artifact) }
+        for (key, value) in [("pads", PlanAttribute.ints([9, 0, 0, 0])), ("strides", .ints([1 << 40, 1])), ("kernel", .ints([1 << 20, 3]))] {
+            artifact = try Compiler().compile(model, name: "t", target: S.target())
+            artifact.plan.steps[i].attributes[key] = value
+            #expect(throws: RoostError.self, "\(key)") { try InferenceSession(artifact: artifact) }
+        }
         artifact = try Compiler().compile(model, name: "t", target: S.target())
         artifact.plan.steps[i].attributes["algorithm"] = .string("winograd")
         #expect { try InferenceSession(artifact: artifact) } throws: { "\($0)".contains("winograd") }

@@ -52,7 +52,7 @@ public struct ConvSpecialization: GraphPass {
         let node = graph.nodes[i]
         guard node.attributes[ConvTransposeLowering.packedAttribute] == nil, let w = graph.constants[node.inputs[1]] else { return }
         let cg = p.channels / p.group, rows = p.columnRows
-        guard w.data.count == p.channels * rows else { return }
+        guard w.data.count % rows == 0, w.data.count / rows == p.channels else { return }
         // ONNX: W[g·cg + c][r] with r = (m, ky, kx); packed: P[g][r][c].
         var packed = [Float](repeating: 0, count: w.data.count)
         for g in 0..<p.group {

@@ -17,10 +17,14 @@ public enum ConvAlgorithm: String, Sendable, CaseIterable {
         return .im2colGemm
     }
 
-    /// Float32 elements of scratch the algorithm needs (im2col's patch matrix for one group).
-    public func workspaceElements(channels: Int, group: Int, geometry g: WindowGeometry) -> Int {
+    /// Float32 elements of scratch the algorithm needs (im2col's patch matrix for
+    /// one group); nil when that product overflows.
+    public func workspaceElements(channels: Int, group: Int, geometry g: WindowGeometry) -> Int? {
         switch self {
-        case .im2colGemm: (channels / group) * g.kernel[0] * g.kernel[1] * g.output[0] * g.output[1]
+        case .im2colGemm:
+            [g.kernel[0], g.kernel[1], g.output[0], g.output[1]].reduce(Optional(channels / group)) { p, f in
+                p.flatMap { let (v, overflow) = $0.multipliedReportingOverflow(by: f); return overflow ? nil : v }
+            }
         case .gemm1x1, .directDepthwise: 0
         }
     }

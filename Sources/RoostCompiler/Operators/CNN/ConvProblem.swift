@@ -14,6 +14,8 @@ public struct ConvProblem: Sendable {
     /// A fused residual input (`roost.residual`), added before the activation.
     public var residual: String?
     public var outputShape: [Int]
+    /// Float32 elements of im2col scratch (0 for algorithms that need none).
+    public var workspaceElements: Int
 
     /// Node attribute marking that input 3 is a residual fused into the epilogue.
     public static let residualAttribute = "roost.residual"
@@ -34,7 +36,7 @@ public struct ConvProblem: Sendable {
         guard group >= 1, x[1] % group == 0, w[0] % group == 0 else {
             throw RoostError.invalidModel("\(node.label): group \(group) must divide input channels \(x[1]) and output channels \(w[0])")
         }
-        guard w[1] * group == x[1] else {
+        guard w[1] == x[1] / group else {
             throw RoostError.invalidModel("\(node.label): weight \(w) expects \(w[1] * group) input channels, input \(x) has \(x[1])")
         }
         let kernel = Array(w[2...])
@@ -48,6 +50,10 @@ public struct ConvProblem: Sendable {
         geometry = try WindowGeometry.forward(node, spatial: Array(x[2...]), kernel: kernel)
         algorithm = ConvAlgorithm.choose(channels: channels, outChannels: outChannels, group: group, geometry: geometry)
         outputShape = [batch, outChannels] + geometry.modelOutput
+        guard let workspace = algorithm.workspaceElements(channels: channels, group: group, geometry: geometry) else {
+            throw RoostError.unsupported("\(node.label): the im2col scratch for input \(x) and weight \(w) is too large")
+        }
+        workspaceElements = workspace
         hasBias = node.inputs.count > 2 && !node.inputs[2].isEmpty
         if hasBias {
             let b = try graph.shape(of: node.inputs[2])
@@ -69,6 +75,4 @@ public struct ConvProblem: Sendable {
             residual = nil
         }
     }
-
-    public var workspaceElements: Int { algorithm.workspaceElements(channels: channels, group: group, geometry: geometry) }
 }

@@ -21,9 +21,9 @@ public struct ConvTransposeLowering: OperatorLowering {
         public var geometry: WindowGeometry
         public var outputPadding: [Int]
         public var outputShape: [Int]
-        /// Rows of the per-group sgemm result: M/g·kh·kw.
-        public var columnRows: Int { outChannels / group * geometry.kernel[0] * geometry.kernel[1] }
-        public var workspaceElements: Int { columnRows * geometry.input[0] * geometry.input[1] }
+        /// Rows of the per-group sgemm result, M/g·kh·kw, and the col2im scratch they need.
+        public var columnRows: Int
+        public var workspaceElements: Int
 
         public init(_ node: Node, in graph: Graph) throws {
             guard node.inputs.count >= 2, node.inputs.count <= 3, !node.inputs[0].isEmpty, !node.inputs[1].isEmpty else {
@@ -50,6 +50,11 @@ public struct ConvTransposeLowering: OperatorLowering {
             self.group = group
             (geometry, outputPadding) = try WindowGeometry.transposed(node, spatial: Array(x[2...]), kernel: kernel)
             outputShape = [batch, outChannels] + geometry.modelOutput
+            var rows = w[1], elements = 0, overflow = false
+            for f in geometry.kernel where !overflow { (rows, overflow) = rows.multipliedReportingOverflow(by: f) }
+            if !overflow { (elements, overflow) = rows.multipliedReportingOverflow(by: geometry.input[0] * geometry.input[1]) }
+            guard !overflow else { throw RoostError.unsupported("\(node.label): the col2im scratch for input \(x) and weight \(w) is too large") }
+            (columnRows, workspaceElements) = (rows, elements)
             if node.inputs.count == 3, !node.inputs[2].isEmpty {
                 let b = try graph.shape(of: node.inputs[2])
                 guard b.reduce(1, *) == outChannels, b.count <= 1 else {

@@ -36,7 +36,7 @@ public struct WindowGeometry: Sendable, Equatable {
     /// the end padding is dropped.
     public static func forward(_ node: Node, spatial: [Int], kernel: [Int], ceilMode: Bool = false) throws -> WindowGeometry {
         let r = spatial.count
-        let p = try parameters(node, rank: r, kernel: kernel)
+        let p = try parameters(node, rank: r, spatial: spatial, kernel: kernel)
         var pads = p.pads
         var output = [Int](repeating: 0, count: r)
         for i in 0..<r {
@@ -75,7 +75,7 @@ public struct WindowGeometry: Sendable, Equatable {
     /// upsampled result; pads follow the ONNX ConvTranspose equations.
     public static func transposed(_ node: Node, spatial: [Int], kernel: [Int]) throws -> (WindowGeometry, outputPadding: [Int]) {
         let r = spatial.count
-        let p = try parameters(node, rank: r, kernel: kernel)
+        let p = try parameters(node, rank: r, spatial: spatial, kernel: kernel)
         let outputPadding = node.ints("output_padding") ?? Array(repeating: 0, count: r)
         guard outputPadding.count == r, outputPadding.allSatisfy({ $0 >= 0 }) else {
             throw RoostError.invalidModel("\(node.label): output_padding \(outputPadding) must hold \(r) non-negative values")
@@ -86,7 +86,7 @@ public struct WindowGeometry: Sendable, Equatable {
         var pads = p.pads
         var output = [Int](repeating: 0, count: r)
         let requested = node.ints("output_shape").map { Array($0.suffix(r)) }
-        if let requested, requested.count != r {
+        if let requested, requested.count != r || !requested.allSatisfy({ $0 >= 1 && $0 < 1 << 30 }) {
             throw RoostError.invalidModel("\(node.label): output_shape \(requested) must hold \(r) spatial sizes")
         }
         for i in 0..<r {
@@ -120,24 +120,30 @@ public struct WindowGeometry: Sendable, Equatable {
         var strides: [Int], dilations: [Int], pads: [Int], autoPad: String
     }
 
-    private static func parameters(_ node: Node, rank r: Int, kernel: [Int]) throws -> Parameters {
+    /// Largest kernel size, stride, dilation or pad accepted (the runtime's bound too).
+    public static let limit = 65_535
+
+    private static func parameters(_ node: Node, rank r: Int, spatial: [Int], kernel: [Int]) throws -> Parameters {
         guard r == 1 || r == 2 else {
             throw RoostError.unsupported("\(node.label): \(r)-D windows are not supported (1-D and 2-D are)")
         }
-        guard kernel.count == r, kernel.allSatisfy({ $0 >= 1 }) else {
-            throw RoostError.invalidModel("\(node.label): kernel shape \(kernel) does not match \(r) spatial axes")
+        guard kernel.count == r, kernel.allSatisfy({ $0 >= 1 && $0 <= limit }) else {
+            throw RoostError.invalidModel("\(node.label): kernel shape \(kernel) must hold \(r) sizes in 1...\(limit)")
         }
         let strides = node.ints("strides") ?? Array(repeating: 1, count: r)
         let dilations = node.ints("dilations") ?? Array(repeating: 1, count: r)
         let pads = node.ints("pads") ?? Array(repeating: 0, count: 2 * r)
-        guard strides.count == r, strides.allSatisfy({ $0 >= 1 }) else {
-            throw RoostError.invalidModel("\(node.label): strides \(strides) must hold \(r) positive values")
+        guard strides.count == r, strides.allSatisfy({ $0 >= 1 && $0 <= limit }) else {
+            throw RoostError.invalidModel("\(node.label): strides \(strides) must hold \(r) values in 1...\(limit)")
         }
-        guard dilations.count == r, dilations.allSatisfy({ $0 >= 1 }) else {
-            throw RoostError.invalidModel("\(node.label): dilations \(dilations) must hold \(r) positive values")
+        guard dilations.count == r, dilations.allSatisfy({ $0 >= 1 && $0 <= limit }) else {
+            throw RoostError.invalidModel("\(node.label): dilations \(dilations) must hold \(r) values in 1...\(limit)")
         }
-        guard pads.count == 2 * r, pads.allSatisfy({ $0 >= 0 }) else {
-            throw RoostError.invalidModel("\(node.label): pads \(pads) must hold \(2 * r) non-negative values")
+        guard pads.count == 2 * r, pads.allSatisfy({ $0 >= 0 && $0 <= limit }) else {
+            throw RoostError.invalidModel("\(node.label): pads \(pads) must hold \(2 * r) values in 0...\(limit)")
+        }
+        guard spatial.allSatisfy({ $0 >= 1 && $0 < 1 << 30 }) else {
+            throw RoostError.invalidModel("\(node.label): spatial sizes \(spatial) must lie in 1..<2³⁰")
         }
         let autoPad = node.attributes["auto_pad"]?.string ?? "NOTSET"
         guard ["NOTSET", "VALID", "SAME_UPPER", "SAME_LOWER"].contains(autoPad) else {

@@ -15,7 +15,7 @@ struct BatchNormKernel: Kernel {
         channels = try step.positiveSize("channels")
         planeSize = try step.positiveSize("planeSize")
         epsilon = step.attributes["epsilon"]?.float ?? 1e-5
-        let n = batch * channels * planeSize
+        let n = try step.elements(batch, channels, planeSize)
         x = try ops.checkedInput(0, count: n, "input X", step)
         scale = try ops.checkedInput(1, count: channels, "scale", step)
         shift = try ops.checkedInput(2, count: channels, "B", step)

@@ -26,10 +26,10 @@ struct ConvStep {
         window = try WindowParameters(step)
         activation = try FusedActivation(step)
         let w = window
-        x = try ops.checkedInput(0, count: batch * channels * w.inputPlane, "input X", step)
-        weights = try ops.checkedInput(1, count: outChannels * (channels / group) * w.taps, "weights W", step)
+        x = try ops.checkedInput(0, count: try step.elements(batch, channels, w.inputPlane), "input X", step)
+        weights = try ops.checkedInput(1, count: try step.elements(outChannels, channels / group, w.taps), "weights W", step)
         bias = try ops.checkedOptionalInput(2, count: outChannels, "bias B", step)
-        let outputCount = batch * outChannels * w.outputPlane
+        let outputCount = try step.elements(batch, outChannels, w.outputPlane)
         residual = step.attributes["residual"]?.int == 1 ? try ops.checkedInput(3, count: outputCount, "fused residual", step) : nil
         y = try ops.checkedOutput(0, count: outputCount, "output Y", step)
         workspace = ops.outputs.count > 1 ? (ops.outputs[1], ops.outputShapes[1].reduce(1, *)) : nil

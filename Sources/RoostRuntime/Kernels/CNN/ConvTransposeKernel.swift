@@ -23,7 +23,7 @@ struct ConvTransposeKernel: Kernel {
         guard channels % group == 0, outChannels % group == 0 else {
             throw RoostError.invalidArtifact("\(step.origin): group \(group) does not divide \(channels) → \(outChannels) channels")
         }
-        window = try WindowParameters(step)
+        window = try WindowParameters(step, .transposed)
         activation = try FusedActivation(step)
         switch step.attributes["weightLayout"]?.string {
         case "packed": packed = true
@@ -31,11 +31,12 @@ struct ConvTransposeKernel: Kernel {
         default: throw RoostError.invalidArtifact("\(step.origin): unknown weightLayout")
         }
         let w = window
-        x = try ops.checkedInput(0, count: batch * channels * w.inputPlane, "input X", step)
-        weights = try ops.checkedInput(1, count: channels * (outChannels / group) * w.taps, "weights W", step)
+        x = try ops.checkedInput(0, count: try step.elements(batch, channels, w.inputPlane), "input X", step)
+        weights = try ops.checkedInput(1, count: try step.elements(channels, outChannels / group, w.taps), "weights W", step)
         bias = try ops.checkedOptionalInput(2, count: outChannels, "bias B", step)
-        y = try ops.checkedOutput(0, count: batch * outChannels * w.outputPlane, "output Y", step)
-        let needed = outChannels / group * w.taps * w.inputPlane
+        y = try ops.checkedOutput(0, count: try step.elements(batch, outChannels, w.outputPlane), "output Y", step)
+        let needed = try step.elements(outChannels / group, w.taps, w.inputPlane, limit: PlanStep.maximumScratch, "the col2im scratch")
+        guard needed < Int(Int32.max), channels / group < Int(Int32.max) else { throw RoostError.invalidArtifact("\(step.origin): too large for BLAS") }
         if ops.outputs.count > 1 {
             guard ops.outputShapes[1].reduce(1, *) >= needed else { throw RoostError.invalidArtifact("\(step.origin): workspace too small") }
             columns = ops.outputs[1]

@@ -39,11 +39,13 @@ struct DepthwiseConvKernel: Kernel {
         let columns = Swift.max(g.w + g.pl + g.pr, (g.ow - 1) * g.sw + (g.kw - 1) * g.dw + 1)
         pitch = (columns + g.sw - 1) / g.sw
         let maxRowShift = ((g.kh - 1) * g.dh) / g.sh, maxColumnShift = ((g.kw - 1) * g.dw) / g.sw
-        outputBlocks = (g.oh * pitch + 15) / 16
+        let limit = PlanStep.maximumScratch, what = "the depthwise scratch"
+        outputBlocks = (try step.elements(g.oh, pitch, limit: limit, what) + 15) / 16
         // Room for the rows the input occupies and for the last block's furthest tap.
         let phaseRows = Swift.max((rows + g.sh - 1) / g.sh, g.oh + maxRowShift)
-        phaseSize = Swift.max(phaseRows * pitch, outputBlocks * 16 + maxRowShift * pitch + maxColumnShift)
-        input = CNNScratchBuffer(count: phaseSize * g.sh * g.sw)
+        phaseSize = Swift.max(try step.elements(phaseRows, pitch, limit: limit, what),
+                              outputBlocks * 16 + (try step.elements(maxRowShift, pitch, limit: limit, what)) + maxColumnShift)
+        input = CNNScratchBuffer(count: try step.elements(phaseSize, g.sh, g.sw, limit: limit, what))
         output = CNNScratchBuffer(count: outputBlocks * 16)
         var offsets: [Int] = []
         for ky in 0..<g.kh {

@@ -27,12 +27,13 @@ struct GemmConvKernel: Kernel {
             columns = conv.x
             scratch = nil
         } else {
-            let needed = conv.inputGroupChannels * g.taps * g.outputPlane
+            let needed = try step.elements(conv.inputGroupChannels, g.taps, g.outputPlane, limit: PlanStep.maximumElements, "the im2col workspace")
             if let ws = conv.workspace {
                 guard ws.count >= needed else { throw RoostError.invalidArtifact("\(step.origin): workspace holds \(ws.count) floats, im2col needs \(needed)") }
                 columns = ws.pointer
                 scratch = nil
             } else {
+                guard needed <= PlanStep.maximumScratch else { throw RoostError.invalidArtifact("\(step.origin): im2col scratch of \(needed) floats is too large") }
                 let buffer = CNNScratchBuffer(count: needed)
                 columns = buffer.pointer
                 scratch = buffer

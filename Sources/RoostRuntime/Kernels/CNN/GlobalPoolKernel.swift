@@ -10,7 +10,7 @@ struct GlobalPoolKernel: Kernel {
         self.max = max
         planes = try step.positiveSize("planes")
         planeSize = try step.positiveSize("planeSize")
-        x = try ops.checkedInput(0, count: planes * planeSize, "input X", step)
+        x = try ops.checkedInput(0, count: try step.elements(planes, planeSize), "input X", step)
         y = try ops.checkedOutput(0, count: planes, "output Y", step)
     }
 

@@ -40,3 +40,24 @@ extension PlanStep {
         return v
     }
 }
+
+extension PlanStep {
+    /// Largest element count a CNN kernel accepts for an operand or its own scratch.
+    static let maximumElements = 1 << 40
+    /// Largest scratch a CNN kernel allocates for itself (1 GiB of floats).
+    static let maximumScratch = 1 << 28
+
+    /// The product of sizes from attributes, refused — not trapped — when it
+    /// overflows or exceeds `limit` elements.
+    func elements(_ factors: Int..., limit: Int = PlanStep.maximumElements, _ what: String = "an operand") throws -> Int {
+        var product = 1
+        for f in factors {
+            let (p, overflow) = product.multipliedReportingOverflow(by: f)
+            guard !overflow, f >= 0, p <= limit else {
+                throw RoostError.invalidArtifact("\(origin): sizes \(factors) make \(what) too large")
+            }
+            product = p
+        }
+        return product
+    }
+}

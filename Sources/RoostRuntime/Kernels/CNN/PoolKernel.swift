@@ -28,8 +28,8 @@ struct PoolKernel: Kernel {
         planes = try step.positiveSize("planes")
         let g = try WindowParameters(step)
         window = g
-        x = try ops.checkedInput(0, count: planes * g.inputPlane, "input X", step)
-        y = try ops.checkedOutput(0, count: planes * g.outputPlane, "output Y", step)
+        x = try ops.checkedInput(0, count: try step.elements(planes, g.inputPlane), "input X", step)
+        y = try ops.checkedOutput(0, count: try step.elements(planes, g.outputPlane), "output Y", step)
         func extents(outputs: Int, stride: Int, pad: Int, padEnd: Int, dilation: Int, size: Int, kernel: Int) -> [Extent] {
             (0..<outputs).map { o in
                 let start = o * stride - pad
