@@ -53,6 +53,18 @@ import RoostONNX
                     [0, 3, 7, 15, 36, 44, 35, 76, 84], shape: [1, 1, 3, 3], "SAME_LOWER stride 2")
     }
 
+    @Test func groupedAndDepthwiseConvHandComputed() throws {
+        // Groups of two channels: output 0 = ch0 + ch1 = 3, output 1 = ch2 − ch3 = −1.
+        let x = HostTensor(shape: [1, 4, 2, 2], data: [1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3, 3, 4, 4, 4, 4])
+        let grouped = try S.run("Conv", x, constants: [HostTensor(shape: [2, 2, 1, 1], data: [1, 1, 1, -1])], attributes: ["group": .int(2)])
+        expectClose(grouped, [3, 3, 3, 3, -1, -1, -1, -1], shape: [1, 2, 2, 2], "group 2")
+        // Depthwise: channel 0 sums 2×2 windows of 1…9, channel 1 takes x[i][j] − x[i+1][j+1] of 10…18, plus bias.
+        let w = HostTensor(shape: [2, 1, 2, 2], data: [1, 1, 1, 1, 1, 0, 0, -1])
+        let depthwise = try S.run("Conv", S.ramp([1, 2, 3, 3], from: 1), constants: [w, HostTensor(shape: [2], data: [0, 0.5])],
+                                  attributes: ["group": .int(2)])
+        expectClose(depthwise, [12, 16, 24, 28, -3.5, -3.5, -3.5, -3.5], shape: [1, 2, 2, 2], "depthwise")
+    }
+
     @Test func conv1DHandComputed() throws {
         var w = S.ramp([1, 2, 3])
         w.data = w.data.map { $0 * 0.5 }
