@@ -9,12 +9,15 @@ public struct Compiler: Sendable {
     public init(registry: OperatorRegistry = .standard) { self.registry = registry }
 
     /// The optimization pipeline, in order. Constant folding runs first (it infers
-    /// shapes as it goes, which the fusions read); shape inference runs after the
-    /// rewrites so fused nodes get their final shapes.
+    /// shapes as it goes, which the fusions read); shape inference runs again
+    /// before activation/residual fusion (which compares shapes) and after the
+    /// rewrites so fused nodes get their final shapes; conv specialization needs them all.
     public var passes: [any GraphPass] {
-        [IdentityElimination(), ConstantFolding(registry: registry), DeadNodeElimination(), GeluFusion(),
-         MatMulOperandFusion(), DataMovementFusion(registry: registry), MatMulBiasFusion(), ActivationFusion(),
-         ShapeInference(registry: registry)]
+        [
+            IdentityElimination(), ConstantFolding(registry: registry), DeadNodeElimination(), BatchNormFolding(),
+            GeluFusion(), MatMulOperandFusion(), DataMovementFusion(registry: registry), MatMulBiasFusion(),
+            ShapeInference(registry: registry), ActivationFusion(), ShapeInference(registry: registry), ConvSpecialization(),
+        ]
     }
 
     public func compile(_ model: ONNXModel, name: String, target: TargetSpec, inputShapes: [String: [Int]] = [:]) throws -> Artifact {
@@ -27,7 +30,7 @@ public struct Compiler: Sendable {
         let (plan, weights) = try PlanBuilder(registry: registry).build(graph)
         let header = ArtifactHeader(
             compilerVersion: RoostVersion.compiler, target: target, modelSHA256: model.sha256, modelName: name,
-            decisions: decisions(for: target))
+            decisions: decisions(for: target, plan: plan))
         return Artifact(header: header, plan: plan, weights: weights)
     }
 
@@ -38,11 +41,13 @@ public struct Compiler: Sendable {
 
     /// Target-dependent choices, recorded in the artifact so a result can be traced
     /// back to how the model was built for that machine.
-    private func decisions(for target: TargetSpec) -> [String: String] {
-        [
+    private func decisions(for target: TargetSpec, plan: ExecutionPlan) -> [String: String] {
+        var d = [
             "blas.coreType": target.blasCoreType ?? "auto",
             "threads": String(target.threads),
             "gemm.kernel": "cblas_sgemm",
         ]
+        d["conv.algorithms"] = ConvSpecialization.algorithmSummary(of: plan)
+        return d
     }
 }

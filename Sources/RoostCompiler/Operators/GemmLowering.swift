@@ -27,7 +27,7 @@ public struct GemmLowering: OperatorLowering {
             "alpha": .float(node.float("alpha", default: 1)), "beta": .float(node.float("beta", default: 1)),
         ]
         if node.inputs.count > 2, !node.inputs[2].isEmpty { attrs["biasShape"] = .ints(try graph.shape(of: node.inputs[2])) }
-        if let act = node.attributes["roost.activation"]?.string { attrs["activation"] = .string(act) }
+        attrs.merge(try ActivationFusion.kernelAttributes(of: node)) { a, _ in a }
         return LoweredKernel(kernel: "gemm", attributes: attrs)
     }
 

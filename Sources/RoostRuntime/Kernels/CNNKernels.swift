@@ -1,6 +1,20 @@
 import RoostCore
 
-/// Convolution and pooling kernels.
+/// Convolution, pooling and normalization kernels.
 enum CNNKernels {
-    static let builders: [String: KernelBuilder] = [:]
+    static let builders: [String: KernelBuilder] = [
+        "conv": { step, ops in
+            switch step.attributes["algorithm"]?.string {
+            case "im2col-gemm", "gemm-1x1": try GemmConvKernel(step, ops)
+            case "direct-depthwise": try DepthwiseConvKernel(step, ops)
+            case let other: throw RoostError.invalidArtifact("\(step.origin): conv algorithm '\(other ?? "none")' is unknown to this runtime")
+            }
+        },
+        "conv_transpose": { step, ops in try ConvTransposeKernel(step, ops) },
+        "max_pool": { step, ops in try PoolKernel(step, ops, max: true) },
+        "average_pool": { step, ops in try PoolKernel(step, ops, max: false) },
+        "global_average_pool": { step, ops in try GlobalPoolKernel(step, ops, max: false) },
+        "global_max_pool": { step, ops in try GlobalPoolKernel(step, ops, max: true) },
+        "batch_norm": { step, ops in try BatchNormKernel(step, ops) },
+    ]
 }

@@ -2,7 +2,8 @@ import COpenBLAS
 import RoostCore
 
 /// ONNX Gemm on OpenBLAS `cblas_sgemm`, with the bias broadcast into the output
-/// first (so BLAS accumulates onto it with beta) and an optional fused activation.
+/// first (so BLAS accumulates onto it with beta) and an optional fused activation
+/// (any `FusedActivation` kind: relu, clip, leakyrelu, …).
 struct GemmKernel: Kernel {
     let a: UnsafeMutablePointer<Float>, b: UnsafeMutablePointer<Float>, c: UnsafeMutablePointer<Float>?
     let y: UnsafeMutablePointer<Float>
@@ -10,7 +11,7 @@ struct GemmKernel: Kernel {
     let transA: Bool, transB: Bool
     let alpha: Float, beta: Float
     let biasRows: Int, biasCols: Int
-    let relu: Bool
+    let activation: FusedActivation
 
     init(_ step: PlanStep, _ ops: KernelOperands) throws {
         func invalid(_ m: String) -> RoostError { RoostError.invalidArtifact("gemm \(step.origin): \(m)") }
@@ -34,7 +35,7 @@ struct GemmKernel: Kernel {
         let padded = Array(repeating: 1, count: max(0, 2 - bias.count)) + bias.suffix(2)
         biasRows = padded[0]
         biasCols = padded[1]
-        relu = step.attributes["activation"]?.string == "relu"
+        activation = try FusedActivation(step)
 
         // The attributes drive raw pointer arithmetic and BLAS's Int32 arguments:
         // they must agree with the operand shapes the plan gives.
@@ -67,6 +68,6 @@ struct GemmKernel: Kernel {
             CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
             Int32(m), Int32(n), Int32(k), alpha,
             a, Int32(transA ? m : k), b, Int32(transB ? k : n), beta, y, Int32(n))
-        if relu { ReluKernel.apply(y, y, m * n) }
+        activation.apply(y, count: m * n)
     }
 }

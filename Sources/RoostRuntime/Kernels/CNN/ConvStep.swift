@@ -1,0 +1,52 @@
+import RoostCore
+
+/// What every conv kernel reads from its plan step, decoded and checked once:
+/// sizes, window, epilogue and the operand pointers `[X, W, B?, residual?]` → `[Y, workspace?]`.
+struct ConvStep {
+    let batch: Int, channels: Int, outChannels: Int, group: Int
+    let window: WindowParameters
+    let activation: FusedActivation
+    let x: UnsafeMutablePointer<Float>, weights: UnsafeMutablePointer<Float>
+    let bias: UnsafeMutablePointer<Float>?, residual: UnsafeMutablePointer<Float>?
+    let y: UnsafeMutablePointer<Float>
+    /// The planned workspace output, when the compiler added one.
+    let workspace: (pointer: UnsafeMutablePointer<Float>, count: Int)?
+
+    var inputGroupChannels: Int { channels / group }
+    var outputGroupChannels: Int { outChannels / group }
+
+    init(_ step: PlanStep, _ ops: KernelOperands) throws {
+        batch = try step.positiveSize("batch")
+        channels = try step.positiveSize("channels")
+        outChannels = try step.positiveSize("outChannels")
+        group = try step.positiveSize("group")
+        guard channels % group == 0, outChannels % group == 0 else {
+            throw RoostError.invalidArtifact("\(step.origin): group \(group) does not divide \(channels) → \(outChannels) channels")
+        }
+        window = try WindowParameters(step)
+        activation = try FusedActivation(step)
+        let w = window
+        x = try ops.checkedInput(0, count: try step.elements(batch, channels, w.inputPlane), "input X", step)
+        weights = try ops.checkedInput(1, count: try step.elements(outChannels, channels / group, w.taps), "weights W", step)
+        bias = try ops.checkedOptionalInput(2, count: outChannels, "bias B", step)
+        let outputCount = try step.elements(batch, outChannels, w.outputPlane)
+        residual = step.attributes["residual"]?.int == 1 ? try ops.checkedInput(3, count: outputCount, "fused residual", step) : nil
+        y = try ops.checkedOutput(0, count: outputCount, "output Y", step)
+        workspace = ops.outputs.count > 1 ? (ops.outputs[1], ops.outputShapes[1].reduce(1, *)) : nil
+    }
+
+    /// The epilogue for output channel `m` of image `n`, whose row starts at `row`
+    /// (`offset` floats into the channel's plane).
+    @inline(__always)
+    func finish(row: UnsafeMutablePointer<Float>, count: Int, n: Int, m: Int, offset: Int = 0, includeBias: Bool = true) {
+        let plane = (n * outChannels + m) * window.outputPlane + offset
+        activation.apply(row, count: count, bias: includeBias ? bias?[m] ?? 0 : 0, residual: residual.map { UnsafePointer($0 + plane) })
+    }
+
+    /// The epilogue fused with copying a computed row from `source` into the output.
+    @inline(__always)
+    func finish(from source: UnsafePointer<Float>, row: UnsafeMutablePointer<Float>, count: Int, n: Int, m: Int, offset: Int) {
+        let plane = (n * outChannels + m) * window.outputPlane + offset
+        activation.apply(from: source, to: row, count: count, bias: bias?[m] ?? 0, residual: residual.map { UnsafePointer($0 + plane) })
+    }
+}

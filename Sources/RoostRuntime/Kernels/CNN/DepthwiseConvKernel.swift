@@ -1,0 +1,162 @@
+import RoostCore
+
+/// Depthwise conv (algorithm `direct-depthwise`: one input channel per group,
+/// M = multiplier·C) as a direct, vectorized loop.
+///
+/// Each input channel is first copied into a zero-bordered scratch plane split
+/// into sh × sw phases (phase (a, b) holds padded rows a, a + sh, … and columns
+/// b, b + sw, …). In that layout output (oy, ox) reads tap (ky, kx) at a fixed
+/// offset from oy·pw + ox, for every stride and dilation — so the whole output
+/// plane, computed `pw` columns wide, is one long run of 8-wide vector loads with
+/// no bounds checks. The valid columns are then copied out with the epilogue.
+/// Borders are zeroed once, when the kernel is prepared; a run copies interiors.
+struct DepthwiseConvKernel: Kernel {
+    let conv: ConvStep
+    let multiplier: Int
+    /// Columns per phase row (the padded output row pitch) and floats per phase.
+    let pitch: Int, phaseSize: Int
+    let input: CNNScratchBuffer
+    /// The output plane at row pitch `pitch`, rounded up to whole 16-float blocks.
+    let output: CNNScratchBuffer
+    let outputBlocks: Int
+    /// Per tap, where its input starts relative to output position q = oy·pitch + ox.
+    let tapOffsets: [Int]
+    /// Per input row, where its first phase row starts in the input scratch.
+    let rowOffsets: [Int]
+    /// Per column phase b: the first input column landing in it, how many do, and
+    /// where the first lands relative to the row's start.
+    let columnPhases: [(first: Int, count: Int, offset: Int)]
+
+    init(_ step: PlanStep, _ ops: KernelOperands) throws {
+        conv = try ConvStep(step, ops)
+        guard conv.group == conv.channels, conv.outChannels % conv.channels == 0 else {
+            throw RoostError.invalidArtifact("\(step.origin): direct-depthwise needs group == channels (\(conv.group) vs \(conv.channels))")
+        }
+        multiplier = conv.outChannels / conv.channels
+        let g = conv.window
+        // Every padded row/column a tap can touch, and at least the padded input.
+        let rows = Swift.max(g.h + g.pt + g.pb, (g.oh - 1) * g.sh + (g.kh - 1) * g.dh + 1)
+        let columns = Swift.max(g.w + g.pl + g.pr, (g.ow - 1) * g.sw + (g.kw - 1) * g.dw + 1)
+        pitch = (columns + g.sw - 1) / g.sw
+        let maxRowShift = ((g.kh - 1) * g.dh) / g.sh, maxColumnShift = ((g.kw - 1) * g.dw) / g.sw
+        let limit = PlanStep.maximumScratch, what = "the depthwise scratch"
+        outputBlocks = (try step.elements(g.oh, pitch, limit: limit, what) + 15) / 16
+        // Room for the rows the input occupies and for the last block's furthest tap.
+        let phaseRows = Swift.max((rows + g.sh - 1) / g.sh, g.oh + maxRowShift)
+        phaseSize = Swift.max(try step.elements(phaseRows, pitch, limit: limit, what),
+                              outputBlocks * 16 + (try step.elements(maxRowShift, pitch, limit: limit, what)) + maxColumnShift)
+        input = CNNScratchBuffer(count: try step.elements(phaseSize, g.sh, g.sw, limit: limit, what))
+        output = CNNScratchBuffer(count: outputBlocks * 16)
+        var offsets: [Int] = []
+        for ky in 0..<g.kh {
+            for kx in 0..<g.kw {
+                let r = ky * g.dh, c = kx * g.dw
+                offsets.append(((r % g.sh) * g.sw + c % g.sw) * phaseSize + (r / g.sh) * pitch + c / g.sw)
+            }
+        }
+        tapOffsets = offsets
+        let (size, rowPitch) = (phaseSize, pitch)
+        rowOffsets = (0..<g.h).map { iy in
+            let r = iy + g.pt
+            return (r % g.sh) * g.sw * size + (r / g.sh) * rowPitch
+        }
+        columnPhases = (0..<g.sw).compactMap { b in
+            let first = (b - g.pl % g.sw + g.sw) % g.sw  // first ix with (ix + pl) % sw == b
+            guard first < g.w else { return nil }
+            return (first, (g.w - first + g.sw - 1) / g.sw, b * size + (first + g.pl) / g.sw)
+        }
+    }
+
+    func run() {
+        tapOffsets.withUnsafeBufferPointer { taps in
+            rowOffsets.withUnsafeBufferPointer { rows in
+                columnPhases.withUnsafeBufferPointer { phases in run(offsets: taps, rows: rows, phases: phases) }
+            }
+        }
+    }
+
+    private func run(offsets: UnsafeBufferPointer<Int>, rows: UnsafeBufferPointer<Int>, phases: UnsafeBufferPointer<(first: Int, count: Int, offset: Int)>) {
+        let c = conv, g = c.window
+        for image in 0..<c.batch {
+            for channel in 0..<c.channels {
+                load(c.x + (image * c.channels + channel) * g.inputPlane, rows, phases)
+                for k in 0..<multiplier {
+                    let m = channel * multiplier + k
+                    let w = c.weights + m * g.taps
+                    if g.taps == 9 { accumulate3x3(w, offsets) } else { accumulate(w, offsets) }
+                    let y = c.y + (image * c.outChannels + m) * g.outputPlane
+                    for oy in 0..<g.oh {
+                        c.finish(from: output.pointer + oy * pitch, row: y + oy * g.ow, count: g.ow, n: image, m: m, offset: oy * g.ow)
+                    }
+                }
+            }
+        }
+    }
+
+    /// Any window: taps in the inner loop, two 8-wide accumulators per step.
+    @inline(__always)
+    private func accumulate(_ w: UnsafeMutablePointer<Float>, _ offsets: UnsafeBufferPointer<Int>) {
+        let x = UnsafePointer(input.pointer), out = output.pointer
+        for block in 0..<outputBlocks {
+            let q = block * 16
+            var a = SIMD8<Float>(), b = SIMD8<Float>()
+            for t in 0..<offsets.count {
+                let wt = SIMD8<Float>(repeating: w[t]), src = x + q + offsets[t]
+                a = a + wt * SIMD8Access.load(src)
+                b = b + wt * SIMD8Access.load(src + 8)
+            }
+            SIMD8Access.store(a, out + q)
+            SIMD8Access.store(b, out + q + 8)
+        }
+    }
+
+    /// 3×3 windows (nearly every depthwise conv): the nine weights stay in registers.
+    @inline(__always)
+    private func accumulate3x3(_ w: UnsafeMutablePointer<Float>, _ o: UnsafeBufferPointer<Int>) {
+        let x = UnsafePointer(input.pointer), out = output.pointer
+        let w0 = SIMD8<Float>(repeating: w[0]), w1 = SIMD8<Float>(repeating: w[1]), w2 = SIMD8<Float>(repeating: w[2])
+        let w3 = SIMD8<Float>(repeating: w[3]), w4 = SIMD8<Float>(repeating: w[4]), w5 = SIMD8<Float>(repeating: w[5])
+        let w6 = SIMD8<Float>(repeating: w[6]), w7 = SIMD8<Float>(repeating: w[7]), w8 = SIMD8<Float>(repeating: w[8])
+        let p0 = x + o[0], p1 = x + o[1], p2 = x + o[2], p3 = x + o[3], p4 = x + o[4]
+        let p5 = x + o[5], p6 = x + o[6], p7 = x + o[7], p8 = x + o[8]
+        for block in 0..<outputBlocks {
+            for half in 0..<2 {
+                let q = block * 16 + half * 8
+                var a = w0 * SIMD8Access.load(p0 + q)
+                var b = w1 * SIMD8Access.load(p1 + q)
+                a = a + w2 * SIMD8Access.load(p2 + q)
+                b = b + w3 * SIMD8Access.load(p3 + q)
+                a = a + w4 * SIMD8Access.load(p4 + q)
+                b = b + w5 * SIMD8Access.load(p5 + q)
+                a = a + w6 * SIMD8Access.load(p6 + q)
+                b = b + w7 * SIMD8Access.load(p7 + q)
+                a = a + w8 * SIMD8Access.load(p8 + q)
+                SIMD8Access.store(a + b, out + q)
+            }
+        }
+    }
+
+    /// Copies one input plane into the phase planes' interiors: padded position
+    /// (r, c) = (iy + pt, ix + pl) goes to phase (r % sh, c % sw) at (r / sh, c / sw),
+    /// using the row and column-phase tables made at load time.
+    @inline(__always)
+    private func load(_ x: UnsafeMutablePointer<Float>, _ rows: UnsafeBufferPointer<Int>,
+                      _ phases: UnsafeBufferPointer<(first: Int, count: Int, offset: Int)>) {
+        let g = conv.window, p = input.pointer
+        for iy in 0..<g.h {
+            let src = x + iy * g.w, rowBase = p + rows[iy]
+            if g.sw == 1 {
+                (rowBase + g.pl).update(from: src, count: g.w)
+                continue
+            }
+            for phase in phases {
+                let dst = rowBase + phase.offset, s = src + phase.first
+                if g.sw == 2 {
+                    for j in 0..<phase.count { dst[j] = s[2 &* j] }  // constant stride: LLVM vectorizes it
+                } else {
+                    for j in 0..<phase.count { dst[j] = s[j &* g.sw] }
+                }
+            }
+        }
+    }
+}

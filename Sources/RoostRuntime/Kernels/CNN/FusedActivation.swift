@@ -1,0 +1,108 @@
+import Foundation
+import RoostCore
+
+/// The activation a kernel applies to its own output (the compiler's
+/// `ActivationFusion` decides; step attributes `activation`, `activationMin`,
+/// `activationMax`, `activationAlpha`, `activationBeta`). Also the epilogue of the
+/// conv kernels: bias, residual and activation in one pass over an output row.
+enum FusedActivation: Sendable, Equatable {
+    case none
+    /// relu is clamp(0, +∞); clip is clamp(min, max) — one vector loop serves both.
+    case clamp(Float, Float)
+    case leakyRelu(Float)
+    case sigmoid, tanh, hardSigmoid(Float, Float), hardSwish, gelu, geluTanh
+
+    init(_ step: PlanStep) throws {
+        let a = step.attributes
+        func value(_ key: String, _ d: Float) -> Float { a[key]?.float ?? d }
+        switch a["activation"]?.string {
+        case nil: self = .none
+        case "relu": self = .clamp(0, .infinity)
+        case "clip": self = .clamp(value("activationMin", -.infinity), value("activationMax", .infinity))
+        case "leakyrelu": self = .leakyRelu(value("activationAlpha", 0.01))
+        case "sigmoid": self = .sigmoid
+        case "tanh": self = .tanh
+        case "hardsigmoid": self = .hardSigmoid(value("activationAlpha", 0.2), value("activationBeta", 0.5))
+        case "hardswish": self = .hardSwish
+        case "gelu": self = .gelu
+        case "gelu_tanh": self = .geluTanh
+        case let other?: throw RoostError.invalidArtifact("\(step.origin): fused activation '\(other)' is unknown to this runtime")
+        }
+    }
+
+    /// y[i] = activation(y[i] + bias + residual[i]) for i in 0..<n; `residual` may be nil.
+    @inline(__always)
+    func apply(_ y: UnsafeMutablePointer<Float>, count n: Int, bias: Float = 0, residual: UnsafePointer<Float>? = nil) {
+        if self == .none && bias == 0 && residual == nil { return }
+        apply(from: y, to: y, count: n, bias: bias, residual: residual)
+    }
+
+    /// y[i] = activation(x[i] + bias + residual[i]): the epilogue fused with a copy
+    /// out of a scratch buffer. `x` may equal `y`.
+    @inline(__always)
+    func apply(from x: UnsafePointer<Float>, to y: UnsafeMutablePointer<Float>, count n: Int, bias: Float = 0, residual: UnsafePointer<Float>? = nil) {
+        switch self {
+        case .none:
+            Self.clamped(x, y, n, bias, residual, -.infinity, .infinity)
+        case .clamp(let lo, let hi):
+            Self.clamped(x, y, n, bias, residual, lo, hi)
+        case .leakyRelu(let alpha):
+            Self.leaky(x, y, n, bias, residual, alpha)
+        default:
+            for i in 0..<n { y[i] = scalar(x[i] + bias + (residual?[i] ?? 0)) }
+        }
+    }
+
+    /// The activation of one value (the transcendental kinds run scalar).
+    func scalar(_ v: Float) -> Float {
+        switch self {
+        case .none: v
+        case .clamp(let lo, let hi): Swift.min(Swift.max(v, lo), hi)
+        case .leakyRelu(let alpha): v < 0 ? v * alpha : v
+        case .sigmoid: 1 / (1 + Foundation.exp(-v))
+        case .tanh: Foundation.tanh(v)
+        case .hardSigmoid(let alpha, let beta): Swift.max(0, Swift.min(1, alpha * v + beta))
+        case .hardSwish: v * Swift.max(0, Swift.min(1, v / 6 + 0.5))
+        case .gelu: 0.5 * v * (1 + Foundation.erf(v * 0.707_106_77))
+        case .geluTanh: 0.5 * v * (1 + Foundation.tanh(0.797_884_56 * (v + 0.044_715 * v * v * v)))
+        }
+    }
+
+    // The loops below are plain scalar code on purpose: LLVM vectorizes them
+    // (compare + select), while the generic SIMD helpers (`pointwiseMax`,
+    // `clamped`) compile to out-of-line per-lane loops.
+
+    @inline(__always)
+    private static func clamped(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ n: Int, _ bias: Float,
+                                _ residual: UnsafePointer<Float>?, _ lo: Float, _ hi: Float) {
+        if let r = residual {
+            for i in 0..<n {
+                let v = x[i] + bias + r[i]
+                let low = v < lo ? lo : v
+                y[i] = low > hi ? hi : low
+            }
+        } else {
+            for i in 0..<n {
+                let v = x[i] + bias
+                let low = v < lo ? lo : v
+                y[i] = low > hi ? hi : low
+            }
+        }
+    }
+
+    @inline(__always)
+    private static func leaky(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ n: Int, _ bias: Float,
+                              _ residual: UnsafePointer<Float>?, _ alpha: Float) {
+        if let r = residual {
+            for i in 0..<n {
+                let v = x[i] + bias + r[i]
+                y[i] = v < 0 ? v * alpha : v
+            }
+        } else {
+            for i in 0..<n {
+                let v = x[i] + bias
+                y[i] = v < 0 ? v * alpha : v
+            }
+        }
+    }
+}
