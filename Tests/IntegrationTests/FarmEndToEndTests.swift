@@ -62,28 +62,40 @@ struct FarmEndToEndTests {
             let models = home.appendingPathComponent("models")
             let gen = try RoostProcess.run(["models", "generate", "--out", models.path], home: home)
             #expect(gen.status == 0, "\(gen.stderr)")
+            // Both engines when this machine has ONNX Runtime (CI does: make venv).
+            let withORT = TestEnvironment.onnxRuntimePython != nil
             let queue = try RoostProcess.run(["bench", "queue", models.appendingPathComponent("mlp-mnist/model.onnx").path,
-                                              "--targets", "suite=it", "--wait", "--json", "--min-seconds", "0.3", "--scheduler", scheduler], home: home, timeout: 240)
+                                              "--targets", "suite=it", "--wait", "--json", "--min-seconds", "0.3",
+                                              "--engines", withORT ? "native,onnxruntime" : "native", "--scheduler", scheduler], home: home, timeout: 300)
             #expect(queue.status == 0, "\(queue.stderr)\n\(procs.map(\.log).joined(separator: "\n---\n"))")
             let status = try RoostJSON.decoder().decode(BenchmarkStatus.self, from: Data(queue.stdout.utf8))
-            #expect(status.jobs.count == 2)
-            #expect(status.jobs.allSatisfy { $0.state == "succeeded" })
+            #expect(status.jobs.count == (withORT ? 4 : 2))
+            #expect(status.jobs.allSatisfy { $0.state == "succeeded" }, "\(status.jobs.map { "\($0.target.label): \($0.state) \($0.errorMessage ?? "")" })")
+            #expect(Set(status.jobs.map(\.target.engine)) == (withORT ? ["native", "onnxruntime"] : ["native"]))
             #expect(Set(status.jobs.compactMap(\.agentName)) == ["it-small", "it-large"])
 
             // The result rows, straight from PostgreSQL.
             try await PostgresStore.with(url, logger: Logger(label: "it")) { store in
                 let rows = try await store.client.query("""
-                    SELECT a.name, r.sample_count, cardinality(r.samples_ms), r.p50_ms, r.p99_ms, r.environment->>'blasCore', (r.environment->>'blasThreads')::int
-                    FROM results r JOIN agents a ON a.id = r.agent_id ORDER BY a.name
+                    SELECT a.name, r.engine, r.sample_count, cardinality(r.samples_ms), r.p50_ms, r.p99_ms, r.environment->>'blasCore',
+                           (r.environment->>'blasThreads')::int, (r.accuracy->>'passed')::boolean, r.accuracy->>'referenceSource'
+                    FROM results r JOIN agents a ON a.id = r.agent_id WHERE r.engine = 'native' ORDER BY a.name
                     """)
                 var seen: [String: Int] = [:]
-                for try await (name, count, stored, p50, p99, core, threads) in rows.decode((String, Int, Int, Double, Double, String?, Int?).self) {
+                for try await (name, engine, count, stored, p50, p99, core, threads, accurate, source) in rows.decode((String, String, Int, Int, Double, Double, String?, Int?, Bool?, String?).self) {
+                    #expect(engine == "native")
                     #expect(count >= 200 && stored == count)
                     #expect(p50 > 0 && p99 >= p50)
                     #expect(core?.isEmpty == false)
+                    // The shipped model's test data travelled with it as the accuracy reference.
+                    #expect(accurate == true && source == "user")
                     seen[name] = threads
                 }
                 #expect(seen == ["it-large": 2, "it-small": 1])
+                if withORT {
+                    let ort = try await store.client.query("SELECT count(*), bool_and((accuracy->>'passed')::boolean) FROM results WHERE engine = 'onnxruntime'")
+                    for try await (n, ok) in ort.decode((Int, Bool?).self) { #expect(n == 2 && ok == true) }
+                }
             }
 
             // The report lists both agents, fastest marked.

@@ -11,6 +11,7 @@ public final class RoostProcess: @unchecked Sendable {
         var env = ProcessInfo.processInfo.environment
         env["ROOST_HOME"] = home.path
         env["ROOST_LOCK_DIR"] = home.path
+        if let python = TestEnvironment.onnxRuntimePython { env["ROOST_ORT_PYTHON"] = python }
         env.merge(extraEnvironment) { _, new in new }
         child = try ChildProcess(TestEnvironment.roostBinary.path, arguments, environment: env, stdout: output, stderr: output)
     }

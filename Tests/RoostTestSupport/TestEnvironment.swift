@@ -28,6 +28,16 @@ public enum TestEnvironment {
         sharedDirectory?.appendingPathComponent("models").appendingPathComponent(name)
     }
 
+    /// A Python with onnxruntime (the project's `.venv`, made by `make venv`), or nil.
+    public static let onnxRuntimePython: String? = {
+        let candidates = [ProcessInfo.processInfo.environment["ROOST_ORT_PYTHON"], packageRoot.appendingPathComponent(".venv/bin/python").path].compactMap { $0 }
+        for python in candidates where FileManager.default.isExecutableFile(atPath: python) {
+            if let r = try? ProcessRunner().run(python, ["-c", "import onnxruntime"], timeout: 60), r.succeeded { return python }
+        }
+        return nil
+    }()
+    public static let onnxRuntimeSkipReason: Comment = "no Python with onnxruntime (run 'make venv'); ONNX Runtime engine tests are skipped"
+
     /// The `roost` executable under test.
     public static let roostBinary: URL = {
         if let env = ProcessInfo.processInfo.environment["ROOST_BIN"] { return URL(fileURLWithPath: env) }

@@ -9,10 +9,14 @@ public struct ONNXImporter: Sendable {
 
     public init(inputShapes: [String: [Int]] = [:]) { self.inputShapes = inputShapes }
 
+    /// Opsets 13–21 are what PyTorch exports; 22–25 changed the supported operators
+    /// only by admitting new element types, which the importer refuses by type.
+    public static let supportedOpsets = 13...25
+
     public func importGraph(_ model: ONNXModel) throws -> Graph {
         let g = model.proto.graph
-        guard (13...21).contains(model.opsetVersion) else {
-            throw RoostError.unsupported("opset \(model.opsetVersion): Roost imports ONNX opset 13 to 21")
+        guard ONNXImporter.supportedOpsets.contains(model.opsetVersion) else {
+            throw RoostError.unsupported("opset \(model.opsetVersion): Roost imports ONNX opset \(ONNXImporter.supportedOpsets.lowerBound) to \(ONNXImporter.supportedOpsets.upperBound)")
         }
         var constants: [String: HostTensor] = [:]
         var types: [String: ElementType] = [:]
