@@ -9,7 +9,7 @@ TEST_PG_PORT ?= 55439
 # Generated ONNX backend node tests (scripts/onnx-node-tests.sh); .build-* is git-ignored.
 ONNX_NODE_TESTS ?= .build-onnx-node-tests
 
-.PHONY: all deps build release test conformance venv demo clean
+.PHONY: all deps build release test conformance venv demo bench clean
 
 all: build
 
@@ -46,6 +46,10 @@ conformance: deps
 ## The local farm: PostgreSQL (unless DATABASE_URL is set), a scheduler and two agents.
 demo: release venv
 	"$$($(SWIFT) build -c release --show-bin-path)/roost" demo
+
+## Every reference model, both engines, 1 and 2 threads, side by side: bench-results.json.
+bench: release venv
+	scripts/bench.sh
 
 clean:
 	rm -rf .build .build-* .roost roost-report.md roost-report.html
