@@ -21,6 +21,9 @@ public struct ComparisonReport: Codable, Sendable, Equatable {
         /// USD per million inferences at the measured throughput; nil without a price.
         public var costPerMillion: Double?
         public var fastest: Bool
+        /// False when the harness found a reason not to believe the number.
+        public var valid: Bool
+        public var invalidReasons: [String]
         public var benchmarkID: String
         public var measuredAt: Date
     }
@@ -41,10 +44,12 @@ public struct ComparisonReport: Codable, Sendable, Equatable {
                 threads: r.result.environment.blasThreads ?? r.target.threads,
                 p50Ms: s.p50, p90Ms: s.p90, p99Ms: s.p99, meanMs: s.mean, throughput: s.throughput, samples: s.count,
                 pricePerHour: price, costPerMillion: price.flatMap { Self.costPerMillion(pricePerHour: $0, throughput: s.throughput) },
-                fastest: false, benchmarkID: r.benchmarkID, measuredAt: r.finishedAt)
+                fastest: false, valid: r.result.isValid, invalidReasons: r.result.validity?.reasons ?? [],
+                benchmarkID: r.benchmarkID, measuredAt: r.finishedAt)
         }
         rows.sort { ($0.p50Ms, $0.agent) < ($1.p50Ms, $1.agent) }
-        if !rows.isEmpty { rows[0].fastest = true }
+        // An INVALID number never wins while a valid one exists.
+        if let best = rows.firstIndex(where: \.valid) ?? rows.indices.first { rows[best].fastest = true }
         self.rows = rows
     }
 

@@ -26,13 +26,14 @@ public enum HTMLRenderer {
         var s = "<section><h2>\(escape(r.model.name))</h2><p>Model <code>\(escape(String(r.model.sha256.prefix(12))))</code></p>\n"
         guard !r.rows.isEmpty else { return s + "<p><em>No results yet.</em></p></section>\n" }
         let maxP50 = r.rows.map(\.p50Ms).max() ?? 1
-        s += "<table><thead><tr><th></th><th>agent</th><th>hardware</th><th>target</th><th>BLAS core</th><th>p50 ms</th><th>p90 ms</th><th>p99 ms</th><th>throughput /s</th><th>$/1M inf</th><th>p50</th></tr></thead><tbody>\n"
+        s += "<table><thead><tr><th></th><th>agent</th><th>hardware</th><th>target</th><th>BLAS core</th><th>p50 ms</th><th>p90 ms</th><th>p99 ms</th><th>throughput /s</th><th>$/1M inf</th><th>validity</th><th>p50</th></tr></thead><tbody>\n"
         for row in r.rows {
             let width = Int((row.p50Ms / maxP50 * 200).rounded())
             s += "<tr class=\"\(row.fastest ? "fastest" : "")\"><td>\(row.fastest ? "<strong>fastest</strong>" : "")</td>"
             s += "<td>\(escape(row.agent))</td><td>\(escape(row.hardware))</td><td>\(escape(row.target))</td><td>\(escape(row.blasCore ?? "-"))</td>"
             s += "<td class=\"num\">\(MarkdownRenderer.fmt(row.p50Ms))</td><td class=\"num\">\(MarkdownRenderer.fmt(row.p90Ms))</td><td class=\"num\">\(MarkdownRenderer.fmt(row.p99Ms))</td>"
             s += "<td class=\"num\">\(String(format: "%.1f", row.throughput))</td><td class=\"num\">\(row.costPerMillion.map { String(format: "%.4f", $0) } ?? "unknown")</td>"
+            s += "<td>\(row.valid ? "VALID" : "INVALID: " + escape(row.invalidReasons.joined(separator: "; ")))</td>"
             s += "<td><span class=\"bar\" style=\"width:\(width)px\"></span></td></tr>\n"
         }
         return s + "</tbody></table></section>\n"

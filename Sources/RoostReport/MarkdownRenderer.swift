@@ -12,18 +12,18 @@ public enum MarkdownRenderer {
         var out = "## \(escape(r.model.name))\n\n"
         out += "Model `\(r.model.sha256.prefix(12))` · \(ByteCountFormatter.string(fromByteCount: Int64(r.model.bytes), countStyle: .file))\n\n"
         guard !r.rows.isEmpty else { return out + "_No results yet._\n" }
-        out += "| | agent | hardware | target | BLAS core | p50 ms | p90 ms | p99 ms | throughput /s | $/1M inf | samples |\n"
-        out += "|---|---|---|---|---|---:|---:|---:|---:|---:|---:|\n"
+        out += "| | agent | hardware | target | engine | BLAS core | p50 ms | p90 ms | p99 ms | throughput /s | $/1M inf | samples | validity |\n"
+        out += "|---|---|---|---|---|---|---:|---:|---:|---:|---:|---:|---|\n"
         for row in r.rows {
             let cells = [
-                row.fastest ? "**fastest**" : "", escape(row.agent), escape(row.hardware), row.target, row.blasCore ?? "-",
+                row.fastest ? "**fastest**" : "", escape(row.agent), escape(row.hardware), row.target, row.engine, row.blasCore ?? "-",
                 fmt(row.p50Ms), fmt(row.p90Ms), fmt(row.p99Ms), String(format: "%.1f", row.throughput),
                 row.costPerMillion.map { String(format: "%.4f", $0) } ?? "unknown", String(row.samples),
+                row.valid ? "VALID" : "INVALID: " + escape(row.invalidReasons.joined(separator: "; ")),
             ]
             out += "| " + cells.joined(separator: " | ") + " |\n"
         }
-        if let best = r.fastest, r.rows.count > 1 {
-            let runnerUp = r.rows[1]
+        if let best = r.fastest, let runnerUp = r.rows.first(where: { !$0.fastest && $0.valid }) {
             out += "\nFastest: **\(escape(best.agent))** (p50 \(fmt(best.p50Ms)) ms, \(String(format: "%.2f", runnerUp.p50Ms / best.p50Ms))× faster than \(escape(runnerUp.agent))).\n"
         }
         return out

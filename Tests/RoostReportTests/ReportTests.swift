@@ -46,3 +46,18 @@ import RoostCore
         #expect(back.first?.rows.first?.agent == "a")
     }
 }
+
+@Suite struct ReportValidityTests {
+    @Test func anInvalidFastestResultDoesNotWin() {
+        let base = ReportTests()
+        var fastButInvalid = base.row("noisy", p50: 1, throughput: 1000, price: nil)
+        fastButInvalid.result.validity = Validity(reasons: ["other processes used 40% of the benchmark CPUs (limit 10%)"])
+        let data = ReportData(model: ModelInfo(sha256: String(repeating: "c", count: 64), name: "m", bytes: 10),
+                              rows: [fastButInvalid, base.row("steady", p50: 2, throughput: 500, price: nil)])
+        let r = ComparisonReport(data: data)
+        #expect(r.rows.map(\.agent) == ["noisy", "steady"])
+        #expect(r.fastest?.agent == "steady")
+        let md = MarkdownRenderer.render(r)
+        #expect(md.contains("INVALID: other processes used 40%"))
+    }
+}
