@@ -25,8 +25,11 @@ public struct ArtifactCache: Sendable {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let tmp = directory.appendingPathComponent(".\(sha256).\(UUID().uuidString).tmp")
         try data.write(to: tmp)
-        _ = try? FileManager.default.replaceItemAt(file, withItemAt: tmp)
-        if !FileManager.default.fileExists(atPath: file.path) { try FileManager.default.moveItem(at: tmp, to: file) }
+        // rename(2) replaces atomically: a reader never sees a half-written artifact.
+        guard rename(tmp.path, file.path) == 0 else {
+            try? FileManager.default.removeItem(at: tmp)
+            throw RoostError.io("cannot store artifact \(file.path): \(String(cString: strerror(errno)))")
+        }
         return file
     }
 }

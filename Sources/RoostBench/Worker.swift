@@ -73,8 +73,7 @@ public enum Worker {
                 metrics.firstInferenceMs = first
             }
             let validity = ValidityRules.evaluate(spec: request.spec, statistics: stats, wallSeconds: m.wallSeconds, environment: env, accuracy: accuracy)
-            return BenchmarkResult(status: .succeeded, statistics: stats, samplesMs: m.samplesMs, environment: env,
-                                   maxAbsError: accuracy?.maxAbsError, scenario: request.spec.scenario, validity: validity,
+            return BenchmarkResult(status: .succeeded, statistics: stats, samplesMs: m.samplesMs, environment: env, scenario: request.spec.scenario, validity: validity,
                                    accuracy: accuracy, scenarioMetrics: metrics)
         } catch {
             return .failure(String(describing: error), environment: env)

@@ -169,7 +169,7 @@ extension PostgresStore {
             let result = BenchmarkResult(
                 status: row.3 == "succeeded" ? .succeeded : .error,
                 statistics: try row.4.map { try decodeJSON(LatencyStatistics.self, $0) }, samplesMs: row.5,
-                environment: try decodeJSON(RunEnvironment.self, row.6), maxAbsError: accuracy?.maxAbsError, errorMessage: row.7,
+                environment: try decodeJSON(RunEnvironment.self, row.6), errorMessage: row.7,
                 scenario: Scenario(rawValue: row.17), validity: Validity(reasons: reasons), accuracy: accuracy,
                 scenarioMetrics: try row.20.map { try decodeJSON(ScenarioMetrics.self, $0) })
             out.append(ReportRow(benchmarkID: row.0.uuidString.lowercased(), jobID: row.1.uuidString.lowercased(), agent: agent,

@@ -9,8 +9,6 @@ public struct BenchmarkResult: Codable, Sendable, Equatable {
     /// Raw per-query latencies in ms, in the order they were measured.
     public var samplesMs: [Double]
     public var environment: RunEnvironment
-    /// Largest |actual − expected| against the job's reference output, when it carries one.
-    public var maxAbsError: Double?
     public var errorMessage: String?
     public var scenario: Scenario?
     public var validity: Validity?
@@ -18,14 +16,13 @@ public struct BenchmarkResult: Codable, Sendable, Equatable {
     /// Scenario-specific figures (offline samples/s, server achieved QPS, cold start).
     public var scenarioMetrics: ScenarioMetrics?
 
-    public init(status: Status, statistics: LatencyStatistics?, samplesMs: [Double], environment: RunEnvironment, maxAbsError: Double? = nil,
+    public init(status: Status, statistics: LatencyStatistics?, samplesMs: [Double], environment: RunEnvironment,
                 errorMessage: String? = nil, scenario: Scenario? = nil, validity: Validity? = nil, accuracy: AccuracyReport? = nil,
                 scenarioMetrics: ScenarioMetrics? = nil) {
         self.status = status
         self.statistics = statistics
         self.samplesMs = samplesMs
         self.environment = environment
-        self.maxAbsError = maxAbsError
         self.errorMessage = errorMessage
         self.scenario = scenario
         self.validity = validity
@@ -36,6 +33,9 @@ public struct BenchmarkResult: Codable, Sendable, Equatable {
     public static func failure(_ message: String, environment: RunEnvironment = RunEnvironment()) -> BenchmarkResult {
         BenchmarkResult(status: .error, statistics: nil, samplesMs: [], environment: environment, errorMessage: message)
     }
+
+    /// Largest |actual − expected| against the job's reference output, when it carries one.
+    public var maxAbsError: Double? { accuracy?.maxAbsError }
 
     /// Valid unless the harness said otherwise; errors are never valid.
     public var isValid: Bool { status == .succeeded && (validity?.valid ?? true) }
