@@ -142,7 +142,7 @@ let package = Package(
         .testTarget(name: "RoostProbeTests", dependencies: ["RoostProbe", "RoostCore"]),
         .testTarget(name: "RoostStoreTests", dependencies: ["RoostStore", "RoostCore", "RoostTestSupport", "RoostTestDatabase"]),
         .testTarget(name: "RoostReportTests", dependencies: ["RoostReport", "RoostCore"]),
-        .testTarget(name: "IntegrationTests", dependencies: ["RoostCore", "RoostClient", "RoostStore", "RoostTestSupport", "RoostTestDatabase"]),
+        .testTarget(name: "IntegrationTests", dependencies: ["RoostCore", "RoostONNX", "RoostClient", "RoostStore", "RoostTestSupport", "RoostTestDatabase"]),
         .testTarget(name: "RoostAgentTests", dependencies: ["RoostAgent", "RoostBench", "RoostCore"]),
     ]
 )

@@ -9,10 +9,13 @@ public struct WorkerSupervisor: Sendable {
     /// The program and leading arguments that start a worker (`roost agent worker`).
     public var command: [String]
     public var scratch: URL
+    /// Passed to each worker, which caps its own address space before loading anything.
+    public var memoryLimitMB: Int?
 
-    public init(command: [String], scratch: URL) {
+    public init(command: [String], scratch: URL, memoryLimitMB: Int? = nil) {
         self.command = command
         self.scratch = scratch
+        self.memoryLimitMB = memoryLimitMB
     }
 
     public func run(_ request: WorkerRequest, target: TargetSpec) async -> BenchmarkResult {
@@ -32,8 +35,9 @@ public struct WorkerSupervisor: Sendable {
         defer { for f in [requestFile, resultFile, stderrFile] { try? FileManager.default.removeItem(at: f) } }
         try CanonicalJSON.encode(request).write(to: requestFile)
 
+        let limit = memoryLimitMB.map { ["--memory-limit-mb", String($0)] } ?? []
         let child = try ChildProcess(
-            command[0], Array(command.dropFirst()) + ["--request", requestFile.path, "--result", resultFile.path],
+            command[0], Array(command.dropFirst()) + ["--request", requestFile.path, "--result", resultFile.path] + limit,
             environment: Self.environment(for: target), stderr: stderrFile)
         let exit = await child.exit(within: request.spec.timeoutSeconds)
         guard let exit else {

@@ -25,7 +25,8 @@ public struct AgentRunCommand: AsyncParsableCommand {
             logger[metadataKey: "agent"] = "\(name)"
             let runner = AgentRunner(
                 credentials: creds, hardware: EngineDiscovery.complete(HardwareProbe().probe(), profile: creds.profile), home: home,
-                supervisor: WorkerSupervisor(command: WorkerCommandLine.current(), scratch: home.path("agents", name, "work")),
+                supervisor: WorkerSupervisor(command: WorkerCommandLine.current(), scratch: home.path("agents", name, "work"),
+                                             memoryLimitMB: creds.profile?.workerMemoryLimitMB),
                 logger: logger, exitWhenIdle: exitWhenIdle)
             try await runner.run()
         }

@@ -10,10 +10,18 @@ public struct AgentWorkerCommand: ParsableCommand {
 
     @Option(help: "Worker request JSON.") var request: String
     @Option(help: "Where to write the result JSON.") var result: String
+    @Option(help: "Cap this process's address space (MiB) before loading the model.") var memoryLimitMB: Int?
 
     public init() {}
 
     public func run() throws {
+        if let memoryLimitMB {
+            guard memoryLimitMB > 0 else { throw ValidationError("--memory-limit-mb must be positive") }
+            var limit = rlimit(rlim_cur: rlim_t(memoryLimitMB) << 20, rlim_max: rlim_t(memoryLimitMB) << 20)
+            guard setrlimit(Int32(RLIMIT_AS.rawValue), &limit) == 0 else {
+                throw ValidationError("cannot cap the worker's memory at \(memoryLimitMB) MiB: errno \(errno)")
+            }
+        }
         let req: WorkerRequest
         do { req = try CanonicalJSON.decode(WorkerRequest.self, from: Data(contentsOf: URL(fileURLWithPath: request))) } catch {
             throw ValidationError("cannot read worker request \(request): \(error)")

@@ -215,5 +215,14 @@ import RoostCore
         #expect(IndexRemap.affine([0, 1, 2, 4, 5, 3]) == nil)
         #expect(IndexRemap.affine([3])?.tables == [[3]])
     }
-}
 
+    /// A scalar broadcast to a huge shape stays small tables: merging stride-0 dims
+    /// used to materialize one entry per output element (1 GiB of JSON here).
+    @Test func broadcastRemapTablesStaySmall() {
+        let r = IndexRemap.broadcast([1, 1], to: [16384, 16384])
+        #expect(r.elementCount == 16384 * 16384)
+        #expect(r.tables.map(\.count).reduce(0, +) <= 2 * 16384)
+        // Small contiguous copies still merge into one long run.
+        #expect(IndexRemap.strided(dims: [4, 8], strides: [8, 1]).dims == [32])
+    }
+}

@@ -15,7 +15,8 @@ public struct DataMovementFusion: GraphPass {
     public let registry: OperatorRegistry
     public init(registry: OperatorRegistry = .standard) { self.registry = registry }
 
-    /// Index maps are carried as float32, exact below 2^24 elements.
+    /// Index maps are carried as float32, exact below 2^24 elements; a bigger
+    /// output (a broadcast to a huge shape) is left alone rather than enumerated.
     static let maxElements = 1 << 24
 
     public func run(_ graph: inout Graph) throws {
@@ -26,7 +27,8 @@ public struct DataMovementFusion: GraphPass {
         for i in graph.nodes.indices {
             let node = graph.nodes[i]
             guard let input = try movementInput(node, graph), let shape = graph.shapes[input],
-                  let outShape = graph.shapes[node.outputs[0]], shape.reduce(1, *) < Self.maxElements else { continue }
+                  let outShape = graph.shapes[node.outputs[0]], shape.reduce(1, *) < Self.maxElements,
+                  outShape.reduce(1, *) < Self.maxElements else { continue }
             let source = maps[input] ?? (input, (0..<shape.reduce(1, *)).map(Float.init))
             var probe = graph
             probe.constants[input] = HostTensor(shape: shape, data: source.map)

@@ -12,14 +12,19 @@ public struct AgentProfile: Codable, Sendable, Equatable {
     /// Or to exactly these CPU ids.
     public var cpuList: [Int]?
     public var engines: [String]?
+    /// Address-space cap for each worker child, in MiB: a model that needs more
+    /// kills its worker (an `error` result), never the agent or the host.
+    public var workerMemoryLimitMB: Int?
 
-    public init(description: String? = nil, tags: [String: String] = [:], pricePerHour: Double? = nil, cpus: Int? = nil, cpuList: [Int]? = nil, engines: [String]? = nil) {
+    public init(description: String? = nil, tags: [String: String] = [:], pricePerHour: Double? = nil, cpus: Int? = nil, cpuList: [Int]? = nil, engines: [String]? = nil,
+                workerMemoryLimitMB: Int? = nil) {
         self.description = description
         self.tags = tags
         self.pricePerHour = pricePerHour
         self.cpus = cpus
         self.cpuList = cpuList
         self.engines = engines
+        self.workerMemoryLimitMB = workerMemoryLimitMB
     }
 
     public static func load(from url: URL) throws -> AgentProfile {

@@ -53,7 +53,10 @@ public struct IndexRemap: Sendable, Equatable {
         }
         var i = ds.count - 2
         while i >= 0 {
-            if let outer = Self.stride(of: ts[i]), let inner = Self.stride(of: ts[i + 1]), outer == inner * ds[i + 1] {
+            // Tables are stored in the artifact, so a merge may not blow one up: a
+            // broadcast of 1 element to 16384 x 16384 must stay two short tables.
+            if ds[i] * ds[i + 1] <= Self.maxMergedTable,
+               let outer = Self.stride(of: ts[i]), let inner = Self.stride(of: ts[i + 1]), outer == inner * ds[i + 1] {
                 let start = ts[i][0] + ts[i + 1][0]
                 let merged = ds[i] * ds[i + 1]
                 ts[i] = (0..<merged).map { start + $0 * inner }
@@ -67,6 +70,9 @@ public struct IndexRemap: Sendable, Equatable {
         ts[0] = ts[0].map { $0 < 0 ? $0 : $0 + constant }
         return IndexRemap(dims: ds, tables: ts, padValue: padValue)
     }
+
+    /// Past this length a merged table costs more artifact bytes than its longer inner loop saves.
+    static let maxMergedTable = 1 << 16
 
     /// The constant step of an affine, padding-free table.
     private static func stride(of t: [Int]) -> Int? {

@@ -1,0 +1,49 @@
+import Foundation
+import Testing
+import RoostCore
+import RoostONNX
+import RoostTestDatabase
+import RoostTestSupport
+
+/// A model that crashes its worker costs one `error` result, never the agent:
+/// the same agent process goes on to benchmark the next model.
+@Suite(.serialized, .enabled(if: TestDatabase.isAvailable, TestDatabase.skipReason))
+struct WorkerCrashFarmTests {
+    /// 1 x 1 input broadcast to 16384 x 16384 floats (1 GiB of arena), then summed:
+    /// a valid model whose worker cannot allocate its arena under a 512 MiB cap.
+    static func memoryHog() throws -> Data {
+        var b = ModelBuilder(name: "memory-hog", opset: 17)
+        let x = b.input("x", shape: [1, 1])
+        let shape = b.node("Constant", [], attributes: ["value_ints": .ints([16384, 16384])])
+        let big = b.node("Expand", [x, shape])
+        b.node("ReduceSum", [big], output: "y", attributes: ["keepdims": .int(1)])
+        b.output("y", shape: [1, 1])
+        return try b.serialized()
+    }
+
+    @Test func aModelThatCrashesTheWorkerLeavesTheAgentAliveAndTheJobInError() async throws {
+        try await TestDatabase.withFreshDatabase { url in
+            let farm = try await TestFarm(databaseURL: url.description, prefix: "roost-crash")
+            defer { farm.stop() }
+            let agent = try farm.addAgent("crash-agent", profileJSON: #"{"tags": {"suite": "crash"}, "workerMemoryLimitMB": 512}"#)
+
+            let hog = farm.home.appendingPathComponent("memory-hog.onnx")
+            try Self.memoryHog().write(to: hog)
+            let (out, status) = try farm.queueAndWait(hog, ["--targets", "suite=crash", "--min-seconds", "0.1", "--min-iterations", "5"])
+            #expect(out.status != 0, "a benchmark whose only job failed must exit non-zero")
+            let job = try #require(status?.jobs.first, "\(out.stdout)\n\(out.stderr)\n\(farm.logs)")
+            #expect(job.state == "error", "\(job.state): \(job.errorMessage ?? "")")
+            #expect(job.errorMessage?.contains("worker crashed with signal") == true, "\(job.errorMessage ?? "")")
+
+            // Same agent process, next model: it still works.
+            #expect(agent.child.isRunning, "the agent died with its worker:\n\(agent.log)")
+            let models = farm.home.appendingPathComponent("models")
+            #expect(try farm.roost(["models", "generate", "--out", models.path]).status == 0)
+            let (next, nextStatus) = try farm.queueAndWait(models.appendingPathComponent("mlp-mnist/model.onnx"),
+                                                           ["--targets", "suite=crash", "--min-seconds", "0.2", "--min-iterations", "20"])
+            #expect(next.status == 0, "\(next.stderr)\n\(farm.logs)")
+            #expect(nextStatus?.jobs.map(\.state) == ["succeeded"])
+            #expect(agent.child.isRunning)
+        }
+    }
+}
