@@ -23,7 +23,6 @@ enum Fixtures {
         }
     }
 
-    // swiftlint:disable:next function_parameter_count
     static func row(
         agent: String, engine: String = "native", threads: Int = 2, batch: Int = 1, scenario: Scenario = .singleStream,
         median: Double, sigma: Double = 0.05, count: Int = 400, seed: UInt64, price: Double? = nil, state: String = "active",
