@@ -160,5 +160,18 @@ public struct ReportRow: Codable, Sendable, Equatable {
 public struct ReportData: Codable, Sendable, Equatable {
     public var model: ModelInfo
     public var rows: [ReportRow]
-    public init(model: ModelInfo, rows: [ReportRow]) { self.model = model; self.rows = rows }
+    /// Rows of an earlier benchmark to check for regressions: `--compare-to BENCHMARK_ID`,
+    /// or by default the previous benchmark of the same model on the same agents. Empty: no history.
+    public var baseline: [ReportRow]
+    public init(model: ModelInfo, rows: [ReportRow], baseline: [ReportRow] = []) {
+        self.model = model; self.rows = rows; self.baseline = baseline
+    }
+
+    /// Tolerates bodies from schedulers that predate `baseline`.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        model = try c.decode(ModelInfo.self, forKey: .model)
+        rows = try c.decode([ReportRow].self, forKey: .rows)
+        baseline = try c.decodeIfPresent([ReportRow].self, forKey: .baseline) ?? []
+    }
 }

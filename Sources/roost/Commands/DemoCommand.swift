@@ -102,8 +102,8 @@ struct DemoCommand: AsyncParsableCommand {
         for s in finished { for j in s.jobs where j.state != "succeeded" { say("job \(j.jobID) of \(s.model.name) ended \(j.state): \(j.errorMessage ?? "")") } }
 
         // 6. The report.
-        var reports: [ComparisonReport] = []
-        for q in queued { reports.append(ComparisonReport(data: try await admin.reportData(model: q.name))) }
+        var reports: [ModelReport] = []
+        for q in queued { reports.append(ReportBuilder.build(data: try await admin.reportData(model: q.name))) }
         let outDir = URL(fileURLWithPath: out)
         let md = ReportFormat.md.render(reports)
         try Data(md.utf8).write(to: outDir.appendingPathComponent("roost-report.md"))

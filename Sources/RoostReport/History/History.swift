@@ -1,0 +1,27 @@
+/// The report's comparison with a baseline benchmark (`--compare-to`, or the
+/// previous benchmark of the model on the same agents).
+public struct History: Codable, Sendable, Equatable {
+    public var baselineBenchmarkIDs: [String]
+    /// One per row present in both, in matrix order.
+    public var changes: [RowChange]
+    /// Rows with no baseline counterpart (new targets).
+    public var newRows: [String]
+    /// Baseline rows the current benchmark did not measure.
+    public var missingRows: [String]
+    /// The thresholds used, so the numbers can be read without the options.
+    public var regressionRatio: Double
+    public var alpha: Double
+
+    public init(baselineBenchmarkIDs: [String], changes: [RowChange], newRows: [String], missingRows: [String],
+                regressionRatio: Double, alpha: Double) {
+        self.baselineBenchmarkIDs = baselineBenchmarkIDs
+        self.changes = changes
+        self.newRows = newRows
+        self.missingRows = missingRows
+        self.regressionRatio = regressionRatio
+        self.alpha = alpha
+    }
+
+    public var regressions: [RowChange] { changes.filter { $0.verdict == .regression } }
+    public var improvements: [RowChange] { changes.filter { $0.verdict == .improvement } }
+}
