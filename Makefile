@@ -4,7 +4,7 @@
 #               against a private PostgreSQL this target starts and stops
 SHELL := /bin/bash
 SWIFT ?= swift
-APT_PACKAGES := libopenblas-dev libpq-dev libcurl4-openssl-dev postgresql-15 postgresql-client-15 python3-venv
+APT_PACKAGES := libopenblas-dev libpq-dev libcurl4-openssl-dev postgresql-15 postgresql-client-15 python3-venv chromium fonts-dejavu-core
 TEST_PG_PORT ?= 55439
 # Generated ONNX backend node tests (scripts/onnx-node-tests.sh); .build-* is git-ignored.
 ONNX_NODE_TESTS ?= .build-onnx-node-tests
@@ -44,8 +44,12 @@ conformance: deps
 	"$$($(SWIFT) build --show-bin-path)/roost-conformance" $(ONNX_NODE_TESTS) --expected Tests/Conformance/expected-pass.txt
 
 ## The local farm: PostgreSQL (unless DATABASE_URL is set), a scheduler and two agents.
+# The shared reference models join the shipped ones when ../shared is beside the clone.
+SHARED_MODELS ?= ../shared/models
 demo: release venv
-	"$$($(SWIFT) build -c release --show-bin-path)/roost" demo
+	@if [ -d "$(SHARED_MODELS)" ]; then extra="--models $(SHARED_MODELS)"; \
+	else echo "note: $(SHARED_MODELS) is absent; the demo benchmarks the shipped models only"; extra=""; fi; \
+	"$$($(SWIFT) build -c release --show-bin-path)/roost" demo $$extra
 
 ## Every reference model, both engines, 1 and 2 threads, side by side: bench-results.json.
 bench: release venv

@@ -88,7 +88,7 @@ let package = Package(
         .target(
             name: "RoostScheduler",
             dependencies: [
-                "RoostCore", "RoostStore", "RoostCompiler", "RoostRuntime",
+                "RoostCore", "RoostStore", "RoostCompiler", "RoostRuntime", "RoostReport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
             ],

@@ -70,7 +70,13 @@ extension RoostClient {
         try await get("/v1/agents", as: [AgentInfo].self)
     }
 
-    public func reportData(model: String) async throws -> ReportData {
-        try await get("/v1/reports/\(model)", as: ReportData.self)
+    /// The model's current results and its baseline (`compareTo`, else each row's previous result).
+    public func reportData(model: String, compareTo: String? = nil) async throws -> ReportData {
+        let query = compareTo.map { ["compare_to": $0] } ?? [:]
+        return try decode(ReportData.self, try await send("GET", "/v1/reports/\(model)", query: query).body)
+    }
+
+    public func models() async throws -> [ModelInfo] {
+        try await get("/v1/models", as: [ModelInfo].self)
     }
 }

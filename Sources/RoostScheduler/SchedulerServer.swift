@@ -43,6 +43,7 @@ public struct SchedulerServer: Sendable {
         router.get("/health") { _, _ in JSONResponse.make(["status": "ok"]) }
         AgentRoutes(store: store, auth: auth, signal: signal, config: config).register(on: router)
         AdminRoutes(store: store, auth: auth, signal: signal, compiler: CompileService(store: store, logger: logger)).register(on: router)
+        DashboardRoutes(store: store, access: DashboardAccess(host: config.host, auth: auth)).register(on: router)
         return router
     }
 

@@ -34,7 +34,9 @@ public protocol SchedulerStore: Sendable {
     func requeueExpiredLeases() async throws -> Int
 
     // Reports
-    func reportData(model: ModelInfo) async throws -> ReportData
+    func reportData(model: ModelInfo, compareTo: String?) async throws -> ReportData
+    func models() async throws -> [ModelInfo]
+    func jobCountsByState() async throws -> [String: Int]
 }
 
 /// A job to insert with a new benchmark: one per distinct target.

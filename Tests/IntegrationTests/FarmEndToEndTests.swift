@@ -102,9 +102,40 @@ struct FarmEndToEndTests {
             let report = try RoostProcess.run(["report", "--model", "mlp-mnist", "--format", "json", "--scheduler", scheduler], home: home)
             #expect(report.status == 0, "\(report.stderr)")
             let md = try RoostProcess.run(["report", "--model", status.model.sha256, "--scheduler", scheduler], home: home)
-            #expect(md.stdout.contains("it-small") && md.stdout.contains("it-large") && md.stdout.contains("**fastest**"))
+            #expect(md.stdout.contains("it-small") && md.stdout.contains("it-large") && md.stdout.contains("**Recommendation**"))
             let missing = try RoostProcess.run(["report", "--model", "no-such-model", "--scheduler", scheduler], home: home)
             #expect(missing.status != 0 && missing.stderr.contains("404"))
+
+            // Constraints nothing meets: the report says so and why, per target.
+            let strict = try RoostProcess.run(["report", "--model", "mlp-mnist", "--max-p99-ms", "0.000001", "--include-invalid", "--scheduler", scheduler], home: home)
+            #expect(strict.status == 0, "\(strict.stderr)")
+            #expect(strict.stdout.contains("No target meets the constraints") && strict.stdout.contains("p99"), "\(strict.stdout)")
+            let badFlag = try RoostProcess.run(["report", "--model", "mlp-mnist", "--objective", "vibes", "--scheduler", scheduler], home: home)
+            #expect(badFlag.status != 0 && badFlag.stderr.contains("--objective"))
+
+            // A second benchmark of the same model: the report compares each row with its previous result.
+            let again = try RoostProcess.run(["bench", "queue", models.appendingPathComponent("mlp-mnist/model.onnx").path,
+                                              "--targets", "suite=it", "--wait", "--json", "--min-seconds", "0.3", "--scheduler", scheduler], home: home, timeout: 300)
+            #expect(again.status == 0, "\(again.stderr)")
+            func history(_ args: [String]) throws -> [String: Any]? {
+                let r = try RoostProcess.run(["report", "--model", "mlp-mnist", "--format", "json", "--scheduler", scheduler] + args, home: home)
+                #expect(r.status == 0, "\(r.stderr)")
+                let doc = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any]
+                return (doc?["reports"] as? [[String: Any]])?.first?["history"] as? [String: Any]
+            }
+            let previous = try history([])
+            #expect((previous?["changes"] as? [Any])?.count == 2, "\(String(describing: previous))")
+            let explicit = try history(["--compare-to", status.benchmarkID])
+            #expect((explicit?["changes"] as? [Any])?.isEmpty == false, "\(String(describing: explicit))")
+            let notAnID = try RoostProcess.run(["report", "--model", "mlp-mnist", "--compare-to", "yesterday", "--scheduler", scheduler], home: home)
+            #expect(notAnID.status != 0 && notAnID.stderr.contains("benchmark id"), "\(notAnID.stderr)")
+
+            // --all as CSV: a header and one line per matrix row.
+            let csv = try RoostProcess.run(["report", "--all", "--format", "csv", "--scheduler", scheduler], home: home)
+            #expect(csv.status == 0, "\(csv.stderr)")
+            let lines = csv.stdout.split(whereSeparator: \.isNewline)
+            #expect(lines.first?.contains("p50") == true)
+            #expect(lines.count == 1 + (withORT ? 4 : 2), "\(csv.stdout)")
         }
     }
 }

@@ -38,6 +38,20 @@ public enum TestEnvironment {
     }()
     public static let onnxRuntimeSkipReason: Comment = "no Python with onnxruntime (run 'make venv'); ONNX Runtime engine tests are skipped"
 
+    /// Debian's `chromium` (installed by `make deps`) for the headless dashboard test, or nil.
+    public static let chromium: String? = {
+        let candidates = [ProcessInfo.processInfo.environment["ROOST_CHROMIUM"], "/usr/bin/chromium", "/usr/bin/chromium-browser"].compactMap { $0 }
+        return candidates.first { FileManager.default.isExecutableFile(atPath: $0) }
+    }()
+    public static let chromiumSkipReason: Comment = "no chromium on this machine (make deps installs Debian's chromium); the headless dashboard test is skipped"
+
+    /// Where tests keep files worth looking at afterwards (screenshots): `.build/test-artifacts`.
+    public static func artifactsDirectory() throws -> URL {
+        let dir = packageRoot.appendingPathComponent(".build/test-artifacts")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        return dir
+    }
+
     /// The `roost` executable under test.
     public static let roostBinary: URL = {
         if let env = ProcessInfo.processInfo.environment["ROOST_BIN"] { return URL(fileURLWithPath: env) }

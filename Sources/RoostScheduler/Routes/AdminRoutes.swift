@@ -53,7 +53,20 @@ struct AdminRoutes: Sendable {
             try await auth.requireAdmin(request)
             let key = try context.parameters.require("model")
             guard let model = try await store.model(nameOrDigest: key) else { throw APIError.notFound("no model named or with digest '\(key)'") }
-            return JSONResponse.make(try await store.reportData(model: model))
+            let compareTo = request.uri.queryParameters["compare_to"].map(String.init)
+            do {
+                return JSONResponse.make(try await store.reportData(model: model, compareTo: compareTo))
+            } catch let e as RoostError {
+                switch e {
+                case .invalidArgument(let m): throw APIError.badRequest(m)
+                case .notFound(let m): throw APIError.notFound(m)
+                default: throw e
+                }
+            }
+        }
+        router.get("/v1/models") { request, _ -> Response in
+            try await auth.requireAdmin(request)
+            return JSONResponse.make(try await store.models())
         }
     }
 

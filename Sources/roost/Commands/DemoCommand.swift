@@ -17,6 +17,8 @@ struct DemoCommand: AsyncParsableCommand {
     @Option(help: "Scheduler port (0 picks a free one).") var port = 0
     @Option(help: "Minimum timed seconds per job.") var minSeconds: Double = 2
     @Option(help: "Directory for roost-report.md and roost-report.html.") var out = "."
+    @Option(name: .customLong("models"), help: "Also benchmark every NAME/model.onnx in this directory (e.g. ../shared/models); repeatable.")
+    var modelDirectories: [String] = []
 
     func run() async throws {
         try await runReportingErrors { try await demo() }
@@ -57,6 +59,7 @@ struct DemoCommand: AsyncParsableCommand {
         guard let adminToken = RoostHome.readTrimmed(home.adminTokenFile) else { throw RoostError.io("scheduler wrote no admin credential") }
         let admin = try RoostClient(scheduler: schedulerURL, credential: adminToken)
         say("scheduler at \(schedulerURL) (log: \(children[0].log.path))")
+        say("dashboard: \(schedulerURL)/  (live while the demo runs)")
 
         // 3. Two agents that really differ: 1 CPU pinned by affinity vs 2 CPUs.
         for profile in DemoProfiles.all {
@@ -74,7 +77,8 @@ struct DemoCommand: AsyncParsableCommand {
 
         // 4. The shipped models, queued on every agent.
         let modelDir = home.path("models")
-        let models = try ReferenceSuite.write(to: modelDir)
+        var models = try ReferenceSuite.write(to: modelDir)
+        for dir in modelDirectories { models += try Self.models(in: URL(fileURLWithPath: dir)) }
         var queued: [(name: String, id: String)] = []
         for url in models {
             let name = url.deletingLastPathComponent().lastPathComponent
@@ -111,6 +115,17 @@ struct DemoCommand: AsyncParsableCommand {
         print(md)
         say("wrote \(outDir.appendingPathComponent("roost-report.md").path) and roost-report.html")
         if finished.contains(where: { $0.jobs.contains { $0.state != "succeeded" } }) { throw RoostError.io("some jobs did not succeed") }
+    }
+
+    /// `DIR/NAME/model.onnx` for every NAME, sorted: the model-zoo layout of ../shared/models.
+    static func models(in dir: URL) throws -> [URL] {
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: dir.path) else {
+            throw RoostError.invalidArgument("--models \(dir.path): no such directory")
+        }
+        let found = names.sorted().map { dir.appendingPathComponent($0).appendingPathComponent("model.onnx") }
+            .filter { FileManager.default.fileExists(atPath: $0.path) }
+        guard !found.isEmpty else { throw RoostError.invalidArgument("--models \(dir.path): no NAME/model.onnx inside") }
+        return found
     }
 
     private func waitForHealth(_ url: String, scheduler: FarmProcess) async throws {
