@@ -52,6 +52,24 @@ import RoostONNX
         #expect(try shape(["strides": .ints([2, 2]), "pads": .ints([1, 1, 1, 1]), "output_padding": .ints([1, 0])]) == [1, 3, 10, 11])
         #expect(try shape(["strides": .ints([2, 2]), "auto_pad": .string("SAME_UPPER")]) == [1, 3, 10, 12])
         #expect(try shape(["strides": .ints([2, 2]), "output_shape": .ints([9, 12])]) == [1, 3, 9, 12])
+        // Beyond the full extent (11 × 13): negative pads widen the output.
+        #expect(try shape(["strides": .ints([2, 2]), "output_shape": .ints([12, 14])]) == [1, 3, 12, 14])
+    }
+
+    /// ONNX splits an output_shape's total padding with floor division, so a
+    /// negative odd total leaves the extra element at the end, or with SAME_UPPER
+    /// at the start; elements no input reaches are zero.
+    @Test func convTransposeOutputShapeBeyondTheFullExtent() throws {
+        // Width: stride 2 · (2 − 1) + kernel 2 = 4 outputs [1, 1, 2, 2]; asked for 5.
+        let x = HostTensor(shape: [1, 1, 1, 2], data: [1, 2]), w = HostTensor(shape: [1, 1, 1, 2], data: [1, 1])
+        let attrs: [String: NodeAttribute] = ["strides": .ints([1, 2]), "output_shape": .ints([1, 5])]
+        try TensorHarness.expect("ConvTranspose", [x, w], attributes: attrs, folds: false, T([1, 1, 1, 5], [1, 1, 2, 2, 0]))
+        var upper = attrs
+        upper["auto_pad"] = .string("SAME_UPPER")
+        try TensorHarness.expect("ConvTranspose", [x, w], attributes: upper, folds: false, T([1, 1, 1, 5], [0, 1, 1, 2, 2]))
+        let geometry = try WindowGeometry.transposed(Node(name: "t", opType: "ConvTranspose", inputs: [], outputs: [], attributes: attrs),
+                                                     spatial: [1, 2], kernel: [1, 2]).0
+        #expect(geometry.pads == [0, 0, 0, -1])
     }
 
     @Test func windowErrorsNameTheNode() throws {

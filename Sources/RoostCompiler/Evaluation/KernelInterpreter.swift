@@ -36,6 +36,9 @@ enum KernelInterpreter {
             var at = 0
             for d in dims { tables.append(Array(offsets[at..<(at + d)])); at += d }
             return [try IndexRemap(dims: dims, tables: tables, padValue: a["padValue"]?.anyFloatValue ?? 0).apply(try input(0).data)]
+        case "resize":
+            guard let tables = ResizeTables(attributes: a), tables.outputCount == count else { return nil }
+            return [try tables.apply(try input(0).data)]
         case "unary", "relu":
             let op = kernel.kernel == "relu" ? "relu" : a["op"]?.string ?? ""
             guard let f = ElementwiseMath.unary(op, alpha: Double(a["alpha"]?.float ?? 0), beta: Double(a["beta"]?.float ?? 0)) else { return nil }

@@ -4,7 +4,7 @@ enum TensorOperators {
         CastLowering(), ClipLowering(), WhereLowering(),
         SoftmaxLowering(), SoftmaxLowering(log: true), LayerNormalizationLowering(), MatMulLowering(),
         ReshapeLowering(), SqueezeLowering(), UnsqueezeLowering(), IdentityLowering(),
-        TransposeLowering(), SliceLowering(), ExpandLowering(), TileLowering(), PadLowering(), GatherLowering(),
+        TransposeLowering(), SliceLowering(), ExpandLowering(), TileLowering(), PadLowering(), ResizeLowering(), GatherLowering(),
         ConcatLowering(), SplitLowering(), ShapeLowering(), SizeLowering(), ConstantOfShapeLowering(), RangeLowering(), RemapNodeLowering(),
     ]
 }

@@ -12,6 +12,7 @@ enum TensorKernels {
         "matmul": { step, ops in try MatMulKernel(step, ops) },
         "reduce": { step, ops in try ReduceKernel(step, ops) },
         "remap": { step, ops in try RemapKernel(step, ops) },
+        "resize": { step, ops in try ResizeKernel(step, ops) },
         "gather": { step, ops in try GatherKernel(step, ops) },
         "concat": { step, ops in try ConcatKernel(step, ops) },
         "split": { step, ops in try SplitKernel(step, ops) },

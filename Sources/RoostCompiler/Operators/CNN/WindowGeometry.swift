@@ -98,11 +98,13 @@ public struct WindowGeometry: Sendable, Equatable {
             }
             let target: Int? = requested?[i] ?? (p.autoPad.hasPrefix("SAME") ? spatial[i] * p.strides[i] : nil)
             if let target {
+                // A target beyond the full extent makes the total negative: negative pads
+                // widen the output, and the rows no input reaches stay zero (plus bias).
+                // ONNX halves with floor division, so an odd negative total puts the
+                // extra row at the end unless auto_pad is SAME_UPPER.
                 let total = full - target
-                guard total >= 0 else {
-                    throw RoostError.invalidModel("\(node.label): output size \(target) exceeds the full transposed extent \(full)")
-                }
-                pads[i] = p.autoPad == "SAME_UPPER" ? total / 2 : total - total / 2
+                let half = Self.floorHalf(total)
+                pads[i] = p.autoPad == "SAME_UPPER" ? half : total - half
                 pads[i + r] = total - pads[i]
                 output[i] = target
             } else {
@@ -115,6 +117,9 @@ public struct WindowGeometry: Sendable, Equatable {
         let g = normalized(rank: r, input: spatial, kernel: kernel, strides: p.strides, dilations: p.dilations, pads: pads, output: output)
         return (g, r == 1 ? [0] + outputPadding : outputPadding)
     }
+
+    /// ⌊n / 2⌋, also for negative n (Swift's `/` truncates toward zero).
+    static func floorHalf(_ n: Int) -> Int { n >= 0 ? n / 2 : -((-n + 1) / 2) }
 
     private struct Parameters {
         var strides: [Int], dilations: [Int], pads: [Int], autoPad: String

@@ -11,7 +11,7 @@ struct WindowParameters: Sendable {
 
     let h: Int, w: Int, oh: Int, ow: Int
     let kh: Int, kw: Int, sh: Int, sw: Int, dh: Int, dw: Int
-    /// Padding before the first row / column.
+    /// Padding before the first row / column (negative only for a transposed window).
     let pt: Int, pl: Int, pb: Int, pr: Int
 
     init(_ step: PlanStep, _ direction: Direction = .forward) throws {
@@ -24,7 +24,10 @@ struct WindowParameters: Sendable {
         let size = 1 << 30, window = 1 << 16
         let input = try ints("inputSpatial", 2, minimum: 1, below: size), output = try ints("outputSpatial", 2, minimum: 1, below: size)
         let kernel = try ints("kernel", 2, minimum: 1, below: window), strides = try ints("strides", 2, minimum: 1, below: window)
-        let dilations = try ints("dilations", 2, minimum: 1, below: window), pads = try ints("pads", 4, minimum: 0, below: window)
+        // A transposed window's pads may be negative: an ONNX output_shape beyond the
+        // full extent widens the output (col2im then leaves those rows to the bias).
+        let padMinimum = direction == .transposed ? -size : 0
+        let dilations = try ints("dilations", 2, minimum: 1, below: window), pads = try ints("pads", 4, minimum: padMinimum, below: window)
         (h, w, oh, ow) = (input[0], input[1], output[0], output[1])
         (kh, kw, sh, sw, dh, dw) = (kernel[0], kernel[1], strides[0], strides[1], dilations[0], dilations[1])
         (pt, pl, pb, pr) = (pads[0], pads[1], pads[2], pads[3])
