@@ -132,6 +132,30 @@ import RoostONNX
         #expect(one.isClose(to: two, rtol: 1e-5, atol: 1e-6))
     }
 
+    /// Depthwise conv and the pools split (image, channel) planes over the threads
+    /// with a fixed partition: any thread count gives bit-identical results, also
+    /// when the planes do not divide evenly (2 × 7 planes over 3 or 4 threads).
+    @Test func depthwiseAndPoolsAreIdenticalAtAnyThreadCount() throws {
+        let x = HostTensor.seeded(shape: [2, 7, 40, 40], seed: 16)
+        let w = HostTensor.seeded(shape: [14, 1, 3, 3], seed: 17), b = HostTensor.seeded(shape: [14], seed: 18)
+        let window: [String: NodeAttributeValue] = ["kernel_shape": .ints([3, 3]), "pads": .ints([1, 1, 1, 1])]
+        let models = [
+            try S.model("Conv", x: x.shape, constants: [w, b], attributes: ["group": .int(7), "pads": .ints([1, 1, 1, 1]), "strides": .ints([2, 1])]),
+            try S.model("MaxPool", x: x.shape, attributes: window),
+            try S.model("AveragePool", x: x.shape, attributes: window),
+        ]
+        for model in models {
+            let one = try S.run(model, [x], threads: 1)
+            for threads in [2, 3, 4] {
+                let many = try S.run(model, [x], threads: threads)
+                #expect(many.shape == one.shape && many.data == one.data, "\(model.proto.graph.node[0].opType) at \(threads) threads")
+            }
+        }
+        let depthwise = try S.run(models[0], [x], threads: 2)
+        let want = S.conv(x, w, b, group: 7, .init(kernel: [3, 3], strides: [2, 1], pads: [1, 1, 1, 1]))
+        #expect(depthwise.isClose(to: want, rtol: 1e-4, atol: 1e-5), "max diff \(depthwise.maxAbsDifference(to: want))")
+    }
+
     // MARK: ConvTranspose
 
     @Test func convTransposeHandComputed() throws {

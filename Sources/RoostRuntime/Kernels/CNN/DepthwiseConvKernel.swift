@@ -10,14 +10,18 @@ import RoostCore
 /// plane, computed `pw` columns wide, is one long run of 8-wide vector loads with
 /// no bounds checks. The valid columns are then copied out with the epilogue.
 /// Borders are zeroed once, when the kernel is prepared; a run copies interiors.
+/// The (image, channel) planes are split over the plan's threads by a fixed
+/// `ChannelPartition`, each worker with its own scratch planes.
 struct DepthwiseConvKernel: Kernel {
     let conv: ConvStep
     let multiplier: Int
     /// Columns per phase row (the padded output row pitch) and floats per phase.
     let pitch: Int, phaseSize: Int
-    let input: CNNScratchBuffer
-    /// The output plane at row pitch `pitch`, rounded up to whole 16-float blocks.
-    let output: CNNScratchBuffer
+    /// Per worker: the phase planes of its current input channel.
+    let inputs: [CNNScratchBuffer]
+    /// Per worker: the output plane at row pitch `pitch`, rounded up to whole 16-float blocks.
+    let outputs: [CNNScratchBuffer]
+    let partition: ChannelPartition
     let outputBlocks: Int
     /// Per tap, where its input starts relative to output position q = oy·pitch + ox.
     let tapOffsets: [Int]
@@ -45,8 +49,12 @@ struct DepthwiseConvKernel: Kernel {
         let phaseRows = Swift.max((rows + g.sh - 1) / g.sh, g.oh + maxRowShift)
         phaseSize = Swift.max(try step.elements(phaseRows, pitch, limit: limit, what),
                               outputBlocks * 16 + (try step.elements(maxRowShift, pitch, limit: limit, what)) + maxColumnShift)
-        input = CNNScratchBuffer(count: try step.elements(phaseSize, g.sh, g.sw, limit: limit, what))
-        output = CNNScratchBuffer(count: outputBlocks * 16)
+        partition = ChannelPartition(count: conv.batch * conv.channels, threads: ops.threads,
+                                     work: ChannelPartition.work(conv.batch * conv.outChannels * g.outputPlane, g.taps))
+        let inputCount = try step.elements(phaseSize, g.sh, g.sw, limit: limit, what)
+        inputs = (0..<partition.workers).map { _ in CNNScratchBuffer(count: inputCount) }
+        let outputCount = outputBlocks * 16
+        outputs = (0..<partition.workers).map { _ in CNNScratchBuffer(count: outputCount) }
         var offsets: [Int] = []
         for ky in 0..<g.kh {
             for kx in 0..<g.kw {
@@ -77,16 +85,18 @@ struct DepthwiseConvKernel: Kernel {
 
     private func run(offsets: UnsafeBufferPointer<Int>, rows: UnsafeBufferPointer<Int>, phases: UnsafeBufferPointer<(first: Int, count: Int, offset: Int)>) {
         let c = conv, g = c.window
-        for image in 0..<c.batch {
-            for channel in 0..<c.channels {
-                load(c.x + (image * c.channels + channel) * g.inputPlane, rows, phases)
+        partition.run { worker, planes in
+            let input = inputs[worker].pointer, output = outputs[worker].pointer
+            for plane in planes {
+                let image = plane / c.channels, channel = plane % c.channels
+                load(c.x + plane * g.inputPlane, into: input, rows, phases)
                 for k in 0..<multiplier {
                     let m = channel * multiplier + k
                     let w = c.weights + m * g.taps
-                    if g.taps == 9 { accumulate3x3(w, offsets) } else { accumulate(w, offsets) }
+                    if g.taps == 9 { accumulate3x3(w, offsets, input, output) } else { accumulate(w, offsets, input, output) }
                     let y = c.y + (image * c.outChannels + m) * g.outputPlane
                     for oy in 0..<g.oh {
-                        c.finish(from: output.pointer + oy * pitch, row: y + oy * g.ow, count: g.ow, n: image, m: m, offset: oy * g.ow)
+                        c.finish(from: output + oy * pitch, row: y + oy * g.ow, count: g.ow, n: image, m: m, offset: oy * g.ow)
                     }
                 }
             }
@@ -95,8 +105,9 @@ struct DepthwiseConvKernel: Kernel {
 
     /// Any window: taps in the inner loop, two 8-wide accumulators per step.
     @inline(__always)
-    private func accumulate(_ w: UnsafeMutablePointer<Float>, _ offsets: UnsafeBufferPointer<Int>) {
-        let x = UnsafePointer(input.pointer), out = output.pointer
+    private func accumulate(_ w: UnsafeMutablePointer<Float>, _ offsets: UnsafeBufferPointer<Int>,
+                            _ input: UnsafeMutablePointer<Float>, _ out: UnsafeMutablePointer<Float>) {
+        let x = UnsafePointer(input)
         for block in 0..<outputBlocks {
             let q = block * 16
             var a = SIMD8<Float>(), b = SIMD8<Float>()
@@ -112,8 +123,9 @@ struct DepthwiseConvKernel: Kernel {
 
     /// 3×3 windows (nearly every depthwise conv): the nine weights stay in registers.
     @inline(__always)
-    private func accumulate3x3(_ w: UnsafeMutablePointer<Float>, _ o: UnsafeBufferPointer<Int>) {
-        let x = UnsafePointer(input.pointer), out = output.pointer
+    private func accumulate3x3(_ w: UnsafeMutablePointer<Float>, _ o: UnsafeBufferPointer<Int>,
+                               _ input: UnsafeMutablePointer<Float>, _ out: UnsafeMutablePointer<Float>) {
+        let x = UnsafePointer(input)
         let w0 = SIMD8<Float>(repeating: w[0]), w1 = SIMD8<Float>(repeating: w[1]), w2 = SIMD8<Float>(repeating: w[2])
         let w3 = SIMD8<Float>(repeating: w[3]), w4 = SIMD8<Float>(repeating: w[4]), w5 = SIMD8<Float>(repeating: w[5])
         let w6 = SIMD8<Float>(repeating: w[6]), w7 = SIMD8<Float>(repeating: w[7]), w8 = SIMD8<Float>(repeating: w[8])
@@ -140,9 +152,9 @@ struct DepthwiseConvKernel: Kernel {
     /// (r, c) = (iy + pt, ix + pl) goes to phase (r % sh, c % sw) at (r / sh, c / sw),
     /// using the row and column-phase tables made at load time.
     @inline(__always)
-    private func load(_ x: UnsafeMutablePointer<Float>, _ rows: UnsafeBufferPointer<Int>,
+    private func load(_ x: UnsafeMutablePointer<Float>, into p: UnsafeMutablePointer<Float>, _ rows: UnsafeBufferPointer<Int>,
                       _ phases: UnsafeBufferPointer<(first: Int, count: Int, offset: Int)>) {
-        let g = conv.window, p = input.pointer
+        let g = conv.window
         for iy in 0..<g.h {
             let src = x + iy * g.w, rowBase = p + rows[iy]
             if g.sw == 1 {

@@ -7,6 +7,7 @@ import RoostCore
 /// column is computed once, when the kernel is prepared.
 /// AveragePool divides by the valid taps, or with `countIncludePad` by the taps
 /// inside the explicitly padded extent (never the ceil_mode overhang).
+/// Planes are split over the plan's threads by a fixed `ChannelPartition`.
 struct PoolKernel: Kernel {
     enum Kind: Sendable { case max, average(countIncludePad: Bool) }
     let kind: Kind
@@ -15,8 +16,9 @@ struct PoolKernel: Kernel {
     let x: UnsafeMutablePointer<Float>, y: UnsafeMutablePointer<Float>
     /// Per output row: first and last valid ky and the divisor's row count; same per column.
     let rows: [Extent], columns: [Extent]
-    /// One input row's worth of vertical maxima or sums.
-    let line: CNNScratchBuffer
+    /// Per worker: one input row's worth of vertical maxima or sums.
+    let lines: [CNNScratchBuffer]
+    let partition: ChannelPartition
 
     struct Extent: Sendable {
         var first: Int, last: Int, counted: Int
@@ -40,7 +42,8 @@ struct PoolKernel: Kernel {
         }
         rows = extents(outputs: g.oh, stride: g.sh, pad: g.pt, padEnd: g.pb, dilation: g.dh, size: g.h, kernel: g.kh)
         columns = extents(outputs: g.ow, stride: g.sw, pad: g.pl, padEnd: g.pr, dilation: g.dw, size: g.w, kernel: g.kw)
-        line = CNNScratchBuffer(count: g.w)
+        partition = ChannelPartition(count: planes, threads: ops.threads, work: ChannelPartition.work(planes * g.outputPlane, g.taps))
+        lines = (0..<partition.workers).map { _ in CNNScratchBuffer(count: g.w) }
     }
 
     func run() {
@@ -48,11 +51,18 @@ struct PoolKernel: Kernel {
     }
 
     private func run(_ rows: UnsafeBufferPointer<Extent>, _ columns: UnsafeBufferPointer<Extent>) {
-        let g = window, t = line.pointer
         let average: Bool
         if case .average = kind { average = true } else { average = false }
         let empty: Float = average ? 0 : -Float.greatestFiniteMagnitude
-        for p in 0..<planes {
+        partition.run { worker, planes in
+            pool(planes, line: lines[worker].pointer, rows, columns, average: average, empty: empty)
+        }
+    }
+
+    private func pool(_ planes: Range<Int>, line t: UnsafeMutablePointer<Float>, _ rows: UnsafeBufferPointer<Extent>,
+                      _ columns: UnsafeBufferPointer<Extent>, average: Bool, empty: Float) {
+        let g = window
+        for p in planes {
             let xp = x + p * g.inputPlane
             var out = y + p * g.outputPlane
             for oy in 0..<g.oh {
