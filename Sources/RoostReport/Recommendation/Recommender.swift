@@ -12,7 +12,9 @@ public enum Recommender {
         guard let best = ranked.first else {
             let summary = matrix.rows.isEmpty && matrix.unmeasured.isEmpty
                 ? "No results yet."
-                : "No target meets the constraints: all \(excluded.count) \(excluded.count == 1 ? "was" : "were") excluded (reasons listed per target)."
+                : options.constraints.isEmpty
+                    ? "No target can be recommended: all \(excluded.count) \(excluded.count == 1 ? "was" : "were") excluded (reasons listed per target)."
+                    : "No target meets the constraints: all \(excluded.count) \(excluded.count == 1 ? "was" : "were") excluded (reasons listed per target)."
             return Recommendation(objective: objective, constraints: options.constraints, best: nil, runnerUp: nil,
                                   significance: nil, excluded: excluded, summary: summary)
         }

@@ -74,7 +74,7 @@ public enum HTMLRenderer {
             s += "<td class=\"num\">\(e(ReportText.ci(row.p50Ms, row.p50CI)))</td><td class=\"num\">\(e(ReportText.p99(row)))</td>"
             s += "<td class=\"num\">\(NumberFormat.one(row.throughput))</td><td class=\"num\">\(NumberFormat.one(row.peakMemoryMB))</td>"
             s += "<td class=\"num\">\(e(ReportText.coldStart(row)))</td><td class=\"num\">\(NumberFormat.error(row.maxAbsError))</td>"
-            s += "<td>\(e(ReportText.validity(row)))</td><td class=\"num\">\(NumberFormat.usd(row.pricePerHour))</td>"
+            s += "<td title=\"\(e(ReportText.validity(row)))\">\(row.valid ? "VALID" : "INVALID (\(max(row.validityReasons.count, 1)))")</td><td class=\"num\">\(NumberFormat.usd(row.pricePerHour))</td>"
             s += "<td class=\"num\">\(NumberFormat.usd(row.costPerMillion))</td></tr>\n"
         }
         return s + "</tbody></table>\n"
