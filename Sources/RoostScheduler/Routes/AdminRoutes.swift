@@ -25,7 +25,7 @@ struct AdminRoutes: Sendable {
         }
         router.get("/v1/agents") { request, _ -> Response in
             try await auth.requireAdmin(request)
-            return JSONResponse.make(try await store.agents())
+            return JSONResponse.make(try await store.agentStatuses(offlineAfterSeconds: AgentState.offlineAfterSeconds))
         }
         router.post("/v1/models") { request, _ in try await uploadModel(request) }
         router.post("/v1/models/{sha}/reference") { request, context -> Response in
