@@ -5,9 +5,9 @@ import RoostClient
 import RoostCore
 import RoostONNX
 
-/// `roost bench queue|status`.
+/// `roost bench queue|status|cancel`.
 struct BenchCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "bench", abstract: "Queue benchmarks on the farm and follow them.", subcommands: [Queue.self, Status.self, BenchLocalCommand.self])
+    static let configuration = CommandConfiguration(commandName: "bench", abstract: "Queue benchmarks on the farm and follow them.", subcommands: [Queue.self, Status.self, Cancel.self, BenchLocalCommand.self])
 
     struct Queue: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Upload a model and benchmark it on every matching agent.")
@@ -71,6 +71,25 @@ struct BenchCommand: AsyncParsableCommand {
                     let all = try await client.recentBenchmarks()
                     print(json ? CanonicalJSON.pretty(all) : all.map(StatusText.render).joined(separator: "\n"))
                 }
+            }
+        }
+    }
+}
+
+extension BenchCommand {
+    struct Cancel: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Cancel a benchmark: queued jobs end cancelled, running ones stop at their next heartbeat.")
+        @Argument(help: "Benchmark id.") var benchmarkID: String
+        @Flag(help: "JSON output.") var json = false
+        @OptionGroup var admin: AdminOptions
+
+        func run() async throws {
+            try await runReportingErrors {
+                guard UUID(uuidString: benchmarkID) != nil else { throw RoostError.invalidArgument("'\(benchmarkID)' is not a benchmark id") }
+                let outcome = try await admin.client().cancelBenchmark(id: benchmarkID)
+                print(json ? CanonicalJSON.pretty(outcome)
+                      : "benchmark \(outcome.benchmarkID): \(outcome.cancelled) queued job(s) cancelled, \(outcome.stopping) running job(s) told to stop")
             }
         }
     }
