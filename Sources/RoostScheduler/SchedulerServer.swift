@@ -71,6 +71,7 @@ public struct SchedulerServer: Sendable {
                 if n > 0 {
                     logger.warning("requeued expired leases", metadata: ["jobs": "\(n)"])
                     await signal.notifyAll()
+                    try await store.settleDraining(agentID: nil)
                 }
             } catch {
                 logger.error("lease reaper failed", metadata: ["error": "\(error)"])

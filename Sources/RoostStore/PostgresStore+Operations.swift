@@ -72,13 +72,15 @@ extension PostgresStore {
     }
 
     /// A draining agent with no leased or running job has finished: it becomes
-    /// `paused`. Called when the agent asks for work and when an attempt ends.
-    public func settleDraining(agentID: String) async throws {
-        guard let aid = UUID(uuidString: agentID) else { return }
+    /// `paused`. Called when the agent asks for work and when an attempt ends, and
+    /// by the lease reaper for every agent (`nil`), for agents that died draining.
+    public func settleDraining(agentID: String?) async throws {
+        let aid = agentID.flatMap(UUID.init(uuidString:))
+        if agentID != nil && aid == nil { return }
         try await client.query("""
             UPDATE agents SET state = 'paused'
-            WHERE id = \(aid) AND state = 'draining'
-              AND NOT EXISTS (SELECT 1 FROM jobs WHERE agent_id = \(aid) AND state IN ('leased', 'running'))
+            WHERE state = 'draining' AND (\(aid)::uuid IS NULL OR id = \(aid))
+              AND NOT EXISTS (SELECT 1 FROM jobs WHERE jobs.agent_id = agents.id AND jobs.state IN ('leased', 'running'))
             """, logger: logger)
     }
 

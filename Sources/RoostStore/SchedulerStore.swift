@@ -37,7 +37,7 @@ public protocol SchedulerStore: Sendable {
     func releaseJob(jobID: String, leaseToken: String, reason: String) async throws -> Bool
     func cancelBenchmark(id: String) async throws -> CancelResponse?
     func changeAgentState(name: String, action: AgentState.Action) async throws -> AgentStateChange
-    func settleDraining(agentID: String) async throws
+    func settleDraining(agentID: String?) async throws
     func agentStatuses(offlineAfterSeconds: Double) async throws -> [AgentInfo]
 
     // Reports

@@ -91,6 +91,8 @@ struct FarmReliabilityTests {
             #expect(job.state == "queued" && job.attempt == 0 && job.errorMessage == nil, "\(job)")
             #expect(job.attempts?.map(\.outcome) == [.released])
             #expect(try await resultCount(url) == 0)
+            let text = try farm.roost(["bench", "status", id, "--scheduler", farm.scheduler])
+            #expect(text.stdout.contains("attempt 1 on term-agent: released (agent term-agent is stopping)"), "\(text.stdout)")
 
             // Nobody is left to run it: cancel through the CLI ends the queued job.
             let cancel = try farm.roost(["bench", "cancel", id, "--scheduler", farm.scheduler])

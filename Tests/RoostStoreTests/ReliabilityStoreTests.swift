@@ -168,6 +168,24 @@ struct ReliabilityStoreTests {
         }
     }
 
+    @Test func anAgentThatDiesDrainingEndsPausedOnceItsLeaseExpires() async throws {
+        try await TestDatabase.withFreshDatabase { url in
+            try await PostgresStore.with(url, logger: logger, migrate: true) { store in
+                let farm = try await seed(store, jobs: 1)
+                _ = try #require(try await lease(store, farm, agent: 0, seconds: 0.05))
+                guard case .changed(let draining) = try await store.changeAgentState(name: "agent0", action: .drain) else { Issue.record("drain"); return }
+                #expect(draining.state == "draining")
+                try await store.settleDraining(agentID: nil)
+                #expect(try await store.agentStatuses(offlineAfterSeconds: 90).first?.state == "draining")
+                try await Task.sleep(for: .milliseconds(100))
+                #expect(try await store.requeueExpiredLeases() == 1)
+                try await store.settleDraining(agentID: nil)
+                let agents = try await store.agentStatuses(offlineAfterSeconds: 90)
+                #expect(agents.map(\.state) == ["paused", "active", "active"])
+            }
+        }
+    }
+
     @Test func drainedAndPausedAgentsLeaseNothing() async throws {
         try await TestDatabase.withFreshDatabase { url in
             try await PostgresStore.with(url, logger: logger, migrate: true) { store in

@@ -117,8 +117,14 @@ enum StatusText {
         var out = "benchmark \(s.benchmarkID)  model \(s.model.name) (\(s.model.sha256.prefix(12)))  targets \(s.targets)  \(s.progress)\n"
         for j in s.jobs {
             out += "  \(j.jobID.prefix(8))  \(j.state.padding(toLength: 10, withPad: " ", startingAt: 0)) attempt \(j.attempt)  \(j.target.label)  \(j.agentName ?? "-")"
+            if j.state == "running", let phase = j.phase { out += "  \(phase)" }
+            if j.state == "queued", let notBefore = j.notBefore, notBefore > Date() { out += "  retry in \(Int(notBefore.timeIntervalSinceNow.rounded(.up))) s" }
             if let e = j.errorMessage { out += "  error: \(e)" }
             out += "\n"
+            // Earlier attempts that did not succeed, so a retried or failed job explains itself.
+            for a in j.attempts ?? [] where a.outcome != .succeeded && a.outcome != .error {
+                out += "      attempt \(a.attempt) on \(a.agentName ?? "?"): \(a.outcome.rawValue)\(a.error.map { " (\($0))" } ?? "")\n"
+            }
         }
         return out
     }

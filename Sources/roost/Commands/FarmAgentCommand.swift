@@ -30,26 +30,26 @@ struct FarmAgentCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Let the agent finish its current job and take no more (then it is paused).")
         @Argument(help: "Agent name.") var name: String
         @OptionGroup var admin: AdminOptions
-        func run() async throws { try await AgentStateCommand.apply(.drain, to: name, admin) }
+        func run() async throws { try await FarmAgentCommand.apply(.drain, to: name, admin) }
     }
 
     struct Pause: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Take no more jobs on this agent (a running job finishes).")
         @Argument(help: "Agent name.") var name: String
         @OptionGroup var admin: AdminOptions
-        func run() async throws { try await AgentStateCommand.apply(.pause, to: name, admin) }
+        func run() async throws { try await FarmAgentCommand.apply(.pause, to: name, admin) }
     }
 
     struct Resume: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Let a paused or draining agent take jobs again.")
         @Argument(help: "Agent name.") var name: String
         @OptionGroup var admin: AdminOptions
-        func run() async throws { try await AgentStateCommand.apply(.resume, to: name, admin) }
+        func run() async throws { try await FarmAgentCommand.apply(.resume, to: name, admin) }
     }
 }
 
-/// The shared body of drain, pause and resume.
-enum AgentStateCommand {
+extension FarmAgentCommand {
+    /// The shared body of drain, pause and resume.
     static func apply(_ action: AgentState.Action, to name: String, _ admin: AdminOptions) async throws {
         try await runReportingErrors {
             guard !name.isEmpty else { throw RoostError.invalidArgument("agent name required") }
