@@ -73,6 +73,35 @@ struct FarmReliabilityTests {
         }
     }
 
+    @Test func anAgentStoppedWithAnUndeliveredResultDeliversItFirstWhenItStartsAgain() async throws {
+        try await TestDatabase.withFreshDatabase { url in
+            let farm = try await TestFarm(databaseURL: url.description, prefix: "roost-restart", schedulerArguments: ["--lease-seconds", "120"])
+            defer { farm.stop() }
+            let agent = try farm.addAgent("restart-agent", profileJSON: #"{"tags": {"suite": "restart"}}"#)
+            let id = try queue(farm, try mlp(farm), targets: "suite=restart", minSeconds: 2)
+            try await farm.waitFor(id, "the job to run") { $0.jobs.first?.state == "running" }
+            farm.stopScheduler()
+            let outbox = farm.home.appendingPathComponent("agents/restart-agent/outbox")
+            func waiting() -> [String] {
+                ((try? FileManager.default.contentsOfDirectory(atPath: outbox.path)) ?? []).filter { $0.hasSuffix(".json") }
+            }
+            try await waitUntil("the result in the outbox", farm) { waiting().count == 1 }
+
+            // Stopped with the result undelivered: exit 0, the result stays on disk.
+            agent.child.signal(SIGTERM)
+            #expect(await agent.child.exit(within: 30) == .exited(0), "\(agent.log)")
+            #expect(waiting().count == 1)
+
+            try await farm.startScheduler()
+            let again = try farm.startAgent("restart-agent")
+            let done = try await farm.waitFor(id, "the result to land") { $0.isFinished }
+            #expect(done.jobs.map(\.state) == ["succeeded"] && done.jobs.first?.attempt == 1, "\(done.jobs)")
+            #expect(again.log.contains("delivering results from the outbox"), "\(again.log)")
+            #expect(waiting().isEmpty)
+            #expect(try await resultCount(url) == 1)
+        }
+    }
+
     @Test func sigtermMidJobHandsTheJobBackAndExitsZero() async throws {
         try await TestDatabase.withFreshDatabase { url in
             let farm = try await TestFarm(databaseURL: url.description, prefix: "roost-sigterm")

@@ -60,6 +60,12 @@ final class TestFarm: @unchecked Sendable {
         let enroll = try roost(["agent", "enroll", "--scheduler", scheduler, "--token", token.stdout.trimmingCharacters(in: .whitespacesAndNewlines),
                                 "--name", name, "--profile", profile.path] + extraArguments)
         guard enroll.status == 0 else { throw RoostError.io("enroll \(name) failed: \(enroll.stderr)") }
+        return try startAgent(name)
+    }
+
+    /// Starts `roost agent run` for an enrolled agent (again, after it stopped).
+    @discardableResult
+    func startAgent(_ name: String) throws -> RoostProcess {
         let agent = try RoostProcess(["agent", "run", "--name", name, "--exit-when-idle", "300"], home: home)
         processes.append(agent)
         agents[name] = agent
