@@ -27,57 +27,107 @@ public struct AgentRunner: Sendable {
         self.exitWhenIdle = exitWhenIdle
     }
 
-    public func run() async throws {
+    /// Runs until `stop` fires (then hands back the current job and returns) or
+    /// the idle limit passes. Results go through the outbox, which is flushed
+    /// first of all: what a previous run finished is delivered before new work.
+    public func run(stop: StopSignal = StopSignal()) async throws {
         let client = try RoostClient(scheduler: credentials.scheduler, credential: credentials.credential)
         let cache = ArtifactCache(directory: home.path("agents", credentials.name, "artifacts"))
+        let delivery = ResultDelivery(client: client, outbox: ResultOutbox(directory: home.path("agents", credentials.name, "outbox")), logger: logger)
         let lock = HostLock(machineID: hardware.machineID)
         let target = TargetSpec(hardware: hardware)
-        try await announce(to: client)
+        let waiting = delivery.outbox.pending().count
+        if waiting > 0 { logger.info("delivering results from the outbox", metadata: ["results": "\(waiting)"]) }
+        try await delivery.flush(persistent: true, stop: stop)
+        guard try await announce(to: client, stop: stop) else { return logger.info("agent stopped before it started") }
         logger.info("agent running", metadata: ["agent": "\(credentials.name)", "target": "\(target.label)", "scheduler": "\(credentials.scheduler)"])
         var idleSince = ContinuousClock.now
-        var backoff = 0.5
-        while !Task.isCancelled {
+        var backoff = Backoff()
+        while !stop.isStopped {
             if let limit = exitWhenIdle, ContinuousClock.now - idleSince > .milliseconds(Int(limit * 1000)) {
                 logger.info("idle limit reached, exiting", metadata: ["seconds": "\(limit)"])
                 return
             }
             let wait = exitWhenIdle.map { min(30, max(1, $0)) } ?? 30
+            let asked = ContinuousClock.now
             let job: JobAssignment?
             do {
-                job = try await client.lease(waitSeconds: wait)
-                backoff = 0.5
+                job = try await lease(client, waitSeconds: wait, stop: stop)
+                backoff.reset()
             } catch let error as RoostError {
                 if case .http(let status, _) = error, status == 401 { throw error }
-                logger.warning("lease failed; retrying", metadata: ["error": "\(error)", "backoff": "\(backoff)"])
-                try await Task.sleep(for: .milliseconds(Int(backoff * Double.random(in: 0.5...1.5) * 1000)))
-                backoff = min(backoff * 2, 30)
+                let delay = backoff.next()
+                logger.warning("lease failed; retrying", metadata: ["error": "\(error)", "backoff": "\(String(format: "%.1f", delay))"])
+                await stop.sleep(seconds: delay)
                 continue
             }
-            guard let job else { continue }
-            try await execute(job, client: client, cache: cache, lock: lock)
+            guard let job else {
+                // A scheduler that answers "no work" at once must not make us spin.
+                if ContinuousClock.now - asked < .milliseconds(500) { await stop.sleep(seconds: 1) }
+                continue
+            }
+            if stop.isStopped {
+                await handBack(job, client: client)
+                break
+            }
+            try await execute(job, client: client, cache: cache, lock: lock, delivery: delivery, stop: stop)
             idleSince = ContinuousClock.now
+        }
+        logger.info("agent stopped")
+    }
+
+    /// A lease long-poll that a stop interrupts (nil then).
+    private func lease(_ client: RoostClient, waitSeconds: Double, stop: StopSignal) async throws -> JobAssignment? {
+        try await withThrowingTaskGroup(of: JobAssignment?.self) { group in
+            group.addTask { try await client.lease(waitSeconds: waitSeconds) }
+            group.addTask { await stop.wait(); return nil }
+            defer { group.cancelAll() }
+            return try await group.next() ?? nil
         }
     }
 
     /// Reports the current hardware (so the scheduler's target for this agent is
     /// fresh), retrying with jittered backoff while the scheduler is unreachable.
-    private func announce(to client: RoostClient) async throws {
-        var delay = 0.5
-        while true {
-            do { return try await client.heartbeat(hardware: hardware) } catch let error as RoostError {
+    /// False when stopped first.
+    private func announce(to client: RoostClient, stop: StopSignal) async throws -> Bool {
+        var backoff = Backoff()
+        while !stop.isStopped {
+            do {
+                try await client.heartbeat(hardware: hardware)
+                return true
+            } catch let error as RoostError {
                 if case .http(let status, _) = error, status == 401 || status == 400 { throw error }
-                logger.warning("scheduler unreachable; retrying", metadata: ["error": "\(error)", "backoff": "\(delay)"])
-                try await Task.sleep(for: .milliseconds(Int(delay * Double.random(in: 0.5...1.5) * 1000)))
-                delay = min(delay * 2, 30)
+                let delay = backoff.next()
+                logger.warning("scheduler unreachable; retrying", metadata: ["error": "\(error)", "backoff": "\(String(format: "%.1f", delay))"])
+                await stop.sleep(seconds: delay)
             }
         }
+        return false
     }
 
-    func execute(_ job: JobAssignment, client: RoostClient, cache: ArtifactCache, lock: HostLock) async throws {
+    /// How an attempt ended on this side.
+    enum Ending: Sendable {
+        case finished(BenchmarkResult)
+        /// The scheduler says the lease is no longer ours (expired, or another attempt).
+        case leaseLost
+        /// The benchmark was cancelled; the scheduler has already closed the attempt.
+        case cancelled
+        /// This agent is stopping: hand the attempt back.
+        case stopping
+    }
+
+    func execute(_ job: JobAssignment, client: RoostClient, cache: ArtifactCache, lock: HostLock,
+                 delivery: ResultDelivery, stop: StopSignal) async throws {
         var meta: Logger.Metadata = ["job": "\(job.jobID)", "model": "\(job.modelName)", "attempt": "\(job.attempt)"]
         logger.info("job leased", metadata: meta)
-        let result: BenchmarkResult = await withTaskGroup(of: BenchmarkResult?.self) { group in
-            group.addTask { await heartbeats(job, client: client) }
+        let phase = LockedBox("fetching")
+        let ending: Ending = await withTaskGroup(of: Ending?.self) { group in
+            // Heartbeats run beside the benchmark, never inside it.
+            group.addTask { await heartbeats(job, client: client, phase: phase) }
+            group.addTask {
+                await stop.wait()
+                return Task.isCancelled ? nil : .stopping
+            }
             group.addTask {
                 do {
                     let artifact = try await cache.fetch(sha256: job.artifactSHA256, using: client)
@@ -87,21 +137,61 @@ public struct AgentRunner: Sendable {
                         artifactPath: artifact.path, engine: job.target.engine, spec: job.spec,
                         expectedTargetSignature: job.target.engine == "native" ? job.target.signature : nil,
                         referencePath: reference?.path, threads: job.target.threads)
-                    return try await lock.withLock { await supervisor.run(request, target: job.target) }
+                    return .finished(try await lock.withLock {
+                        phase.set("benchmarking")
+                        return await supervisor.run(request, target: job.target)
+                    })
                 } catch {
-                    return .failure(String(describing: error))
+                    return Task.isCancelled ? nil : .finished(.failure(String(describing: error)))
                 }
             }
-            // The first task to finish decides: the worker's result, or a lost lease.
-            let first = await group.next() ?? nil
+            // The first to finish decides: the worker's result, a lost or cancelled
+            // lease, or a stop; the others are cancelled (a cancelled worker is killed).
+            var first: Ending?
+            while first == nil, let next = await group.next() { first = next }
             group.cancelAll()
-            return first ?? .failure("lease lost before the job finished")
+            return first ?? .leaseLost
         }
-        meta["status"] = "\(result.status)"
-        if let p50 = result.statistics?.p50 { meta["p50_ms"] = "\(String(format: "%.3f", p50))" }
-        if let error = result.errorMessage { meta["error"] = "\(error)" }
-        let accepted = try await submit(result, for: job, client: client)
-        logger.info(accepted ? "result accepted" : "result refused (stale lease)", metadata: meta)
+        switch ending {
+        case .finished(let result):
+            meta["status"] = "\(result.status)"
+            if let p50 = result.statistics?.p50 { meta["p50_ms"] = "\(String(format: "%.3f", p50))" }
+            if let error = result.errorMessage { meta["error"] = "\(error)" }
+            logger.info("job finished", metadata: meta)
+            // On disk before the first upload: a scheduler that is down now loses nothing.
+            do {
+                try delivery.outbox.save(ResultOutbox.Entry(jobID: job.jobID, attempt: job.attempt, leaseToken: job.leaseToken, result: result))
+            } catch {
+                logger.error("cannot write the result to the outbox; uploading directly", metadata: ["error": "\(error)"])
+                _ = try? await client.submitResult(jobID: job.jobID, leaseToken: job.leaseToken, result: result)
+                return
+            }
+            // When stopping, one try; what is left waits for the next start.
+            try await delivery.flush(persistent: !stop.isStopped, stop: stop)
+        case .leaseLost:
+            logger.warning("lease lost; the job was given to another attempt", metadata: meta)
+        case .cancelled:
+            logger.info("job cancelled; worker stopped", metadata: meta)
+        case .stopping:
+            await handBack(job, client: client)
+        }
+    }
+
+    /// Tells the scheduler to requeue this attempt without counting it. Bounded:
+    /// if the scheduler cannot be told, the lease simply expires.
+    private func handBack(_ job: JobAssignment, client: RoostClient) async {
+        var backoff = Backoff(initial: 0.5, maximum: 2)
+        for attempt in 1...5 {
+            do {
+                let released = try await client.releaseJob(jobID: job.jobID, leaseToken: job.leaseToken, reason: "agent \(credentials.name) is stopping")
+                logger.info(released ? "job handed back" : "job was no longer ours to hand back", metadata: ["job": "\(job.jobID)"])
+                return
+            } catch {
+                logger.warning("hand-back failed", metadata: ["job": "\(job.jobID)", "attempt": "\(attempt)", "error": "\(error)"])
+                try? await Task.sleep(for: .milliseconds(Int(backoff.next() * 1000)))
+            }
+        }
+        logger.error("could not hand the job back; its lease will expire", metadata: ["job": "\(job.jobID)"])
     }
 
     /// Writes the model's reference data for the worker's accuracy gate, if it has any.
@@ -113,34 +203,25 @@ public struct AgentRunner: Sendable {
         return file
     }
 
-    /// Extends the lease every few seconds; returns (ending the job) only if the
-    /// scheduler says the lease is no longer ours.
-    private func heartbeats(_ job: JobAssignment, client: RoostClient) async -> BenchmarkResult? {
+    /// Extends the lease at least every `heartbeatInterval` (and three times per
+    /// lease), reporting the phase; returns (ending the job) only when the
+    /// scheduler says the lease is gone or the job was cancelled.
+    private func heartbeats(_ job: JobAssignment, client: RoostClient, phase: LockedBox<String>) async -> Ending? {
+        let interval = min(heartbeatInterval, max(0.5, job.leaseSeconds / 3))
+        let started = ContinuousClock.now
         while !Task.isCancelled {
             do {
-                if try await client.jobHeartbeat(jobID: job.jobID, leaseToken: job.leaseToken, phase: "running") == nil {
-                    logger.warning("lease lost", metadata: ["job": "\(job.jobID)"])
-                    return .failure("lease lost")
+                let elapsed = (ContinuousClock.now - started).components.seconds
+                let reply = try await client.jobHeartbeat(jobID: job.jobID, leaseToken: job.leaseToken, phase: "\(phase.get()) (\(elapsed) s)")
+                guard let reply else {
+                    return Task.isCancelled ? nil : .leaseLost
                 }
+                if reply.cancel { return .cancelled }
             } catch {
                 logger.warning("job heartbeat failed", metadata: ["job": "\(job.jobID)", "error": "\(error)"])
             }
-            try? await Task.sleep(for: .seconds(heartbeatInterval))
+            try? await Task.sleep(for: .milliseconds(Int(interval * 1000)))
         }
         return nil
-    }
-
-    private func submit(_ result: BenchmarkResult, for job: JobAssignment, client: RoostClient) async throws -> Bool {
-        var delay = 0.5
-        for attempt in 1...8 {
-            do {
-                return try await client.submitResult(jobID: job.jobID, leaseToken: job.leaseToken, result: result)
-            } catch {
-                logger.warning("result upload failed", metadata: ["job": "\(job.jobID)", "attempt": "\(attempt)", "error": "\(error)"])
-                try await Task.sleep(for: .milliseconds(Int(delay * 1000)))
-                delay = min(delay * 2, 10)
-            }
-        }
-        throw RoostError.io("could not upload the result of job \(job.jobID)")
     }
 }

@@ -28,7 +28,11 @@ public struct AgentRunCommand: AsyncParsableCommand {
                 supervisor: WorkerSupervisor(command: WorkerCommandLine.current(), scratch: home.path("agents", name, "work"),
                                              memoryLimitMB: creds.profile?.workerMemoryLimitMB),
                 logger: logger, exitWhenIdle: exitWhenIdle)
-            try await runner.run()
+            // SIGTERM/SIGINT: hand the current job back, then exit 0.
+            let stop = StopSignal()
+            let signals = ShutdownSignals(stop)
+            try await runner.run(stop: stop)
+            withExtendedLifetime(signals) {}
         }
     }
 }

@@ -13,9 +13,14 @@ public struct SchedulerConfiguration: Sendable {
     public var maxLeaseWaitSeconds: Double
     /// How often expired leases are returned to the queue.
     public var reaperIntervalSeconds: Double
+    /// A requeued job waits this long before its second attempt, doubling for
+    /// each attempt after, up to `maxRetryBackoffSeconds` (database clock).
+    public var retryBackoffSeconds: Double
+    public var maxRetryBackoffSeconds: Double
 
     public init(database: DatabaseURL, host: String = "127.0.0.1", port: Int = 8740, home: RoostHome = RoostHome(),
-                leaseSeconds: Double = 30, maxLeaseWaitSeconds: Double = 30, reaperIntervalSeconds: Double = 5) {
+                leaseSeconds: Double = 30, maxLeaseWaitSeconds: Double = 30, reaperIntervalSeconds: Double = 5,
+                retryBackoffSeconds: Double = 5, maxRetryBackoffSeconds: Double = 300) {
         self.database = database
         self.host = host
         self.port = port
@@ -23,5 +28,7 @@ public struct SchedulerConfiguration: Sendable {
         self.leaseSeconds = leaseSeconds
         self.maxLeaseWaitSeconds = maxLeaseWaitSeconds
         self.reaperIntervalSeconds = reaperIntervalSeconds
+        self.retryBackoffSeconds = retryBackoffSeconds
+        self.maxRetryBackoffSeconds = maxRetryBackoffSeconds
     }
 }

@@ -44,6 +44,7 @@ public struct SchedulerServer: Sendable {
         AgentRoutes(store: store, auth: auth, signal: signal, config: config).register(on: router)
         AdminRoutes(store: store, auth: auth, signal: signal, compiler: CompileService(store: store, logger: logger)).register(on: router)
         DashboardRoutes(store: store, access: DashboardAccess(host: config.host, auth: auth)).register(on: router)
+        OperationsRoutes(store: store, auth: auth, signal: signal).register(on: router)
         return router
     }
 
@@ -67,10 +68,11 @@ public struct SchedulerServer: Sendable {
         while !Task.isCancelled {
             try? await Task.sleep(for: .seconds(config.reaperIntervalSeconds))
             do {
-                let n = try await store.requeueExpiredLeases()
+                let n = try await store.requeueExpiredLeases(backoffSeconds: config.retryBackoffSeconds, maxBackoffSeconds: config.maxRetryBackoffSeconds)
                 if n > 0 {
                     logger.warning("requeued expired leases", metadata: ["jobs": "\(n)"])
                     await signal.notifyAll()
+                    try await store.settleDraining(agentID: nil)
                 }
             } catch {
                 logger.error("lease reaper failed", metadata: ["error": "\(error)"])

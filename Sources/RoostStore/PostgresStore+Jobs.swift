@@ -45,13 +45,15 @@ extension PostgresStore {
         for i in out.indices {
             let bid = UUID(uuidString: out[i].benchmarkID)!
             let rows = try await client.query("""
-                SELECT j.id, j.state, j.attempt, j.target::text, a.name, COALESCE(j.error, r.error)
+                SELECT j.id, j.state, j.attempt, j.target::text, a.name, COALESCE(j.error, r.error), j.phase, j.not_before, j.attempts::text
                 FROM jobs j LEFT JOIN agents a ON a.id = j.agent_id LEFT JOIN results r ON r.job_id = j.id
                 WHERE j.benchmark_id = \(bid) ORDER BY j.created_at, j.id
                 """, logger: logger)
-            for try await (jid, state, attempt, target, agent, error) in rows.decode((UUID, String, Int, String, String?, String?).self) {
+            for try await (jid, state, attempt, target, agent, error, phase, notBefore, attempts)
+                in rows.decode((UUID, String, Int, String, String?, String?, String?, Date?, String).self) {
                 out[i].jobs.append(JobSummary(jobID: jid.uuidString.lowercased(), state: state, attempt: attempt,
-                                              target: try decodeJSON(TargetSpec.self, target), agentName: agent, errorMessage: error))
+                                              target: try decodeJSON(TargetSpec.self, target), agentName: agent, errorMessage: error,
+                                              phase: phase, notBefore: notBefore, attempts: try decodeJSON([JobAttempt].self, attempts)))
             }
         }
         return out
@@ -59,6 +61,8 @@ extension PostgresStore {
 
     /// Leases the oldest highest-priority queued job for this target with
     /// `FOR UPDATE SKIP LOCKED`; the expiry is computed on the database clock.
+    /// Nothing is leased to an agent that is not `active` (drained, paused, in
+    /// a health state) or before a requeued job's backoff (`not_before`) ends.
     public func lease(agentID: String, targetSignatures: [String], leaseSeconds: Double) async throws -> JobAssignment? {
         guard let aid = UUID(uuidString: agentID) else { return nil }
         let token = SecretToken.generate(prefix: "lease")
@@ -66,11 +70,14 @@ extension PostgresStore {
             WITH next AS (
                 SELECT id FROM jobs
                 WHERE state = 'queued' AND target_signature = ANY(\(targetSignatures))
+                  AND (not_before IS NULL OR not_before <= now())
+                  AND EXISTS (SELECT 1 FROM agents WHERE id = \(aid) AND state = 'active')
                 ORDER BY priority DESC, created_at, id
                 LIMIT 1 FOR UPDATE SKIP LOCKED
             )
             UPDATE jobs j SET state = 'leased', attempt = j.attempt + 1, lease_token = \(token),
-                lease_expires_at = now() + make_interval(secs => \(leaseSeconds)), agent_id = \(aid), updated_at = now()
+                lease_expires_at = now() + make_interval(secs => \(leaseSeconds)), agent_id = \(aid), updated_at = now(),
+                not_before = NULL, phase = NULL, heartbeat_at = now()
             FROM next, benchmarks b, models m
             WHERE j.id = next.id AND b.id = j.benchmark_id AND m.sha256 = b.model_sha256
             RETURNING j.id, j.benchmark_id, j.attempt, m.name, m.sha256, j.artifact_sha256,
@@ -87,15 +94,23 @@ extension PostgresStore {
     }
 
     /// Extends the lease of the current attempt; nil when the token is stale.
+    /// A cancel requested since the last beat ends the attempt here, in the same
+    /// statement: the job becomes `cancelled` and the reply tells the agent to stop.
     public func heartbeatJob(jobID: String, leaseToken: String, phase: String, leaseSeconds: Double) async throws -> JobHeartbeatResponse? {
         guard let jid = UUID(uuidString: jobID) else { return nil }
         let rows = try await client.query("""
-            UPDATE jobs SET state = 'running', phase = \(phase), updated_at = now(),
-                lease_expires_at = now() + make_interval(secs => \(leaseSeconds))
+            UPDATE jobs SET state = CASE WHEN cancel_requested THEN 'cancelled' ELSE 'running' END,
+                phase = \(phase), heartbeat_at = now(), updated_at = now(),
+                lease_expires_at = CASE WHEN cancel_requested THEN NULL ELSE now() + make_interval(secs => \(leaseSeconds)) END,
+                lease_token = CASE WHEN cancel_requested THEN NULL ELSE lease_token END,
+                error = CASE WHEN cancel_requested THEN 'cancelled while running' ELSE error END,
+                attempts = CASE WHEN cancel_requested
+                    THEN attempts || (\(unescaped: Self.attemptRecord(.cancelled)) || jsonb_build_object('error', 'cancelled while running'))
+                    ELSE attempts END
             WHERE id = \(jid) AND lease_token = \(leaseToken) AND state IN ('leased', 'running')
-            RETURNING id
+            RETURNING cancel_requested
             """, logger: logger)
-        for try await _ in rows.decode(UUID.self) { return JobHeartbeatResponse(leaseSeconds: leaseSeconds, cancel: false) }
+        for try await cancel in rows.decode(Bool.self) { return JobHeartbeatResponse(leaseSeconds: leaseSeconds, cancel: cancel) }
         return nil
     }
 
@@ -114,7 +129,9 @@ extension PostgresStore {
         return try await client.withTransaction(logger: logger) { tx -> Bool in
             let rows = try await tx.query("""
                 UPDATE jobs SET state = \(state), lease_token = NULL, lease_expires_at = NULL, phase = NULL,
-                    error = \(result.errorMessage), updated_at = now()
+                    error = \(result.errorMessage), updated_at = now(),
+                    attempts = attempts || (\(unescaped: Self.attemptRecord(result.status == .succeeded ? .succeeded : .error))
+                        || jsonb_build_object('error', \(result.errorMessage)::text))
                 WHERE id = \(jid) AND lease_token = \(leaseToken) AND state IN ('leased', 'running')
                 RETURNING attempt, agent_id
                 """, logger: logger)
@@ -134,11 +151,22 @@ extension PostgresStore {
     }
 
     /// Returns expired leases to the queue (attempt kept, so the next lease counts
-    /// up), or fails them after the last attempt. Safe to run from every scheduler.
-    public func requeueExpiredLeases() async throws -> Int {
+    /// up) after an exponential backoff on the database clock, or fails them after
+    /// the last attempt; each expiry is recorded in the job's attempt history. An
+    /// expired attempt whose job was cancelled ends `cancelled`. Safe to run from
+    /// every scheduler: one guarded statement.
+    public func requeueExpiredLeases(backoffSeconds: Double, maxBackoffSeconds: Double) async throws -> Int {
         let rows = try await client.query("""
-            UPDATE jobs SET state = CASE WHEN attempt >= max_attempts THEN 'failed' ELSE 'queued' END,
-                error = CASE WHEN attempt >= max_attempts THEN 'lease expired on the last attempt' ELSE error END,
+            UPDATE jobs SET
+                state = CASE WHEN cancel_requested THEN 'cancelled' WHEN attempt >= max_attempts THEN 'failed' ELSE 'queued' END,
+                error = CASE WHEN cancel_requested THEN 'cancelled while running'
+                             WHEN attempt >= max_attempts THEN format('lease expired on attempt %s of %s', attempt, max_attempts)
+                             ELSE error END,
+                not_before = CASE WHEN cancel_requested OR attempt >= max_attempts THEN NULL
+                    ELSE now() + make_interval(secs => least(\(maxBackoffSeconds), \(backoffSeconds) * power(2, greatest(attempt - 1, 0)))) END,
+                attempts = attempts || (\(unescaped: Self.attemptRecord(.leaseExpired))
+                    || jsonb_build_object('error', 'lease expired: no heartbeat since ' ||
+                        COALESCE(to_char(heartbeat_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS "UTC"'), 'the lease'))),
                 lease_token = NULL, lease_expires_at = NULL, phase = NULL, updated_at = now()
             WHERE state IN ('leased', 'running') AND lease_expires_at < now()
             RETURNING id
@@ -146,5 +174,15 @@ extension PostgresStore {
         var n = 0
         for try await _ in rows.decode(UUID.self) { n += 1 }
         return n
+    }
+
+    /// The jsonb object of one finished attempt of the `jobs` row being updated;
+    /// the caller merges its `error` in, in parentheses (`a || (b || c)`), since
+    /// `||` on an array appends each operand in turn. See `JobAttempt`.
+    static func attemptRecord(_ outcome: JobAttempt.Outcome) -> String {
+        """
+        jsonb_build_object('attempt', attempt, 'agentName', (SELECT a.name FROM agents a WHERE a.id = jobs.agent_id),
+            'outcome', '\(outcome.rawValue)', 'endedAt', to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'))
+        """
     }
 }

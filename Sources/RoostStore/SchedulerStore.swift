@@ -31,12 +31,26 @@ public protocol SchedulerStore: Sendable {
     func lease(agentID: String, targetSignatures: [String], leaseSeconds: Double) async throws -> JobAssignment?
     func heartbeatJob(jobID: String, leaseToken: String, phase: String, leaseSeconds: Double) async throws -> JobHeartbeatResponse?
     func submitResult(jobID: String, leaseToken: String, result: BenchmarkResult) async throws -> Bool
-    func requeueExpiredLeases() async throws -> Int
+    func requeueExpiredLeases(backoffSeconds: Double, maxBackoffSeconds: Double) async throws -> Int
+
+    // Operations
+    func releaseJob(jobID: String, leaseToken: String, reason: String) async throws -> Bool
+    func cancelBenchmark(id: String) async throws -> CancelResponse?
+    func changeAgentState(name: String, action: AgentState.Action) async throws -> AgentStateChange
+    func settleDraining(agentID: String?) async throws
+    func agentStatuses(offlineAfterSeconds: Double) async throws -> [AgentInfo]
 
     // Reports
     func reportData(model: ModelInfo, compareTo: String?) async throws -> ReportData
     func models() async throws -> [ModelInfo]
     func jobCountsByState() async throws -> [String: Int]
+}
+
+extension SchedulerStore {
+    /// With the scheduler's default backoff: 5 s, doubling per attempt, at most 5 min.
+    public func requeueExpiredLeases() async throws -> Int {
+        try await requeueExpiredLeases(backoffSeconds: 5, maxBackoffSeconds: 300)
+    }
 }
 
 /// A job to insert with a new benchmark: one per distinct target.

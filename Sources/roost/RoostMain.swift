@@ -10,7 +10,7 @@ struct RoostMain: AsyncParsableCommand {
         commandName: "roost",
         abstract: "Roost: benchmark an ONNX model across hardware and pick where to deploy it.",
         subcommands: [
-            DBCommand.self, SchedulerCommand.self, TokenCommand.self, AgentCommand.self,
+            DBCommand.self, SchedulerCommand.self, TokenCommand.self, FarmAgentCommand.self,
             BenchCommand.self, ReportCommand.self, DemoCommand.self, ModelsCommand.self,
             CompileCommand.self, InferCommand.self, InspectCommand.self,
         ])

@@ -116,7 +116,7 @@ struct PostgresStoreTests {
                 let (agents, target) = try await seed(store, jobs: 1)
                 let first = try #require(try await store.lease(agentID: agents[0], targetSignatures: [target.signature], leaseSeconds: 0.05))
                 try await Task.sleep(for: .milliseconds(100))
-                #expect(try await store.requeueExpiredLeases() == 1)
+                #expect(try await store.requeueExpiredLeases(backoffSeconds: 0, maxBackoffSeconds: 0) == 1)
                 let second = try #require(try await store.lease(agentID: agents[1], targetSignatures: [target.signature], leaseSeconds: 30))
                 #expect(second.jobID == first.jobID && second.attempt == 2)
                 let stats = LatencyStatistics(samplesMs: [1, 2, 3], wallSeconds: 0.006)

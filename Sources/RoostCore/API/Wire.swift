@@ -100,8 +100,16 @@ public struct JobSummary: Codable, Sendable, Equatable {
     public var target: TargetSpec
     public var agentName: String?
     public var errorMessage: String?
-    public init(jobID: String, state: String, attempt: Int, target: TargetSpec, agentName: String?, errorMessage: String?) {
+    /// What the running attempt last reported in its heartbeat.
+    public var phase: String?
+    /// A requeued job is not leased before this (retry backoff).
+    public var notBefore: Date?
+    /// Every finished attempt, oldest first: a `failed` job keeps each attempt's error.
+    public var attempts: [JobAttempt]?
+    public init(jobID: String, state: String, attempt: Int, target: TargetSpec, agentName: String?, errorMessage: String?,
+                phase: String? = nil, notBefore: Date? = nil, attempts: [JobAttempt]? = nil) {
         self.jobID = jobID; self.state = state; self.attempt = attempt; self.target = target; self.agentName = agentName; self.errorMessage = errorMessage
+        self.phase = phase; self.notBefore = notBefore; self.attempts = attempts
     }
 }
 
@@ -138,9 +146,16 @@ public struct AgentInfo: Codable, Sendable, Equatable {
     public var target: TargetSpec
     public var pricePerHour: Double?
     public var lastHeartbeat: Date?
-    public init(agentID: String, name: String, state: String, tags: [String: String], hardware: HardwareProfile, target: TargetSpec, pricePerHour: Double?, lastHeartbeat: Date?) {
+    /// `state` as set by operators and health checks, or `offline` when heartbeats
+    /// have stopped (see `AgentState`); filled in by `GET /v1/agents`.
+    public var status: String?
+    /// The job the agent holds a lease on, if any.
+    public var currentJob: String?
+    public init(agentID: String, name: String, state: String, tags: [String: String], hardware: HardwareProfile, target: TargetSpec, pricePerHour: Double?, lastHeartbeat: Date?,
+                status: String? = nil, currentJob: String? = nil) {
         self.agentID = agentID; self.name = name; self.state = state; self.tags = tags; self.hardware = hardware
         self.target = target; self.pricePerHour = pricePerHour; self.lastHeartbeat = lastHeartbeat
+        self.status = status; self.currentJob = currentJob
     }
 }
 

@@ -85,7 +85,7 @@ public struct FarmOverview: Codable, Sendable, Equatable {
         let other = jobsByState.filter { !order.contains($0.key) }.sorted { $0.key < $1.key }.map { QueueDepth(state: $0.key, jobs: $0.value) }
         self.init(
             generatedAt: generatedAt,
-            agents: agents.map { Agent(name: $0.name, state: $0.state, lastHeartbeat: $0.lastHeartbeat, hardware: $0.hardware.summary) }
+            agents: agents.map { Agent(name: $0.name, state: $0.status ?? $0.state, lastHeartbeat: $0.lastHeartbeat, hardware: $0.hardware.summary) }
                 .sorted { $0.name < $1.name },
             queue: known + other,
             recentBenchmarks: benchmarks.sorted { $0.createdAt > $1.createdAt }.map(RecentBenchmark.init))

@@ -25,7 +25,7 @@ struct AdminRoutes: Sendable {
         }
         router.get("/v1/agents") { request, _ -> Response in
             try await auth.requireAdmin(request)
-            return JSONResponse.make(try await store.agents())
+            return JSONResponse.make(try await store.agentStatuses(offlineAfterSeconds: AgentState.offlineAfterSeconds))
         }
         router.post("/v1/models") { request, _ in try await uploadModel(request) }
         router.post("/v1/models/{sha}/reference") { request, context -> Response in
@@ -84,8 +84,9 @@ struct AdminRoutes: Sendable {
         return JSONResponse.make(info, status: .created)
     }
 
-    /// Picks matching active agents, compiles once per distinct target, queues one
-    /// job per target, and wakes waiting agents.
+    /// Picks matching agents — active, or paused/draining by an operator (their
+    /// jobs wait for a resume), not those in a health state — compiles once per
+    /// distinct target, queues one job per target, and wakes waiting agents.
     private func queue(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
         try await auth.requireAdmin(request)
         let body = try await JSONResponse.decode(QueueBenchmarkRequest.self, from: request)
@@ -94,9 +95,9 @@ struct AdminRoutes: Sendable {
             throw APIError.notFound("no model \(body.modelSHA256); upload it first")
         }
         let agents = try await store.agents().filter {
-            $0.state == "active" && selector.matches(name: $0.name, tags: $0.tags, hardware: $0.hardware)
+            [AgentState.active, .paused, .draining].map(\.rawValue).contains($0.state) && selector.matches(name: $0.name, tags: $0.tags, hardware: $0.hardware)
         }
-        guard !agents.isEmpty else { throw APIError(.unprocessableContent, "no active agent matches targets '\(selector)'") }
+        guard !agents.isEmpty else { throw APIError(.unprocessableContent, "no active or paused agent matches targets '\(selector)'") }
         let engines = body.engines ?? ["native"]
         guard !engines.isEmpty, engines.allSatisfy(EngineCatalog.known.contains) else {
             throw APIError.badRequest("engines must be among \(EngineCatalog.known.joined(separator: ", "))")

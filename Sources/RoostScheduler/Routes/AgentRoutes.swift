@@ -21,13 +21,31 @@ struct AgentRoutes: Sendable {
         }
         router.post("/v1/jobs/lease") { request, context in try await lease(request, context) }
         router.post("/v1/jobs/{id}/heartbeat") { request, context -> Response in
-            _ = try await auth.requireAgent(request)
+            let agent = try await auth.requireAgent(request)
             let id = try context.parameters.require("id")
             let beat = try await JSONResponse.decode(JobHeartbeat.self, from: request)
+            // A busy agent is alive even though it is not polling for work.
+            try await store.heartbeat(agentID: agent.agentID, hardware: nil, target: nil)
             guard let r = try await store.heartbeatJob(jobID: id, leaseToken: beat.leaseToken, phase: beat.phase, leaseSeconds: config.leaseSeconds) else {
                 throw APIError.conflict("lease for job \(id) is no longer held by this attempt")
             }
+            if r.cancel {
+                context.logger.info("cancelled attempt told to stop", metadata: ["job": "\(id)", "agent": "\(agent.name)"])
+                try await store.settleDraining(agentID: agent.agentID)
+            }
             return JSONResponse.make(r)
+        }
+        router.post("/v1/jobs/{id}/release") { request, context -> Response in
+            let agent = try await auth.requireAgent(request)
+            let id = try context.parameters.require("id")
+            let body = try await JSONResponse.decode(JobRelease.self, from: request)
+            guard try await store.releaseJob(jobID: id, leaseToken: body.leaseToken, reason: String(body.reason.prefix(500))) else {
+                throw APIError.conflict("lease for job \(id) is no longer held by this attempt")
+            }
+            context.logger.info("job handed back", metadata: ["job": "\(id)", "agent": "\(agent.name)", "reason": "\(body.reason)"])
+            try await store.settleDraining(agentID: agent.agentID)
+            await signal.notifyAll()
+            return Response(status: .noContent)
         }
         router.post("/v1/jobs/{id}/result") { request, context -> Response in
             let agent = try await auth.requireAgent(request)
@@ -37,6 +55,7 @@ struct AgentRoutes: Sendable {
                 throw APIError.conflict("result for job \(id) refused: the lease token is not the current attempt's")
             }
             context.logger.info("result accepted", metadata: ["job": "\(id)", "agent": "\(agent.name)", "status": "\(upload.result.status)"])
+            try await store.settleDraining(agentID: agent.agentID)
             return JSONResponse.make(["accepted": true])
         }
         router.get("/v1/models/{sha}/reference") { request, context -> Response in
@@ -78,7 +97,10 @@ struct AgentRoutes: Sendable {
         let wait = min(max(body.waitSeconds, 0), config.maxLeaseWaitSeconds)
         let deadline = ContinuousClock.now + .milliseconds(Int(wait * 1000))
         try await store.heartbeat(agentID: agent.agentID, hardware: nil, target: nil)
-        guard agent.state == "active" else { return Response(status: .noContent) }
+        try await store.settleDraining(agentID: agent.agentID)
+        // An agent that is not active (drained, paused, …) is held for the whole
+        // wait like an idle one — the lease statement checks its state each time —
+        // so it neither spins nor misses a resume.
         while true {
             if let job = try await store.lease(agentID: agent.agentID, targetSignatures: agent.hardware.targets.map(\.signature), leaseSeconds: config.leaseSeconds) {
                 context.logger.info("job leased", metadata: ["job": "\(job.jobID)", "agent": "\(agent.name)", "attempt": "\(job.attempt)"])

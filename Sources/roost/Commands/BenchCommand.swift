@@ -5,9 +5,9 @@ import RoostClient
 import RoostCore
 import RoostONNX
 
-/// `roost bench queue|status`.
+/// `roost bench queue|status|cancel`.
 struct BenchCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "bench", abstract: "Queue benchmarks on the farm and follow them.", subcommands: [Queue.self, Status.self, BenchLocalCommand.self])
+    static let configuration = CommandConfiguration(commandName: "bench", abstract: "Queue benchmarks on the farm and follow them.", subcommands: [Queue.self, Status.self, Cancel.self, BenchLocalCommand.self])
 
     struct Queue: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Upload a model and benchmark it on every matching agent.")
@@ -76,6 +76,25 @@ struct BenchCommand: AsyncParsableCommand {
     }
 }
 
+extension BenchCommand {
+    struct Cancel: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Cancel a benchmark: queued jobs end cancelled, running ones stop at their next heartbeat.")
+        @Argument(help: "Benchmark id.") var benchmarkID: String
+        @Flag(help: "JSON output.") var json = false
+        @OptionGroup var admin: AdminOptions
+
+        func run() async throws {
+            try await runReportingErrors {
+                guard UUID(uuidString: benchmarkID) != nil else { throw RoostError.invalidArgument("'\(benchmarkID)' is not a benchmark id") }
+                let outcome = try await admin.client().cancelBenchmark(id: benchmarkID)
+                print(json ? CanonicalJSON.pretty(outcome)
+                      : "benchmark \(outcome.benchmarkID): \(outcome.cancelled) queued job(s) cancelled, \(outcome.stopping) running job(s) told to stop")
+            }
+        }
+    }
+}
+
 /// Polls a benchmark until every job is in a terminal state, printing progress.
 struct BenchmarkWaiter {
     let client: RoostClient
@@ -98,8 +117,14 @@ enum StatusText {
         var out = "benchmark \(s.benchmarkID)  model \(s.model.name) (\(s.model.sha256.prefix(12)))  targets \(s.targets)  \(s.progress)\n"
         for j in s.jobs {
             out += "  \(j.jobID.prefix(8))  \(j.state.padding(toLength: 10, withPad: " ", startingAt: 0)) attempt \(j.attempt)  \(j.target.label)  \(j.agentName ?? "-")"
+            if j.state == "running", let phase = j.phase { out += "  \(phase)" }
+            if j.state == "queued", let notBefore = j.notBefore, notBefore > Date() { out += "  retry in \(Int(notBefore.timeIntervalSinceNow.rounded(.up))) s" }
             if let e = j.errorMessage { out += "  error: \(e)" }
             out += "\n"
+            // Earlier attempts that did not succeed, so a retried or failed job explains itself.
+            for a in j.attempts ?? [] where a.outcome != .succeeded && a.outcome != .error {
+                out += "      attempt \(a.attempt) on \(a.agentName ?? "?"): \(a.outcome.rawValue)\(a.error.map { " (\($0))" } ?? "")\n"
+            }
         }
         return out
     }

@@ -15,12 +15,15 @@ struct SchedulerCommand: AsyncParsableCommand {
         @Option(help: "Address to listen on.") var host = "127.0.0.1"
         @Option(help: "Port to listen on.") var port = 8740
         @Option(help: "Seconds a lease lives without a heartbeat.") var leaseSeconds: Double = 30
+        @Option(help: "Seconds a requeued job waits before its next attempt; doubles per attempt, at most 300.") var retryBackoffSeconds: Double = 5
 
         func run() async throws {
             try await runReportingErrors {
                 guard (1...65535).contains(port) else { throw RoostError.invalidArgument("--port must be between 1 and 65535") }
                 guard leaseSeconds >= 5 else { throw RoostError.invalidArgument("--lease-seconds must be at least 5") }
-                let config = SchedulerConfiguration(database: try DatabaseLocator.resolve(databaseURL), host: host, port: port, leaseSeconds: leaseSeconds)
+                guard retryBackoffSeconds >= 0, retryBackoffSeconds <= 300 else { throw RoostError.invalidArgument("--retry-backoff-seconds must be between 0 and 300") }
+                let config = SchedulerConfiguration(database: try DatabaseLocator.resolve(databaseURL), host: host, port: port, leaseSeconds: leaseSeconds,
+                                                    retryBackoffSeconds: retryBackoffSeconds)
                 try await SchedulerServer(config: config, logger: Logger(label: "roost.scheduler")).run()
             }
         }

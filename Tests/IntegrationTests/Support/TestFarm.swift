@@ -12,20 +12,42 @@ final class TestFarm: @unchecked Sendable {
     private(set) var processes: [RoostProcess] = []
     private var agents: [String: RoostProcess] = [:]
 
+    let databaseURL: String
+    let port: Int
+    let schedulerArguments: [String]
+    /// The scheduler process now serving (a restart replaces it).
+    private(set) var schedulerProcess: RoostProcess?
+
     /// Starts `roost scheduler serve` on a random loopback port and waits for `/health`.
-    init(databaseURL: String, prefix: String) async throws {
+    init(databaseURL: String, prefix: String, schedulerArguments: [String] = []) async throws {
         home = try TestEnvironment.temporaryDirectory(prefix)
-        let port = 18000 + Int.random(in: 0..<2000)
+        port = 18000 + Int.random(in: 0..<2000)
         scheduler = "http://127.0.0.1:\(port)"
-        processes.append(try RoostProcess(["scheduler", "serve", "--database-url", databaseURL, "--port", String(port)], home: home))
+        self.databaseURL = databaseURL
+        self.schedulerArguments = schedulerArguments
+        do { try await startScheduler() } catch {
+            stop()
+            throw error
+        }
+    }
+
+    /// (Re)starts the scheduler on this farm's port and database; waits for `/health`.
+    func startScheduler() async throws {
+        let process = try RoostProcess(["scheduler", "serve", "--database-url", databaseURL, "--port", String(port)] + schedulerArguments, home: home)
+        processes.append(process)
+        schedulerProcess = process
         let probe = try RoostClient(scheduler: scheduler, credential: nil)
         for _ in 0..<300 {
             if (try? await probe.send("GET", "/health")) != nil { return }
             try await Task.sleep(for: .milliseconds(100))
         }
-        let log = processes[0].log
-        stop()
-        throw RoostError.io("scheduler did not start: \(log)")
+        throw RoostError.io("scheduler did not start: \(process.log)")
+    }
+
+    /// Stops the scheduler process (SIGTERM, then SIGKILL); agents keep running.
+    func stopScheduler() {
+        schedulerProcess?.stop()
+        schedulerProcess = nil
     }
 
     /// Creates a one-time token, enrolls `name` with `profileJSON`, and starts `roost agent run`.
@@ -38,6 +60,12 @@ final class TestFarm: @unchecked Sendable {
         let enroll = try roost(["agent", "enroll", "--scheduler", scheduler, "--token", token.stdout.trimmingCharacters(in: .whitespacesAndNewlines),
                                 "--name", name, "--profile", profile.path] + extraArguments)
         guard enroll.status == 0 else { throw RoostError.io("enroll \(name) failed: \(enroll.stderr)") }
+        return try startAgent(name)
+    }
+
+    /// Starts `roost agent run` for an enrolled agent (again, after it stopped).
+    @discardableResult
+    func startAgent(_ name: String) throws -> RoostProcess {
         let agent = try RoostProcess(["agent", "run", "--name", name, "--exit-when-idle", "300"], home: home)
         processes.append(agent)
         agents[name] = agent
@@ -55,6 +83,24 @@ final class TestFarm: @unchecked Sendable {
     func queueAndWait(_ model: URL, _ options: [String], timeout: Double = 600) throws -> (ProcessRunner.Output, BenchmarkStatus?) {
         let out = try roost(["bench", "queue", model.path, "--wait", "--json", "--scheduler", scheduler] + options, timeout: timeout)
         return (out, try? RoostJSON.decoder().decode(BenchmarkStatus.self, from: Data(out.stdout.utf8)))
+    }
+
+    /// `roost bench status ID --json`, decoded.
+    func status(_ id: String) throws -> BenchmarkStatus {
+        let out = try roost(["bench", "status", id, "--json", "--scheduler", scheduler], timeout: 60)
+        guard out.status == 0 else { throw RoostError.io("bench status failed: \(out.stderr)") }
+        return try RoostJSON.decoder().decode(BenchmarkStatus.self, from: Data(out.stdout.utf8))
+    }
+
+    /// Polls `bench status` until `condition` holds for the benchmark; throws with the logs on timeout.
+    @discardableResult
+    func waitFor(_ id: String, timeout: Double = 120, _ what: String, _ condition: (BenchmarkStatus) -> Bool) async throws -> BenchmarkStatus {
+        let deadline = Date().addingTimeInterval(timeout)
+        while Date() < deadline {
+            if let s = try? status(id), condition(s) { return s }
+            try await Task.sleep(for: .milliseconds(250))
+        }
+        throw RoostError.io("timed out waiting for \(what)\n\((try? status(id)).map { CanonicalJSON.pretty($0) } ?? "")\n\(logs)")
     }
 
     var logs: String { processes.map(\.log).joined(separator: "\n---\n") }

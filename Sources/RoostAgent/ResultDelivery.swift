@@ -1,0 +1,74 @@
+import Foundation
+import Logging
+import RoostClient
+import RoostCore
+
+/// Uploads the outbox. An entry leaves the outbox when the scheduler accepted it
+/// or answered for good: 409 (the attempt is no longer current — a newer attempt
+/// or a cancel decided) and 404 (the job is gone) are final too. Unreachable
+/// schedulers and server errors are retried with jittered backoff.
+public struct ResultDelivery: Sendable {
+    public let client: RoostClient
+    public let outbox: ResultOutbox
+    public let logger: Logger
+    public var maximumBackoff: Double = 30
+
+    public init(client: RoostClient, outbox: ResultOutbox, logger: Logger) {
+        self.client = client
+        self.outbox = outbox
+        self.logger = logger
+    }
+
+    /// Delivers every waiting entry. Retries until done when `persistent`, else
+    /// gives up at the first unreachable scheduler; either way stops when `stop`
+    /// fires. Returns true when the outbox is empty. Throws only when the
+    /// scheduler no longer knows this agent (401): no retry can fix that.
+    @discardableResult
+    public func flush(persistent: Bool, stop: StopSignal) async throws -> Bool {
+        for file in outbox.pending() {
+            let entry: ResultOutbox.Entry
+            do { entry = try outbox.load(file) } catch {
+                logger.error("damaged outbox entry set aside", metadata: ["file": "\(file.path)", "error": "\(error)"])
+                outbox.reject(file)
+                continue
+            }
+            var backoff = Backoff(initial: 0.5, maximum: maximumBackoff)
+            while true {
+                if try await deliver(entry, file: file) { break }
+                let delay = backoff.next()
+                guard persistent, !stop.isStopped else { return false }
+                logger.warning("result kept in the outbox; retrying", metadata: ["job": "\(entry.jobID)", "backoff": "\(String(format: "%.1f", delay))"])
+                guard await stop.sleep(seconds: delay) else { return false }
+            }
+        }
+        return outbox.pending().isEmpty
+    }
+
+    /// One upload; true when the entry is settled (and removed from the outbox).
+    private func deliver(_ entry: ResultOutbox.Entry, file: URL) async throws -> Bool {
+        let meta: Logger.Metadata = ["job": "\(entry.jobID)", "attempt": "\(entry.attempt)"]
+        do {
+            let accepted = try await client.submitResult(jobID: entry.jobID, leaseToken: entry.leaseToken, result: entry.result)
+            outbox.remove(file)
+            if accepted {
+                logger.info("result accepted", metadata: meta.merging(["status": "\(entry.result.status)"]) { a, _ in a })
+            } else {
+                logger.warning("result refused: the attempt is no longer current (acknowledged)", metadata: meta)
+            }
+            return true
+        } catch RoostError.http(let status, let message) where status == 401 {
+            throw RoostError.http(status: status, message: message)
+        } catch RoostError.http(let status, let message) where status == 404 {
+            logger.warning("result dropped: the job no longer exists", metadata: meta.merging(["error": "\(message)"]) { a, _ in a })
+            outbox.remove(file)
+            return true
+        } catch RoostError.http(let status, let message) where (400..<500).contains(status) && status != 408 && status != 429 {
+            logger.error("result refused as malformed; set aside", metadata: meta.merging(["status": "\(status)", "error": "\(message)"]) { a, _ in a })
+            outbox.reject(file)
+            return true
+        } catch {
+            logger.warning("result upload failed", metadata: meta.merging(["error": "\(error)"]) { a, _ in a })
+            return false
+        }
+    }
+}

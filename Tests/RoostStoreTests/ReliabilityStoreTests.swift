@@ -1,0 +1,237 @@
+import Foundation
+import Logging
+import PostgresNIO
+import Testing
+import RoostCore
+import RoostTestDatabase
+import RoostTestSupport
+@testable import RoostStore
+
+/// Leases, retries, hand-backs, cancels and agent states against the real test
+/// cluster: every transition is one guarded statement, so these are SQL tests.
+@Suite(.enabled(if: TestDatabase.isAvailable, TestDatabase.skipReason))
+struct ReliabilityStoreTests {
+    let logger = Logger(label: "roost.test")
+    let hardware = HardwareProfile(arch: "x86_64", cpuModel: "Test CPU", isaFeatures: ["avx2", "fma"], logicalCPUs: 2, usableCPUIDs: [0], machineID: "m1")
+    let result = BenchmarkResult(status: .succeeded, statistics: LatencyStatistics(samplesMs: [1, 2, 3], wallSeconds: 0.006),
+                                 samplesMs: [1, 2, 3], environment: RunEnvironment())
+
+    struct Farm {
+        var agents: [String]
+        var signature: String
+        var benchmarkID: String
+    }
+
+    /// Three agents (`agent0`…`agent2`) on one target and a benchmark of `jobs` queued jobs.
+    func seed(_ store: PostgresStore, jobs: Int) async throws -> Farm {
+        let target = TargetSpec(hardware: hardware)
+        var ids: [String] = []
+        for i in 0..<3 {
+            let token = SecretToken.generate(prefix: "enroll")
+            _ = try await store.createEnrollmentToken(hash: SecretToken.hash(token), ttlSeconds: 60)
+            let req = EnrollRequest(token: token, name: "agent\(i)", tags: [:], hardware: hardware, profile: nil)
+            ids.append(try #require(try await store.enroll(tokenHash: SecretToken.hash(token), credentialHash: SecretToken.hash("c\(i)"), request: req, target: target)))
+        }
+        let model = Data("model bytes".utf8)
+        let sha = Digest.sha256Hex(of: model)
+        try await store.putModel(ModelInfo(sha256: sha, name: "m", bytes: model.count), content: model)
+        let art = Data("artifact".utf8)
+        let artSHA = Digest.sha256Hex(of: art)
+        try await store.putArtifact(sha256: artSHA, model: sha, target: target, compilerVersion: "c", content: art)
+        let bid = UUID().uuidString.lowercased()
+        try await store.createBenchmark(id: bid, model: sha, targets: "all", spec: .quick,
+                                        jobs: (0..<jobs).map { _ in NewJob(id: UUID().uuidString, artifactSHA256: artSHA, target: target) })
+        return Farm(agents: ids, signature: target.signature, benchmarkID: bid)
+    }
+
+    func job(_ store: PostgresStore, _ farm: Farm, _ id: String) async throws -> JobSummary {
+        try #require(try await store.benchmarkStatus(id: farm.benchmarkID)?.jobs.first(where: { $0.jobID == id }))
+    }
+
+    func lease(_ store: PostgresStore, _ farm: Farm, agent: Int = 0, seconds: Double = 30) async throws -> JobAssignment? {
+        try await store.lease(agentID: farm.agents[agent], targetSignatures: [farm.signature], leaseSeconds: seconds)
+    }
+
+    /// Seconds between the requeue and the end of the backoff, as stored.
+    func backoff(_ store: PostgresStore, _ id: String) async throws -> Double {
+        let rows = try await store.client.query("SELECT extract(epoch FROM not_before - updated_at)::float8 FROM jobs WHERE id = \(UUID(uuidString: id)!)")
+        for try await s in rows.decode(Double.self) { return s }
+        return -1
+    }
+
+    @Test func expiredLeasesRetryWithBackoffThenFailKeepingEveryError() async throws {
+        try await TestDatabase.withFreshDatabase { url in
+            try await PostgresStore.with(url, logger: logger, migrate: true) { store in
+                let farm = try await seed(store, jobs: 1)
+                let base = 0.3
+                for attempt in 1...3 {
+                    let a = try #require(try await lease(store, farm, agent: attempt % 3, seconds: 0.05), "attempt \(attempt) not leased")
+                    #expect(a.attempt == attempt)
+                    try await Task.sleep(for: .milliseconds(100))
+                    #expect(try await store.requeueExpiredLeases(backoffSeconds: base, maxBackoffSeconds: 10) == 1)
+                    let j = try await job(store, farm, a.jobID)
+                    if attempt < 3 {
+                        #expect(j.state == "queued")
+                        // Exponential: 0.3 s, then 0.6 s, on the database clock.
+                        #expect(abs(try await backoff(store, a.jobID) - base * Double(1 << (attempt - 1))) < 0.001)
+                        // Not leased again before the backoff ends, by anyone.
+                        #expect(try await lease(store, farm, agent: 1) == nil)
+                        #expect(try await lease(store, farm, agent: 2) == nil)
+                        try await Task.sleep(for: .milliseconds(Int(base * Double(1 << (attempt - 1)) * 1000) + 150))
+                    } else {
+                        #expect(j.state == "failed")
+                        #expect(j.errorMessage == "lease expired on attempt 3 of 3")
+                        #expect(j.notBefore == nil)
+                        let history = try #require(j.attempts)
+                        #expect(history.map(\.attempt) == [1, 2, 3])
+                        #expect(history.allSatisfy { $0.outcome == .leaseExpired && $0.error?.contains("lease expired") == true })
+                        #expect(history.map(\.agentName) == ["agent1", "agent2", "agent0"])
+                    }
+                }
+                #expect(try await lease(store, farm, agent: 1) == nil)
+            }
+        }
+    }
+
+    @Test func aStaleTokenChangesNothing() async throws {
+        try await TestDatabase.withFreshDatabase { url in
+            try await PostgresStore.with(url, logger: logger, migrate: true) { store in
+                let farm = try await seed(store, jobs: 1)
+                let first = try #require(try await lease(store, farm, seconds: 0.05))
+                try await Task.sleep(for: .milliseconds(100))
+                #expect(try await store.requeueExpiredLeases(backoffSeconds: 0, maxBackoffSeconds: 0) == 1)
+                let second = try #require(try await lease(store, farm, agent: 1))
+                #expect(second.attempt == 2)
+                let before = try await job(store, farm, first.jobID)
+                // The presumed-dead first attempt: heartbeat, hand-back and result are all refused.
+                #expect(try await store.heartbeatJob(jobID: first.jobID, leaseToken: first.leaseToken, phase: "zombie", leaseSeconds: 30) == nil)
+                #expect(try await store.releaseJob(jobID: first.jobID, leaseToken: first.leaseToken, reason: "zombie") == false)
+                #expect(try await store.submitResult(jobID: first.jobID, leaseToken: first.leaseToken, result: result) == false)
+                #expect(try await job(store, farm, first.jobID) == before)
+                let rows = try await store.client.query("SELECT count(*) FROM results")
+                for try await n in rows.decode(Int.self) { #expect(n == 0) }
+                // The current attempt still reports, once.
+                #expect(try await store.submitResult(jobID: second.jobID, leaseToken: second.leaseToken, result: result))
+                let done = try await job(store, farm, second.jobID)
+                #expect(done.state == "succeeded" && done.attempts?.map(\.outcome) == [.leaseExpired, .succeeded])
+            }
+        }
+    }
+
+    @Test func aHandedBackAttemptIsRequeuedWithoutCounting() async throws {
+        try await TestDatabase.withFreshDatabase { url in
+            try await PostgresStore.with(url, logger: logger, migrate: true) { store in
+                let farm = try await seed(store, jobs: 1)
+                // More hand-backs than max_attempts: none of them counts.
+                for _ in 0..<4 {
+                    let a = try #require(try await lease(store, farm))
+                    #expect(a.attempt == 1)
+                    #expect(try await store.heartbeatJob(jobID: a.jobID, leaseToken: a.leaseToken, phase: "benchmarking", leaseSeconds: 30) != nil)
+                    #expect(try await store.releaseJob(jobID: a.jobID, leaseToken: a.leaseToken, reason: "agent stopping"))
+                    let j = try await job(store, farm, a.jobID)
+                    #expect(j.state == "queued" && j.attempt == 0 && j.notBefore == nil && j.errorMessage == nil)
+                    #expect(j.attempts?.last?.outcome == .released && j.attempts?.last?.error == "agent stopping")
+                }
+                let last = try #require(try await lease(store, farm, agent: 1))
+                #expect(last.attempt == 1)
+                #expect(try await store.submitResult(jobID: last.jobID, leaseToken: last.leaseToken, result: result))
+            }
+        }
+    }
+
+    @Test func cancelEndsQueuedJobsAndStopsRunningOnesAtTheirNextHeartbeat() async throws {
+        try await TestDatabase.withFreshDatabase { url in
+            try await PostgresStore.with(url, logger: logger, migrate: true) { store in
+                let farm = try await seed(store, jobs: 4)
+                let alive = try #require(try await lease(store, farm, agent: 0))
+                let dead = try #require(try await lease(store, farm, agent: 1, seconds: 0.3))
+                #expect(try await store.heartbeatJob(jobID: alive.jobID, leaseToken: alive.leaseToken, phase: "benchmarking", leaseSeconds: 30)?.cancel == false)
+                #expect(try await store.cancelBenchmark(id: UUID().uuidString) == nil)
+                let outcome = try #require(try await store.cancelBenchmark(id: farm.benchmarkID))
+                #expect(outcome.cancelled == 2 && outcome.stopping == 2)
+                #expect(try await lease(store, farm, agent: 2) == nil)
+                // The live attempt hears it at its next heartbeat; the job is closed there and then.
+                let reply = try #require(try await store.heartbeatJob(jobID: alive.jobID, leaseToken: alive.leaseToken, phase: "benchmarking", leaseSeconds: 30))
+                #expect(reply.cancel)
+                #expect(try await job(store, farm, alive.jobID).state == "cancelled")
+                #expect(try await store.submitResult(jobID: alive.jobID, leaseToken: alive.leaseToken, result: result) == false)
+                // The dead one's lease expires into `cancelled`, not back into the queue.
+                try await Task.sleep(for: .milliseconds(400))
+                #expect(try await store.requeueExpiredLeases() == 1)
+                let status = try #require(try await store.benchmarkStatus(id: farm.benchmarkID))
+                #expect(status.jobs.allSatisfy { $0.state == "cancelled" }, "\(status.jobs.map(\.state))")
+                #expect(status.isFinished)
+                #expect(try await job(store, farm, dead.jobID).attempts?.map(\.outcome) == [.leaseExpired])
+                // A second cancel finds nothing left to do.
+                #expect(try await store.cancelBenchmark(id: farm.benchmarkID) == CancelResponse(benchmarkID: farm.benchmarkID, cancelled: 0, stopping: 0))
+            }
+        }
+    }
+
+    @Test func anAgentThatDiesDrainingEndsPausedOnceItsLeaseExpires() async throws {
+        try await TestDatabase.withFreshDatabase { url in
+            try await PostgresStore.with(url, logger: logger, migrate: true) { store in
+                let farm = try await seed(store, jobs: 1)
+                _ = try #require(try await lease(store, farm, agent: 0, seconds: 0.05))
+                guard case .changed(let draining) = try await store.changeAgentState(name: "agent0", action: .drain) else { Issue.record("drain"); return }
+                #expect(draining.state == "draining")
+                try await store.settleDraining(agentID: nil)
+                #expect(try await store.agentStatuses(offlineAfterSeconds: 90).first?.state == "draining")
+                try await Task.sleep(for: .milliseconds(100))
+                #expect(try await store.requeueExpiredLeases() == 1)
+                try await store.settleDraining(agentID: nil)
+                let agents = try await store.agentStatuses(offlineAfterSeconds: 90)
+                #expect(agents.map(\.state) == ["paused", "active", "active"])
+            }
+        }
+    }
+
+    @Test func drainedAndPausedAgentsLeaseNothing() async throws {
+        try await TestDatabase.withFreshDatabase { url in
+            try await PostgresStore.with(url, logger: logger, migrate: true) { store in
+                let farm = try await seed(store, jobs: 3)
+                func state(_ name: String) async throws -> String? {
+                    try await store.agentStatuses(offlineAfterSeconds: 90).first(where: { $0.name == name })?.status
+                }
+                // Pause and resume.
+                guard case .changed(let paused) = try await store.changeAgentState(name: "agent0", action: .pause) else { Issue.record("pause"); return }
+                #expect(paused.state == "paused" && paused.status == "paused")
+                #expect(try await lease(store, farm, agent: 0) == nil)
+                guard case .changed = try await store.changeAgentState(name: "agent0", action: .resume) else { Issue.record("resume"); return }
+                let a0 = try #require(try await lease(store, farm, agent: 0))
+
+                // Draining a busy agent: no more work; paused once its job ends.
+                let a1 = try #require(try await lease(store, farm, agent: 1))
+                guard case .changed(let draining) = try await store.changeAgentState(name: "agent1", action: .drain) else { Issue.record("drain"); return }
+                #expect(draining.state == "draining" && draining.currentJob == a1.jobID)
+                #expect(try await lease(store, farm, agent: 1) == nil)
+                try await store.settleDraining(agentID: farm.agents[1])
+                #expect(try await state("agent1") == "draining")
+                #expect(try await store.submitResult(jobID: a1.jobID, leaseToken: a1.leaseToken, result: result))
+                try await store.settleDraining(agentID: farm.agents[1])
+                #expect(try await state("agent1") == "paused")
+                #expect(try await lease(store, farm, agent: 1) == nil)
+
+                // Draining an idle agent pauses it at once.
+                guard case .changed(let idle) = try await store.changeAgentState(name: "agent2", action: .drain) else { Issue.record("drain idle"); return }
+                #expect(idle.state == "paused")
+                #expect(try await lease(store, farm, agent: 2) == nil)
+
+                // Health states are not the operator's to resume; unknown names are not found.
+                try await store.client.query("UPDATE agents SET state = 'quarantined' WHERE name = 'agent2'")
+                guard case .refused(let quarantined) = try await store.changeAgentState(name: "agent2", action: .resume) else { Issue.record("resume quarantined"); return }
+                #expect(quarantined.state == "quarantined")
+                #expect(try await store.changeAgentState(name: "nobody", action: .pause) == .notFound)
+
+                // The list: current job, and offline by heartbeat age.
+                try await store.client.query("UPDATE agents SET last_heartbeat = now() - interval '1 hour' WHERE name = 'agent1'")
+                let list = try await store.agentStatuses(offlineAfterSeconds: 90)
+                #expect(list.map(\.name) == ["agent0", "agent1", "agent2"])
+                #expect(list.map(\.status) == ["active", "offline", "quarantined"])
+                #expect(list.map(\.currentJob) == [a0.jobID, nil, nil])
+                // The one job nobody took is still there for an active agent.
+                #expect(try await lease(store, farm, agent: 0) != nil)
+            }
+        }
+    }
+}
