@@ -65,7 +65,7 @@ struct SharedModelsFarmTests {
                         results.decode((String, String, String, Bool?, String?, Double?, Double?, Int).self) {
                     #expect(passed == true && source == "user", "\(model)/\(engine)/\(agent): accuracy \(String(describing: passed)) from \(source ?? "nil")")
                     #expect((maxAbs ?? .infinity) < 1e-2 && (cosine ?? 0) > 0.9999, "\(model)/\(engine)/\(agent): max abs \(maxAbs ?? .nan), cosine \(cosine ?? .nan)")
-                    #expect(count >= 20)
+                    #expect(count >= 5, "\(model)/\(engine)/\(agent): \(count) samples") // sub-ms models are timed in calibrated groups
                     seen.insert("\(model)/\(engine)/\(agent)")
                 }
                 #expect(seen.count == Self.models.count * engines.count * 2, "\(seen.sorted())")

@@ -59,13 +59,13 @@ import RoostCore
     @Test func aHangingWorkerIsKilledAtItsDeadline() async throws {
         let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("roost-sup-\(UUID())")
         defer { try? FileManager.default.removeItem(at: scratch) }
-        let supervisor = WorkerSupervisor(command: ["/bin/sh", "-c", "sleep 120", "worker"], scratch: scratch)
+        let supervisor = WorkerSupervisor(command: ["/bin/sh", "-c", "sleep 900", "worker"], scratch: scratch)
         var spec = BenchmarkSpec.quick
         spec.timeoutSeconds = 0.5
         let start = Date()
         let r = await supervisor.run(RoostBench.WorkerRequest(artifactPath: "/dev/null", spec: spec), target: TargetSpec(isa: .generic, blasCoreType: nil, threads: 1))
         #expect(r.status == .error && r.errorMessage?.contains("timed out") == true)
         // Well before the sleep would end by itself (the test pool may be busy with other suites).
-        #expect(Date().timeIntervalSince(start) < 60)
+        #expect(Date().timeIntervalSince(start) < 300)
     }
 }

@@ -63,7 +63,8 @@ struct ReliabilityStoreTests {
         try await TestDatabase.withFreshDatabase { url in
             try await PostgresStore.with(url, logger: logger, migrate: true) { store in
                 let farm = try await seed(store, jobs: 1)
-                let base = 0.3
+                // Long enough that a busy test machine cannot outwait it between two calls.
+                let base = 3.0
                 for attempt in 1...3 {
                     let a = try #require(try await lease(store, farm, agent: attempt % 3, seconds: 0.05), "attempt \(attempt) not leased")
                     #expect(a.attempt == attempt)
@@ -72,7 +73,7 @@ struct ReliabilityStoreTests {
                     let j = try await job(store, farm, a.jobID)
                     if attempt < 3 {
                         #expect(j.state == "queued")
-                        // Exponential: 0.3 s, then 0.6 s, on the database clock.
+                        // Exponential: 3 s, then 6 s, on the database clock.
                         #expect(abs(try await backoff(store, a.jobID) - base * Double(1 << (attempt - 1))) < 0.001)
                         // Not leased again before the backoff ends, by anyone.
                         #expect(try await lease(store, farm, agent: 1) == nil)
