@@ -12,14 +12,21 @@ public struct CaseResult: Sendable, Equatable {
     /// Distinct operator types in the case's model, in order of first use.
     public var operators: [String]
     public var outcome: Outcome
+    /// The shape-like graph inputs the runner bound as constants (from each test
+    /// data set) because the model as given needs them at compile time; empty when
+    /// the case ran as given. See `ShapeInputBinding`.
+    public var boundInputs: [String]
 
-    public init(name: String, operators: [String], outcome: Outcome) {
+    public init(name: String, operators: [String], outcome: Outcome, boundInputs: [String] = []) {
         self.name = name
         self.operators = operators
         self.outcome = outcome
+        self.boundInputs = boundInputs
     }
 
     public var passed: Bool { outcome == .passed }
+    /// Whether the outcome is for the model with shape-like inputs bound as constants.
+    public var boundShapeInputs: Bool { !boundInputs.isEmpty }
 }
 
 /// Why a case was not run, grouped so the summary shows what is missing.

@@ -9,8 +9,18 @@ public struct ConformanceReport: Sendable {
     public var skipped: Int { results.filter { if case .skipped = $0.outcome { true } else { false } }.count }
     public var passedNames: [String] { results.filter(\.passed).map(\.name).sorted() }
 
+    /// Passing cases that ran with shape-like inputs bound as constants (`ShapeInputBinding`).
+    public var passedBound: Int { results.filter { $0.passed && $0.boundShapeInputs }.count }
+
     /// The closing line, exactly `N passed, M failed, K skipped`.
     public var summaryLine: String { "\(passed) passed, \(failed) failed, \(skipped) skipped" }
+
+    /// How many of the passing cases needed shape-like inputs bound; printed just
+    /// before the closing line (which stays last, for `make conformance`'s readers).
+    public var boundLine: String { "of which \(passedBound) passed with shape-like inputs bound as constants" }
+
+    /// The last lines of the summary: `boundLine`, then `summaryLine`.
+    public var closingLines: [String] { [boundLine, summaryLine] }
 
     /// The operator a case exercises: its model's only operator; for a
     /// function-expanded case (`test_X_expanded…`, many primitive nodes) the
@@ -47,7 +57,7 @@ public struct ConformanceReport: Sendable {
     }
 
     /// The per-operator table (operators with a run case; all with `verbose`),
-    /// the skip reasons by category, and the closing line last.
+    /// the skip reasons by category, and the closing lines last.
     public func summary(verbose: Bool = false) -> [String] {
         var lines: [String] = []
         let rows = perOperator()
@@ -79,7 +89,7 @@ public struct ConformanceReport: Sendable {
                 lines.append("  \(category.rawValue): \(total) (\(text))")
             }
         }
-        lines.append(summaryLine)
+        lines.append(contentsOf: closingLines)
         return lines
     }
 }

@@ -13,16 +13,25 @@ import RoostRuntime
 /// model compiles, loads or runs wrongly, and passed when every output of every
 /// data set matches the reference. Errors never escape: one bad case must not
 /// stop the other 1,900.
+///
+/// With `bindShapeInputs` (the default), a case whose compile is refused only
+/// because a shape-like operand (Reshape's shape, Slice's starts, Resize's sizes,
+/// …) is a graph input is compiled again per data set with those inputs bound to
+/// the data set's values, as a user pins them at compile time
+/// (`ShapeInputBinding`); its result records the bound inputs.
 public struct ConformanceRunner: Sendable {
     /// The folder holding the `test_*` case folders.
     public let casesDirectory: URL
     public var target: TargetSpec
     public var comparison: OutputComparison
     public var compiler: Compiler
+    /// Rebind cases refused only for a shape-like graph input (see the type's comment).
+    public var bindShapeInputs: Bool
 
     /// `directory` is the generator's output folder (holding `node/`) or the `node/` folder itself.
     public init(directory: URL, target: TargetSpec = TargetSpec(isa: .x86_64_avx2, blasCoreType: nil, threads: 1),
-                comparison: OutputComparison = OutputComparison(), compiler: Compiler = Compiler()) {
+                comparison: OutputComparison = OutputComparison(), compiler: Compiler = Compiler(),
+                bindShapeInputs: Bool = true) {
         let node = directory.appendingPathComponent("node")
         var isDir: ObjCBool = false
         let hasNode = FileManager.default.fileExists(atPath: node.path, isDirectory: &isDir) && isDir.boolValue
@@ -30,6 +39,7 @@ public struct ConformanceRunner: Sendable {
         self.target = target
         self.comparison = comparison
         self.compiler = compiler
+        self.bindShapeInputs = bindShapeInputs
     }
 
     /// Case names (`test_*` folders holding a `model.onnx`), sorted.
@@ -71,21 +81,20 @@ public struct ConformanceRunner: Sendable {
         if let reason = Self.unsupportedValue(in: model) { return result(.skipped(reason)) }
         let session: InferenceSession
         do {
-            let artifact = try compiler.compile(model, name: name, target: target)
-            do {
-                // Through the codec, as agents receive artifacts.
-                session = try InferenceSession(artifact: try ArtifactCodec.decode(ArtifactCodec.encode(artifact)))
-            } catch {
-                return result(outcome(for: error, stage: "artifact does not load"))
-            }
+            session = try load(model, name: name)
         } catch {
-            return result(outcome(for: error, stage: "compile"))
+            if bindShapeInputs, error.stage == "compile", case RoostError.unsupported(let message) = error.underlying,
+               ShapeInputBinding.shouldBind(afterCompileError: message, graph: model.proto.graph) {
+                return runBound(model, name: name, dir: dir, operators: operators)
+            }
+            return result(outcome(for: error.underlying, stage: error.stage))
         }
         do {
             let dataSets = try Self.numbered(in: dir, prefix: "test_data_set_", suffix: "")
             guard !dataSets.isEmpty else { return result(.failed("no test_data_set_* folder")) }
             for (index, set) in dataSets {
-                if let failure = try check(session, model: model, dataSet: set, label: "data set \(index)") {
+                let inputs = try Self.readInputs(set, graph: model.proto.graph)
+                if let failure = try check(session, inputs: inputs, dataSet: set, label: "data set \(index)") {
                     return result(.failed(failure))
                 }
             }
@@ -95,28 +104,89 @@ public struct ConformanceRunner: Sendable {
         return result(.passed)
     }
 
+    /// A compile or artifact-load error, with the stage it came from.
+    struct LoadError: Error {
+        var stage: String
+        var underlying: any Error
+    }
+
+    /// Compiles `model` and loads it through the codec, as agents receive artifacts.
+    private func load(_ model: ONNXModel, name: String) throws(LoadError) -> InferenceSession {
+        let artifact: Artifact
+        do { artifact = try compiler.compile(model, name: name, target: target) } catch {
+            throw LoadError(stage: "compile", underlying: error)
+        }
+        do {
+            return try InferenceSession(artifact: try ArtifactCodec.decode(ArtifactCodec.encode(artifact)))
+        } catch {
+            throw LoadError(stage: "artifact does not load", underlying: error)
+        }
+    }
+
+    /// Runs a case with its shape-like inputs bound: each data set's values for
+    /// them become initializers, the model is compiled for that data set, and the
+    /// other inputs are fed as usual.
+    private func runBound(_ model: ONNXModel, name: String, dir: URL, operators: [String]) -> CaseResult {
+        let bindable = ShapeInputBinding.bindableInputs(of: model.proto.graph)
+        let result = { (outcome: CaseResult.Outcome) in
+            CaseResult(name: name, operators: operators, outcome: outcome, boundInputs: bindable)
+        }
+        let stagePrefix = "with shape-like inputs bound"
+        do {
+            let dataSets = try Self.numbered(in: dir, prefix: "test_data_set_", suffix: "")
+            guard !dataSets.isEmpty else { return result(.failed("no test_data_set_* folder")) }
+            for (index, set) in dataSets {
+                let label = "data set \(index)"
+                var inputs = try Self.readInputs(set, graph: model.proto.graph)
+                var values: [String: Onnx_TensorProto] = [:]
+                for input in bindable {
+                    guard let value = inputs.removeValue(forKey: input) else {
+                        return result(.failed("\(label): no data for the bound input '\(input)'"))
+                    }
+                    values[input] = value.proto
+                }
+                let session: InferenceSession
+                do { session = try load(ShapeInputBinding.bind(values, into: model), name: name) } catch {
+                    return result(outcome(for: error.underlying, stage: "\(error.stage) (\(stagePrefix), \(label))"))
+                }
+                if let failure = try check(session, inputs: inputs, dataSet: set, label: "\(label), \(stagePrefix)") {
+                    return result(.failed(failure))
+                }
+            }
+        } catch {
+            return result(outcome(for: error, stage: "test data (\(stagePrefix))"))
+        }
+        return result(.passed)
+    }
+
+    /// The data set's inputs by graph-input name: `input_j.pb` is the j-th graph
+    /// input that is not an initializer; its tensor usually names it too.
+    static func readInputs(_ dataSet: URL, graph: Onnx_GraphProto) throws -> [String: (proto: Onnx_TensorProto, tensor: HostTensor)] {
+        let initializers = Set(graph.initializer.map(\.name))
+        let names = graph.input.map(\.name).filter { !initializers.contains($0) }
+        var inputs: [String: (proto: Onnx_TensorProto, tensor: HostTensor)] = [:]
+        for (position, (_, url)) in try numbered(in: dataSet, prefix: "input_", suffix: ".pb").enumerated() {
+            let (proto, tensor) = try readTensor(url)
+            let name = names.contains(proto.name) ? proto.name : position < names.count ? names[position] : "input_\(position)"
+            inputs[name] = (proto, tensor)
+        }
+        return inputs
+    }
+
     /// Feeds one data set and compares every output; nil when all match.
-    private func check(_ session: InferenceSession, model: ONNXModel, dataSet: URL, label: String) throws -> String? {
+    private func check(_ session: InferenceSession, inputs given: [String: (proto: Onnx_TensorProto, tensor: HostTensor)],
+                       dataSet: URL, label: String) throws -> String? {
         let plan = session.artifact.plan
-        let inputFiles = try Self.numbered(in: dataSet, prefix: "input_", suffix: ".pb")
         let outputFiles = try Self.numbered(in: dataSet, prefix: "output_", suffix: ".pb")
-        guard inputFiles.count == plan.inputs.count else {
-            return "\(label): \(inputFiles.count) input files for \(plan.inputs.count) model inputs"
+        guard given.count == plan.inputs.count else {
+            return "\(label): \(given.count) input files for \(plan.inputs.count) model inputs"
         }
         guard outputFiles.count == plan.outputs.count else {
             return "\(label): \(outputFiles.count) output files for \(plan.outputs.count) model outputs"
         }
-        // input_j.pb is the j-th graph input; its tensor usually names it too.
-        var byName: [String: HostTensor] = [:]
-        var byPosition: [HostTensor] = []
-        for (_, url) in inputFiles {
-            let (proto, tensor) = try Self.readTensor(url)
-            byName[proto.name] = tensor
-            byPosition.append(tensor)
-        }
         var inputs: [HostTensor] = []
-        for (j, io) in plan.inputs.enumerated() {
-            let tensor = byName[io.name] ?? byPosition[j]
+        for io in plan.inputs {
+            guard let tensor = given[io.name]?.tensor else { return "\(label): no input file for model input '\(io.name)'" }
             let shape = plan.values[io.valueID].shape
             guard tensor.shape == shape else {
                 return "\(label): input '\(io.name)' data has shape \(tensor.shape), the model declares \(shape)"

@@ -12,9 +12,15 @@ struct RoostConformanceCommand: ParsableCommand {
         abstract: "Run the ONNX backend node tests through the Roost compiler and runtime.",
         discussion: """
             DIR is the output of scripts/onnx-node-tests.sh (holding node/test_*). Prints one line per \
-            failing case, a per-operator summary and, last, 'N passed, M failed, K skipped'. Without \
-            --expected the exit status is non-zero when any case failed; with it, only when a listed \
-            case did not pass.
+            failing case, a per-operator summary, 'of which B passed with shape-like inputs bound as \
+            constants' and, last, 'N passed, M failed, K skipped'. Without --expected the exit status is \
+            non-zero when any case failed; with it, only when a listed case did not pass.
+
+            A case refused only because a shape-like operand (Reshape's shape, Slice's starts, Resize's \
+            sizes, a Reduce's axes, …) is a graph input is compiled again per test data set with those \
+            inputs bound to the data set's values, as a user pins them at compile time. Only inputs used \
+            solely in such positions are bound (Sources/RoostConformance/ShapeOperandTable.swift); \
+            --no-bind-shape-inputs skips those cases instead.
             """)
 
     @Argument(help: "Folder with the generated node tests (its node/ subfolder, or node/ itself).")
@@ -32,12 +38,16 @@ struct RoostConformanceCommand: ParsableCommand {
     @Option(help: "Run only the cases whose name contains this.")
     var filter: String?
 
+    @Flag(inversion: .prefixedNo,
+          help: "Bind shape-like graph inputs (Reshape shape, Slice starts, …) as constants from each test data set when the model needs them at compile time.")
+    var bindShapeInputs = true
+
     func validate() throws {
         if updateExpected && expected == nil { throw ValidationError("--update-expected needs --expected FILE") }
     }
 
     func run() throws {
-        let runner = ConformanceRunner(directory: URL(fileURLWithPath: directory))
+        let runner = ConformanceRunner(directory: URL(fileURLWithPath: directory), bindShapeInputs: bindShapeInputs)
         let report: ConformanceReport
         do {
             report = try runner.run(
@@ -47,10 +57,11 @@ struct RoostConformanceCommand: ParsableCommand {
                     if verbose { Self.write("RUN  \(name)\n", to: .standardError) }
                 },
                 didRun: { result in
+                    let bound = result.boundShapeInputs ? " [bound: \(result.boundInputs.joined(separator: ", "))]" : ""
                     switch result.outcome {
-                    case .passed: if verbose { Self.out("PASS \(result.name)") }
-                    case .failed(let why): Self.out("FAIL \(result.name): \(why)")
-                    case .skipped(let reason): if verbose { Self.out("SKIP \(result.name): \(reason.message)") }
+                    case .passed: if verbose { Self.out("PASS \(result.name)\(bound)") }
+                    case .failed(let why): Self.out("FAIL \(result.name)\(bound): \(why)")
+                    case .skipped(let reason): if verbose { Self.out("SKIP \(result.name)\(bound): \(reason.message)") }
                     }
                 })
         } catch {
@@ -94,9 +105,9 @@ struct RoostConformanceCommand: ParsableCommand {
             }
         }
         let summary = report.summary(verbose: verbose)
-        for line in summary.dropLast() { Self.out(line) }
+        for line in summary.dropLast(report.closingLines.count) { Self.out(line) }
         for note in notes { Self.out(note) }
-        Self.out(summary.last ?? report.summaryLine)
+        for line in report.closingLines { Self.out(line) }
         if status != 0 { throw ExitCode(status) }
     }
 
