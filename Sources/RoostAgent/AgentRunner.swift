@@ -16,6 +16,8 @@ public struct AgentRunner: Sendable {
     /// Stop after this long without work (demos, tests); nil runs forever.
     public var exitWhenIdle: Double?
     public var heartbeatInterval: Double = 5
+    /// How often an idle agent asks whether its health check is due.
+    public var healthAskInterval: Double = 60
 
     public init(credentials: AgentCredentials, hardware: HardwareProfile, home: RoostHome, supervisor: WorkerSupervisor,
                 logger: Logger, exitWhenIdle: Double?) {
@@ -41,9 +43,19 @@ public struct AgentRunner: Sendable {
         try await delivery.flush(persistent: true, stop: stop)
         guard try await announce(to: client, stop: stop) else { return logger.info("agent stopped before it started") }
         logger.info("agent running", metadata: ["agent": "\(credentials.name)", "target": "\(target.label)", "scheduler": "\(credentials.scheduler)"])
+        // The golden benchmark: at the first start (the baseline), then whenever the
+        // scheduler says so. Asked after every job and at least once a minute.
+        let health = HealthCheckRunner(client: client, supervisor: supervisor, lock: lock, target: target,
+                                       directory: home.path("agents", credentials.name, "health"), logger: logger)
+        var healthAsked: ContinuousClock.Instant?
         var idleSince = ContinuousClock.now
         var backoff = Backoff()
         while !stop.isStopped {
+            if healthAsked.map({ ContinuousClock.now - $0 >= .seconds(healthAskInterval) }) ?? true {
+                await health.runIfDue(stop: stop)
+                healthAsked = ContinuousClock.now
+                if stop.isStopped { break }
+            }
             if let limit = exitWhenIdle, ContinuousClock.now - idleSince > .milliseconds(Int(limit * 1000)) {
                 logger.info("idle limit reached, exiting", metadata: ["seconds": "\(limit)"])
                 return
@@ -72,6 +84,7 @@ public struct AgentRunner: Sendable {
             }
             try await execute(job, client: client, cache: cache, lock: lock, delivery: delivery, stop: stop)
             idleSince = ContinuousClock.now
+            healthAsked = nil
         }
         logger.info("agent stopped")
     }

@@ -1,4 +1,5 @@
 import RoostCore
+import RoostReport
 import RoostStore
 
 /// How a scheduler process is run.
@@ -17,10 +18,15 @@ public struct SchedulerConfiguration: Sendable {
     /// each attempt after, up to `maxRetryBackoffSeconds` (database clock).
     public var retryBackoffSeconds: Double
     public var maxRetryBackoffSeconds: Double
+    /// When agents run the golden benchmark and when job errors quarantine them.
+    public var health: HealthSchedule
+    /// How much slower than its baseline, and how surely, an agent is `degraded`.
+    public var healthPolicy: HealthAssessment.Policy
 
     public init(database: DatabaseURL, host: String = "127.0.0.1", port: Int = 8740, home: RoostHome = RoostHome(),
                 leaseSeconds: Double = 30, maxLeaseWaitSeconds: Double = 30, reaperIntervalSeconds: Double = 5,
-                retryBackoffSeconds: Double = 5, maxRetryBackoffSeconds: Double = 300) {
+                retryBackoffSeconds: Double = 5, maxRetryBackoffSeconds: Double = 300,
+                health: HealthSchedule = HealthSchedule(), healthPolicy: HealthAssessment.Policy = HealthAssessment.Policy()) {
         self.database = database
         self.host = host
         self.port = port
@@ -30,5 +36,7 @@ public struct SchedulerConfiguration: Sendable {
         self.reaperIntervalSeconds = reaperIntervalSeconds
         self.retryBackoffSeconds = retryBackoffSeconds
         self.maxRetryBackoffSeconds = maxRetryBackoffSeconds
+        self.health = health
+        self.healthPolicy = healthPolicy
     }
 }

@@ -45,6 +45,7 @@ public struct SchedulerServer: Sendable {
         AdminRoutes(store: store, auth: auth, signal: signal, compiler: CompileService(store: store, logger: logger)).register(on: router)
         DashboardRoutes(store: store, access: DashboardAccess(host: config.host, auth: auth)).register(on: router)
         OperationsRoutes(store: store, auth: auth, signal: signal).register(on: router)
+        HealthRoutes(store: store, auth: auth, signal: signal, config: config).register(on: router)
         return router
     }
 

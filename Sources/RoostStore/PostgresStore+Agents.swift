@@ -49,7 +49,7 @@ extension PostgresStore {
                 ON CONFLICT (name) DO UPDATE SET credential_hash = EXCLUDED.credential_hash, tags = EXCLUDED.tags,
                     hardware = EXCLUDED.hardware, target = EXCLUDED.target, target_signature = EXCLUDED.target_signature,
                     machine_id = EXCLUDED.machine_id, price_per_hour = EXCLUDED.price_per_hour, profile = EXCLUDED.profile,
-                    state = 'active', last_heartbeat = now()
+                    state = 'active', state_reason = NULL, errors_count_since = now(), last_heartbeat = now()
                 RETURNING id
                 """, logger: logger)
             for try await id in rows.decode(UUID.self) { return id.uuidString.lowercased() }
@@ -77,7 +77,7 @@ extension PostgresStore {
         let rows = try await client.query("SELECT \(unescaped: Self.agentColumns) FROM agents ORDER BY name", logger: logger)
         var out: [AgentInfo] = []
         for try await row in rows.decode((UUID, String, String, String, String, String, Double?, Date?).self) { out.append(try agentInfo(row)) }
-        return out
+        return try await withHealth(out)
     }
 
     public func heartbeat(agentID: String, hardware: HardwareProfile?, target: TargetSpec?) async throws {

@@ -48,7 +48,8 @@ extension PostgresStore {
     }
 
     /// Applies an operator's action to the agent named `name`. Draining an idle
-    /// agent pauses it at once (there is nothing to finish).
+    /// agent pauses it at once (there is nothing to finish); resuming also ends
+    /// `degraded` and `quarantined`.
     public func changeAgentState(name: String, action: AgentState.Action) async throws -> AgentStateChange {
         let from = AgentState.sources(of: action).map(\.rawValue)
         let target: String = switch action {
@@ -60,8 +61,12 @@ extension PostgresStore {
                  ELSE 'paused' END
             """
         }
+        // A resume starts the job-error count afresh: the errors that quarantined it are the operator's to judge.
+        let resume = action == .resume
         let rows = try await client.query("""
-            UPDATE agents SET state = \(unescaped: target) WHERE name = \(name) AND state = ANY(\(from)) RETURNING id
+            UPDATE agents SET state = \(unescaped: target), state_reason = NULL,
+                errors_count_since = CASE WHEN \(resume) THEN now() ELSE errors_count_since END
+            WHERE name = \(name) AND state = ANY(\(from)) RETURNING id
             """, logger: logger)
         var changed = false
         for try await _ in rows.decode(UUID.self) { changed = true }
@@ -102,6 +107,6 @@ extension PostgresStore {
             info.currentJob = row.9?.uuidString.lowercased()
             out.append(info)
         }
-        return out
+        return try await withHealth(out)
     }
 }

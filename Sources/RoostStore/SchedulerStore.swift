@@ -40,6 +40,13 @@ public protocol SchedulerStore: Sendable {
     func settleDraining(agentID: String?) async throws
     func agentStatuses(offlineAfterSeconds: Double) async throws -> [AgentInfo]
 
+    // Health
+    func healthCheckDue(agentID: String, schedule: HealthSchedule) async throws -> String?
+    func healthBaseline(agentID: String, benchmark: String) async throws -> [Double]?
+    func recordHealthCheck(agentID: String, benchmark: String, outcome: HealthVerdict.Outcome, samplesMs: [Double],
+                           p50Ms: Double?, ratio: Double?, pValue: Double?, error: String?, reason: String) async throws -> String
+    func quarantineAfterErrors(agentID: String, errors: Int) async throws -> String?
+
     // Reports
     func reportData(model: ModelInfo, compareTo: String?) async throws -> ReportData
     func models() async throws -> [ModelInfo]

@@ -218,9 +218,9 @@ struct ReliabilityStoreTests {
                 #expect(idle.state == "paused")
                 #expect(try await lease(store, farm, agent: 2) == nil)
 
-                // Health states are not the operator's to resume; unknown names are not found.
+                // A quarantined agent has nothing to drain (resume clears it: HealthStoreTests); unknown names are not found.
                 try await store.client.query("UPDATE agents SET state = 'quarantined' WHERE name = 'agent2'")
-                guard case .refused(let quarantined) = try await store.changeAgentState(name: "agent2", action: .resume) else { Issue.record("resume quarantined"); return }
+                guard case .refused(let quarantined) = try await store.changeAgentState(name: "agent2", action: .drain) else { Issue.record("drain quarantined"); return }
                 #expect(quarantined.state == "quarantined")
                 #expect(try await store.changeAgentState(name: "nobody", action: .pause) == .notFound)
 

@@ -1,7 +1,8 @@
 import Foundation
 
 /// Where an agent stands. Operators move it between `active`, `draining` and
-/// `paused`; health checks (later) set `degraded` and `quarantined`; `offline`
+/// `paused`; the scheduler sets `degraded` (golden benchmark measurably slower
+/// than the agent's baseline) and `quarantined` (consecutive job errors); `offline`
 /// is never stored as intent — it is shown when heartbeats have stopped.
 /// Only `active` agents lease work.
 public enum AgentState: String, Codable, Sendable, CaseIterable {
@@ -18,17 +19,17 @@ public enum AgentState: String, Codable, Sendable, CaseIterable {
         case drain
         /// Take no more jobs (a running one finishes).
         case pause
-        /// Take jobs again.
+        /// Take jobs again; clears `degraded` and `quarantined` (the operator fixed the machine).
         case resume
     }
 
-    /// The stored states from which `action` is allowed. Health states are left
-    /// to the health checks: a quarantined agent is not resumed by accident.
+    /// The stored states from which `action` is allowed. Resume is the operator's
+    /// word that the machine is fine again, so it also ends `degraded` and `quarantined`.
     public static func sources(of action: Action) -> [AgentState] {
         switch action {
         case .drain: [.active, .degraded, .draining, .paused]
-        case .pause: [.active, .degraded, .draining, .paused]
-        case .resume: [.paused, .draining, .active]
+        case .pause: [.active, .degraded, .quarantined, .draining, .paused]
+        case .resume: [.paused, .draining, .active, .degraded, .quarantined]
         }
     }
 }

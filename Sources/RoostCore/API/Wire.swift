@@ -151,11 +151,15 @@ public struct AgentInfo: Codable, Sendable, Equatable {
     public var status: String?
     /// The job the agent holds a lease on, if any.
     public var currentJob: String?
+    /// Why a health check or the error count put the agent in its state (`degraded`, `quarantined`).
+    public var stateReason: String?
+    /// Its golden-benchmark baseline and last check, when it has run one.
+    public var health: AgentHealth?
     public init(agentID: String, name: String, state: String, tags: [String: String], hardware: HardwareProfile, target: TargetSpec, pricePerHour: Double?, lastHeartbeat: Date?,
-                status: String? = nil, currentJob: String? = nil) {
+                status: String? = nil, currentJob: String? = nil, stateReason: String? = nil, health: AgentHealth? = nil) {
         self.agentID = agentID; self.name = name; self.state = state; self.tags = tags; self.hardware = hardware
         self.target = target; self.pricePerHour = pricePerHour; self.lastHeartbeat = lastHeartbeat
-        self.status = status; self.currentJob = currentJob
+        self.status = status; self.currentJob = currentJob; self.stateReason = stateReason; self.health = health
     }
 }
 

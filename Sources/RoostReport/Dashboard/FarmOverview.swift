@@ -11,11 +11,14 @@ public struct FarmOverview: Codable, Sendable, Equatable {
         public var lastHeartbeat: Date?
         /// One line ("AMD EPYC 7B13 · x86_64 avx2 · 2 CPUs · 23.4 GiB").
         public var hardware: String
-        public init(name: String, state: String, lastHeartbeat: Date?, hardware: String) {
+        /// Why it is `degraded` or `quarantined`, or its golden-benchmark standing.
+        public var health: String?
+        public init(name: String, state: String, lastHeartbeat: Date?, hardware: String, health: String? = nil) {
             self.name = name
             self.state = state
             self.lastHeartbeat = lastHeartbeat
             self.hardware = hardware
+            self.health = health
         }
     }
 
@@ -78,6 +81,14 @@ public struct FarmOverview: Codable, Sendable, Equatable {
         self.recentBenchmarks = recentBenchmarks
     }
 
+    /// The reason for a health state, else how the last golden benchmark compared with the baseline.
+    static func health(of agent: AgentInfo) -> String? {
+        if let reason = agent.stateReason { return reason }
+        guard let h = agent.health, let base = h.baselineP50Ms else { return nil }
+        guard let last = h.lastP50Ms, h.checks > 1 else { return String(format: "baseline p50 %.3f ms", base) }
+        return String(format: "p50 %.2f× baseline", last / base)
+    }
+
     /// From the scheduler's own types: agents as listed, job counts by state, benchmark statuses.
     public init(generatedAt: Date = Date(), agents: [AgentInfo], jobsByState: [String: Int], benchmarks: [BenchmarkStatus]) {
         let order = ["queued", "leased", "running", "succeeded", "failed", "error", "cancelled"]
@@ -85,7 +96,8 @@ public struct FarmOverview: Codable, Sendable, Equatable {
         let other = jobsByState.filter { !order.contains($0.key) }.sorted { $0.key < $1.key }.map { QueueDepth(state: $0.key, jobs: $0.value) }
         self.init(
             generatedAt: generatedAt,
-            agents: agents.map { Agent(name: $0.name, state: $0.status ?? $0.state, lastHeartbeat: $0.lastHeartbeat, hardware: $0.hardware.summary) }
+            agents: agents.map { Agent(name: $0.name, state: $0.status ?? $0.state, lastHeartbeat: $0.lastHeartbeat, hardware: $0.hardware.summary,
+                                       health: Self.health(of: $0)) }
                 .sorted { $0.name < $1.name },
             queue: known + other,
             recentBenchmarks: benchmarks.sorted { $0.createdAt > $1.createdAt }.map(RecentBenchmark.init))

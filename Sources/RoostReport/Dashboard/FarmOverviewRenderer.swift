@@ -11,10 +11,10 @@ public enum FarmOverviewRenderer {
         if o.agents.isEmpty {
             body += "<p class=\"note\">No agents enrolled yet.</p>\n"
         } else {
-            body += "<table><thead><tr><th>name</th><th>state</th><th>last heartbeat</th><th>hardware</th></tr></thead><tbody>\n"
+            body += "<table><thead><tr><th>name</th><th>state</th><th>health</th><th>last heartbeat</th><th>hardware</th></tr></thead><tbody>\n"
             for a in o.agents {
                 let beat = a.lastHeartbeat.map { "<span title=\"\(e(NumberFormat.date($0)))\">\(e(age(of: $0, at: o.generatedAt)))</span>" } ?? "never"
-                body += "<tr><td>\(e(a.name))</td><td class=\"state \(e(cssClass(a.state)))\">\(e(a.state))</td><td>\(beat)</td><td>\(e(a.hardware))</td></tr>\n"
+                body += "<tr><td>\(e(a.name))</td><td class=\"state \(e(cssClass(a.state)))\">\(e(a.state))</td><td>\(e(a.health ?? "-"))</td><td>\(beat)</td><td>\(e(a.hardware))</td></tr>\n"
             }
             body += "</tbody></table>\n"
         }

@@ -55,6 +55,10 @@ struct AgentRoutes: Sendable {
                 throw APIError.conflict("result for job \(id) refused: the lease token is not the current attempt's")
             }
             context.logger.info("result accepted", metadata: ["job": "\(id)", "agent": "\(agent.name)", "status": "\(upload.result.status)"])
+            if upload.result.status != .succeeded,
+               let reason = try await store.quarantineAfterErrors(agentID: agent.agentID, errors: config.health.quarantineAfterErrors) {
+                context.logger.warning("agent quarantined", metadata: ["agent": "\(agent.name)", "reason": "\(reason)"])
+            }
             try await store.settleDraining(agentID: agent.agentID)
             return JSONResponse.make(["accepted": true])
         }

@@ -10,6 +10,10 @@ struct AgentListRow: Codable, Sendable {
     var currentJob: String?
     var target: String
     var targetSignature: String
+    /// Why the agent is `degraded` or `quarantined`.
+    var stateReason: String?
+    /// Golden-benchmark baseline and last check.
+    var health: AgentHealth?
 
     init(_ agent: AgentInfo) {
         name = agent.name
@@ -18,13 +22,24 @@ struct AgentListRow: Codable, Sendable {
         currentJob = agent.currentJob
         target = agent.target.label
         targetSignature = agent.target.signature
+        stateReason = agent.stateReason
+        health = agent.health
+    }
+
+    /// The reason for a health state, else the last check against the baseline.
+    var healthText: String {
+        if let stateReason { return stateReason }
+        guard let h = health, let base = h.baselineP50Ms else { return "-" }
+        guard let last = h.lastP50Ms, h.checks > 1 else { return String(format: "baseline p50 %.3f ms", base) }
+        return String(format: "p50 %.3f ms (%.2f× baseline)", last, last / base)
     }
 
     static func table(_ rows: [AgentListRow], now: Date = Date()) -> String {
         guard !rows.isEmpty else { return "no agents enrolled" }
-        let header = ["NAME", "STATE", "LAST HEARTBEAT", "CURRENT JOB", "TARGET"]
+        let header = ["NAME", "STATE", "LAST HEARTBEAT", "CURRENT JOB", "TARGET", "HEALTH"]
         let cells = rows.map { r in
-            [r.name, r.state, r.lastHeartbeat.map { age(now.timeIntervalSince($0)) } ?? "never", r.currentJob.map { String($0.prefix(8)) } ?? "-", r.target]
+            [r.name, r.state, r.lastHeartbeat.map { age(now.timeIntervalSince($0)) } ?? "never", r.currentJob.map { String($0.prefix(8)) } ?? "-", r.target,
+             r.healthText]
         }
         let widths = header.indices.map { i in ([header[i]] + cells.map { $0[i] }).map(\.count).max() ?? 0 }
         return ([header] + cells).map { line in

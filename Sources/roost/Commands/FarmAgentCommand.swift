@@ -14,7 +14,7 @@ struct FarmAgentCommand: AsyncParsableCommand {
         subcommands: AgentCommand.configuration.subcommands + [List.self, Drain.self, Pause.self, Resume.self])
 
     struct List: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Every enrolled agent: state, last heartbeat, current job, target.")
+        static let configuration = CommandConfiguration(abstract: "Every enrolled agent: state, last heartbeat, current job, target, health.")
         @Flag(help: "JSON output.") var json = false
         @OptionGroup var admin: AdminOptions
 
@@ -41,7 +41,7 @@ struct FarmAgentCommand: AsyncParsableCommand {
     }
 
     struct Resume: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Let a paused or draining agent take jobs again.")
+        static let configuration = CommandConfiguration(abstract: "Let a paused, draining, degraded or quarantined agent take jobs again.")
         @Argument(help: "Agent name.") var name: String
         @OptionGroup var admin: AdminOptions
         func run() async throws { try await FarmAgentCommand.apply(.resume, to: name, admin) }

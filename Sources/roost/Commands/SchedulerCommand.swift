@@ -4,6 +4,7 @@ import Logging
 import RoostAgentCLI
 import RoostCore
 import RoostScheduler
+import RoostStore
 
 /// `roost scheduler serve`.
 struct SchedulerCommand: AsyncParsableCommand {
@@ -16,14 +17,24 @@ struct SchedulerCommand: AsyncParsableCommand {
         @Option(help: "Port to listen on.") var port = 8740
         @Option(help: "Seconds a lease lives without a heartbeat.") var leaseSeconds: Double = 30
         @Option(help: "Seconds a requeued job waits before its next attempt; doubles per attempt, at most 300.") var retryBackoffSeconds: Double = 5
+        @Option(help: "Hours between an agent's golden-benchmark health checks.") var healthIntervalHours: Double = 6
+        @Option(help: "Or a health check after this many jobs, whichever comes first.") var healthEveryJobs = 50
+        @Option(help: "Minutes between health checks of a degraded agent (so it can recover).") var healthRecheckMinutes: Double = 15
+        @Option(help: "Consecutive job errors that quarantine an agent.") var quarantineAfterErrors = 3
 
         func run() async throws {
             try await runReportingErrors {
                 guard (1...65535).contains(port) else { throw RoostError.invalidArgument("--port must be between 1 and 65535") }
                 guard leaseSeconds >= 5 else { throw RoostError.invalidArgument("--lease-seconds must be at least 5") }
                 guard retryBackoffSeconds >= 0, retryBackoffSeconds <= 300 else { throw RoostError.invalidArgument("--retry-backoff-seconds must be between 0 and 300") }
+                guard healthIntervalHours > 0 else { throw RoostError.invalidArgument("--health-interval-hours must be positive") }
+                guard healthEveryJobs >= 1 else { throw RoostError.invalidArgument("--health-every-jobs must be at least 1") }
+                guard healthRecheckMinutes > 0 else { throw RoostError.invalidArgument("--health-recheck-minutes must be positive") }
+                guard quarantineAfterErrors >= 1 else { throw RoostError.invalidArgument("--quarantine-after-errors must be at least 1") }
+                let health = HealthSchedule(intervalSeconds: healthIntervalHours * 3600, everyJobs: healthEveryJobs,
+                                            degradedRecheckSeconds: healthRecheckMinutes * 60, quarantineAfterErrors: quarantineAfterErrors)
                 let config = SchedulerConfiguration(database: try DatabaseLocator.resolve(databaseURL), host: host, port: port, leaseSeconds: leaseSeconds,
-                                                    retryBackoffSeconds: retryBackoffSeconds)
+                                                    retryBackoffSeconds: retryBackoffSeconds, health: health)
                 try await SchedulerServer(config: config, logger: Logger(label: "roost.scheduler")).run()
             }
         }

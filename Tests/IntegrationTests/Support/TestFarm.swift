@@ -33,12 +33,19 @@ final class TestFarm: @unchecked Sendable {
 
     /// (Re)starts the scheduler on this farm's port and database; waits for `/health`.
     func startScheduler() async throws {
+        schedulerProcess = try await launchScheduler(port: port)
+    }
+
+    /// Starts a scheduler on `port` with this farm's database, home and arguments
+    /// (a second scheduler beside the first, or a restart); waits for `/health`.
+    @discardableResult
+    func launchScheduler(port: Int) async throws -> RoostProcess {
         let process = try RoostProcess(["scheduler", "serve", "--database-url", databaseURL, "--port", String(port)] + schedulerArguments, home: home)
         processes.append(process)
-        schedulerProcess = process
-        let probe = try RoostClient(scheduler: scheduler, credential: nil)
+        let probe = try RoostClient(scheduler: "http://127.0.0.1:\(port)", credential: nil)
         for _ in 0..<300 {
-            if (try? await probe.send("GET", "/health")) != nil { return }
+            if (try? await probe.send("GET", "/health")) != nil { return process }
+            if !process.child.isRunning { break }
             try await Task.sleep(for: .milliseconds(100))
         }
         throw RoostError.io("scheduler did not start: \(process.log)")
@@ -50,14 +57,15 @@ final class TestFarm: @unchecked Sendable {
         schedulerProcess = nil
     }
 
-    /// Creates a one-time token, enrolls `name` with `profileJSON`, and starts `roost agent run`.
+    /// Creates a one-time token, enrolls `name` with `profileJSON`, and starts `roost agent run`;
     @discardableResult
-    func addAgent(_ name: String, profileJSON: String, extraArguments: [String] = []) throws -> RoostProcess {
+    /// `via` enrolls through another scheduler (the agent then talks to that one).
+    func addAgent(_ name: String, profileJSON: String, extraArguments: [String] = [], via: String? = nil) throws -> RoostProcess {
         let token = try roost(["token", "create", "--enroll", "--expires", "10m", "--scheduler", scheduler])
         guard token.status == 0 else { throw RoostError.io("token create failed: \(token.stderr)") }
         let profile = home.appendingPathComponent("\(name).json")
         try Data(profileJSON.utf8).write(to: profile)
-        let enroll = try roost(["agent", "enroll", "--scheduler", scheduler, "--token", token.stdout.trimmingCharacters(in: .whitespacesAndNewlines),
+        let enroll = try roost(["agent", "enroll", "--scheduler", via ?? scheduler, "--token", token.stdout.trimmingCharacters(in: .whitespacesAndNewlines),
                                 "--name", name, "--profile", profile.path] + extraArguments)
         guard enroll.status == 0 else { throw RoostError.io("enroll \(name) failed: \(enroll.stderr)") }
         return try startAgent(name)
