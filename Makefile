@@ -25,7 +25,7 @@ release: deps
 
 ## Every test. Starts its own PostgreSQL cluster on 127.0.0.1:$(TEST_PG_PORT) and stops it afterwards.
 # The conformance run goes first so the Swift test summary is the last line. The
-# multi-process integration suites run after the in-process ones, not beside them:
+# multi-process integration suites run after the in-process ones, one at a time:
 # on 2 cores the two together starved the test pool (see README, "Known issues").
 test: deps venv
 	@$(MAKE) --no-print-directory conformance
@@ -33,7 +33,7 @@ test: deps venv
 	@scripts/with-test-postgres.sh $(TEST_PG_PORT) bash -c '\
 	  export ROOST_BIN="$$($(SWIFT) build --show-bin-path)/roost"; \
 	  $(SWIFT) test --skip-build --skip IntegrationTests && \
-	  $(SWIFT) test --skip-build --filter IntegrationTests'
+	  $(SWIFT) test --skip-build --no-parallel --filter IntegrationTests'
 
 ## .venv: the onnx wheel (node-test generators) and onnxruntime for the ONNX Runtime engine.
 venv:
