@@ -75,7 +75,7 @@ struct ChaosTests {
         let url = try DatabaseURL(parsing: pg.url)
         let farm = try await TestFarm(databaseURL: pg.url, prefix: "roost-chaos", schedulerArguments: Self.schedulerArguments)
         defer { farm.stop() }
-        let portB = try PrivateCluster.freePort()
+        let portB = try FreePort.find()
         var schedulerB = try await farm.launchScheduler(port: portB)
         let profile = #"{"tags": {"suite": "chaos"}}"#
         try farm.addAgent("chaos-a1", profileJSON: profile)

@@ -14,7 +14,7 @@ final class PrivateCluster: @unchecked Sendable {
     init() throws {
         home = try TestEnvironment.temporaryDirectory("roost-pg")
         chmod(home.path, 0o755) // PostgreSQL runs as 'postgres' when we are root and must reach it
-        port = try Self.freePort()
+        port = try FreePort.find()
         let out = try RoostProcess.run(["db", "start", "--port", String(port)], home: home, timeout: 120)
         guard out.status == 0, let line = out.stdout.split(separator: "\n").first(where: { $0.hasPrefix("DATABASE_URL=") }) else {
             try? FileManager.default.removeItem(at: home)
@@ -39,22 +39,5 @@ final class PrivateCluster: @unchecked Sendable {
     func stop() {
         _ = try? RoostProcess.run(["db", "stop"], home: home, timeout: 60)
         try? FileManager.default.removeItem(at: home)
-    }
-
-    /// A loopback TCP port nobody listens on now (the kernel's choice).
-    static func freePort() throws -> Int {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { throw RoostError.io("socket failed") }
-        defer { close(fd) }
-        var addr = sockaddr_in()
-        addr.sin_family = sa_family_t(AF_INET)
-        addr.sin_port = 0
-        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var len = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &addr) { ptr in
-            ptr.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, len) == 0 && getsockname(fd, $0, &len) == 0 }
-        }
-        guard bound else { throw RoostError.io("cannot find a free port") }
-        return Int(UInt16(bigEndian: addr.sin_port))
     }
 }
