@@ -20,10 +20,11 @@ import RoostTestSupport
         #expect(out[0].isClose(to: expected, rtol: 1e-3, atol: 1e-4), "\(name): max abs diff \(out[0].maxAbsDifference(to: expected))")
         // A second run gives the same answer. Not bit for bit: OpenBLAS's thread
         // count is process-wide and other suites running in parallel change it,
-        // and with it sgemm's summation order.
+        // and with it sgemm's summation order (mobilenet_v2's logits moved by more
+        // than 1e-6 once, under load). Still ten times tighter than the ORT check.
         session.execute()
         let again = session.readOutputs()[0]
-        #expect(again.isClose(to: out[0], rtol: 1e-5, atol: 1e-6), "\(name): a second run differs")
+        #expect(again.isClose(to: out[0], rtol: 1e-4, atol: 1e-5), "\(name): a second run differs by \(again.maxAbsDifference(to: out[0]))")
         return artifact
     }
 
