@@ -156,6 +156,11 @@ extension PostgresStore {
     /// expired attempt whose job was cancelled ends `cancelled`. Safe to run from
     /// every scheduler: one guarded statement.
     public func requeueExpiredLeases(backoffSeconds: Double, maxBackoffSeconds: Double) async throws -> Int {
+        try await expireLeases(backoffSeconds: backoffSeconds, maxBackoffSeconds: maxBackoffSeconds).count
+    }
+
+    /// `requeueExpiredLeases`, telling which jobs and agents, for the reaper's log lines.
+    public func expireLeases(backoffSeconds: Double, maxBackoffSeconds: Double) async throws -> [ExpiredLease] {
         let rows = try await client.query("""
             UPDATE jobs SET
                 state = CASE WHEN cancel_requested THEN 'cancelled' WHEN attempt >= max_attempts THEN 'failed' ELSE 'queued' END,
@@ -169,11 +174,13 @@ extension PostgresStore {
                         COALESCE(to_char(heartbeat_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS "UTC"'), 'the lease'))),
                 lease_token = NULL, lease_expires_at = NULL, phase = NULL, updated_at = now()
             WHERE state IN ('leased', 'running') AND lease_expires_at < now()
-            RETURNING id
+            RETURNING id, (SELECT a.name FROM agents a WHERE a.id = jobs.agent_id), attempt, state
             """, logger: logger)
-        var n = 0
-        for try await _ in rows.decode(UUID.self) { n += 1 }
-        return n
+        var out: [ExpiredLease] = []
+        for try await (id, agent, attempt, state) in rows.decode((UUID, String?, Int, String).self) {
+            out.append(ExpiredLease(jobID: id.uuidString.lowercased(), agentName: agent, attempt: attempt, state: state))
+        }
+        return out
     }
 
     /// The jsonb object of one finished attempt of the `jobs` row being updated;

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Logging
+import Metrics
 import RoostAgentCLI
 import RoostCore
 import RoostScheduler
@@ -24,7 +25,11 @@ struct SchedulerCommand: AsyncParsableCommand {
                 guard retryBackoffSeconds >= 0, retryBackoffSeconds <= 300 else { throw RoostError.invalidArgument("--retry-backoff-seconds must be between 0 and 300") }
                 let config = SchedulerConfiguration(database: try DatabaseLocator.resolve(databaseURL), host: host, port: port, leaseSeconds: leaseSeconds,
                                                     retryBackoffSeconds: retryBackoffSeconds)
-                try await SchedulerServer(config: config, logger: Logger(label: "roost.scheduler")).run()
+                // The one process-global step: swift-metrics users (Hummingbird's request
+                // counters) write into the registry `/metrics` serves.
+                let metrics = SchedulerMetrics()
+                MetricsSystem.bootstrap(metrics.factory)
+                try await SchedulerServer(config: config, logger: Logger(label: "roost.scheduler"), metrics: metrics).run()
             }
         }
     }
