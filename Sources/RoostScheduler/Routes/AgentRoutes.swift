@@ -11,6 +11,8 @@ struct AgentRoutes: Sendable {
     let signal: WorkSignal
     let config: SchedulerConfiguration
     let metrics: SchedulerMetrics
+    /// Polls refresh `last_heartbeat` at most every 5 s (offline means 90 s without).
+    let pollBeats = HeartbeatThrottle()
 
     func register(on router: Router<BasicRequestContext>) {
         router.post("/v1/agents/enroll") { request, _ in try await enroll(request) }
@@ -18,6 +20,7 @@ struct AgentRoutes: Sendable {
             let agent = try await auth.requireAgent(request)
             let beat = try await JSONResponse.decode(AgentHeartbeat.self, from: request)
             try await store.heartbeat(agentID: agent.agentID, hardware: beat.hardware, target: beat.hardware.map { TargetSpec(hardware: $0) })
+            if beat.hardware != nil { auth.forgetAgent(request) }
             return Response(status: .noContent)
         }
         router.post("/v1/jobs/lease") { request, context in try await lease(request, context) }
@@ -99,8 +102,14 @@ struct AgentRoutes: Sendable {
         let body = try await JSONResponse.decode(LeaseRequest.self, from: request)
         let wait = min(max(body.waitSeconds, 0), config.maxLeaseWaitSeconds)
         let deadline = ContinuousClock.now + .milliseconds(Int(wait * 1000))
-        try await store.heartbeat(agentID: agent.agentID, hardware: nil, target: nil)
-        try await store.settleDraining(agentID: agent.agentID)
+        if pollBeats.isDue(agent.agentID) {
+            try await store.heartbeat(agentID: agent.agentID, hardware: nil, target: nil)
+        }
+        // Draining an idle agent pauses it at once; this catches one whose job
+        // ended some other way. An agent that was active moments ago has nothing to settle.
+        if agent.state != AgentState.active.rawValue {
+            try await store.settleDraining(agentID: agent.agentID)
+        }
         // An agent that is not active (drained, paused, …) is held for the whole
         // wait like an idle one — the lease statement checks its state each time —
         // so it neither spins nor misses a resume.
