@@ -9,7 +9,7 @@ TEST_PG_PORT ?= 55439
 # Generated ONNX backend node tests (scripts/onnx-node-tests.sh); .build-* is git-ignored.
 ONNX_NODE_TESTS ?= .build-onnx-node-tests
 
-.PHONY: all deps build release test conformance venv demo bench clean
+.PHONY: all deps build release test conformance venv demo bench bench-scheduler clean
 
 all: build
 
@@ -59,5 +59,14 @@ demo: release venv
 bench: release venv
 	scripts/bench.sh
 
+## Scheduler load: 200 simulated agents long-poll one real scheduler for no-op jobs
+# (release build, private PostgreSQL); leases/s and lease latency percentiles
+# into bench-scheduler-results.json. BENCH_SCHEDULER_ARGS="--agents 50 --duration 10".
+BENCH_SCHEDULER_ARGS ?=
+bench-scheduler: deps
+	$(SWIFT) build -c release --product roost
+	$(SWIFT) build -c release --product roost-bench-scheduler
+	"$$($(SWIFT) build -c release --show-bin-path)/roost-bench-scheduler" $(BENCH_SCHEDULER_ARGS)
+
 clean:
-	rm -rf .build .build-* .roost roost-report.md roost-report.html
+	rm -rf .build .build-* .roost roost-report.md roost-report.html bench-scheduler-results.json

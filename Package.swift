@@ -19,6 +19,7 @@ let package = Package(
         .executable(name: "roost", targets: ["roost"]),
         .executable(name: "roost-agent", targets: ["roost-agent"]),
         .executable(name: "roost-conformance", targets: ["roost-conformance"]),
+        .executable(name: "roost-bench-scheduler", targets: ["roost-bench-scheduler"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
@@ -27,6 +28,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto.git", "3.9.0"..<"5.0.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.5.0"),
         .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.25.0"),
+        // Scheduler-only: `/metrics` in the Prometheus text format.
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
     ],
     targets: [
         // MARK: shared vocabulary
@@ -91,6 +95,8 @@ let package = Package(
                 "RoostCore", "RoostStore", "RoostCompiler", "RoostRuntime", "RoostReport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
             ],
             swiftSettings: strict
         ),
@@ -104,7 +110,20 @@ let package = Package(
                 "RoostAgent", "RoostAgentCLI", "RoostClient", "RoostStore", "RoostScheduler", "RoostReport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
             ],
+            swiftSettings: strict
+        ),
+        // `make bench-scheduler`: simulated agents long-poll a real scheduler process.
+        .executableTarget(
+            name: "roost-bench-scheduler",
+            dependencies: [
+                "RoostCore", "RoostStore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+            ],
+            path: "Benchmarks/SchedulerLoad",
             swiftSettings: strict
         ),
         // `make conformance`: the node tests, guarded by Tests/Conformance/expected-pass.txt.
@@ -130,7 +149,7 @@ let package = Package(
         .target(name: "RoostTestSupport", dependencies: ["RoostCore"], path: "Tests/RoostTestSupport"),
         .target(
             name: "RoostTestDatabase",
-            dependencies: ["RoostCore", "RoostStore", "RoostTestSupport", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["RoostCore", "RoostStore", .product(name: "Logging", package: "swift-log")],
             path: "Tests/RoostTestDatabase"
         ),
         .testTarget(name: "RoostCoreTests", dependencies: ["RoostCore"]),

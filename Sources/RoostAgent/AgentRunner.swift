@@ -143,8 +143,8 @@ public struct AgentRunner: Sendable {
             }
             group.addTask {
                 do {
-                    let artifact = try await cache.fetch(sha256: job.artifactSHA256, using: client)
-                    let reference = try await referenceFile(for: job, client: client)
+                    let artifact = try await TransientRetry(what: "artifact download", job: job.jobID, logger: logger).run { try await cache.fetch(sha256: job.artifactSHA256, using: client) }
+                    let reference = try await TransientRetry(what: "reference download", job: job.jobID, logger: logger).run { try await referenceFile(for: job, client: client) }
                     defer { if let reference { try? FileManager.default.removeItem(at: reference) } }
                     let request = WorkerRequest(
                         artifactPath: artifact.path, engine: job.target.engine, spec: job.spec,

@@ -50,7 +50,7 @@ public struct RoostClient: Sendable {
         do {
             (data, response) = try await session.data(for: request)
         } catch {
-            throw RoostError.io("cannot reach the scheduler at \(baseURL.absoluteString): \(error.localizedDescription)")
+            throw RoostError.unreachable("cannot reach the scheduler at \(baseURL.absoluteString): \(error.localizedDescription)")
         }
         let status = (response as? HTTPURLResponse)?.statusCode ?? 0
         guard (200..<300).contains(status) || allow.contains(status) else {

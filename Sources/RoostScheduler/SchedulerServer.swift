@@ -9,10 +9,13 @@ import RoostStore
 public struct SchedulerServer: Sendable {
     public let config: SchedulerConfiguration
     public let logger: Logger
+    /// What `/metrics` exposes; the entry point owns it (and may bootstrap swift-metrics into it).
+    public let metrics: SchedulerMetrics
 
-    public init(config: SchedulerConfiguration, logger: Logger) {
+    public init(config: SchedulerConfiguration, logger: Logger, metrics: SchedulerMetrics = SchedulerMetrics()) {
         self.config = config
         self.logger = logger
+        self.metrics = metrics
     }
 
     public func run() async throws {
@@ -38,14 +41,17 @@ public struct SchedulerServer: Sendable {
 
     func buildRouter(store: any SchedulerStore, signal: WorkSignal) -> Router<BasicRequestContext> {
         let router = Router(context: BasicRequestContext.self)
+        // Outside the error middleware so it counts the status the client really got.
+        router.add(middleware: MetricsMiddleware())
         router.add(middleware: JSONErrorMiddleware())
         let auth = Authenticator(store: store)
         router.get("/health") { _, _ in JSONResponse.make(["status": "ok"]) }
-        AgentRoutes(store: store, auth: auth, signal: signal, config: config).register(on: router)
+        AgentRoutes(store: store, auth: auth, signal: signal, config: config, metrics: metrics).register(on: router)
         AdminRoutes(store: store, auth: auth, signal: signal, compiler: CompileService(store: store, logger: logger)).register(on: router)
         DashboardRoutes(store: store, access: DashboardAccess(host: config.host, auth: auth)).register(on: router)
         OperationsRoutes(store: store, auth: auth, signal: signal).register(on: router)
         HealthRoutes(store: store, auth: auth, signal: signal, config: config).register(on: router)
+        MetricsRoutes(store: store, metrics: metrics, access: DashboardAccess(host: config.host, auth: auth)).register(on: router)
         return router
     }
 
@@ -69,9 +75,13 @@ public struct SchedulerServer: Sendable {
         while !Task.isCancelled {
             try? await Task.sleep(for: .seconds(config.reaperIntervalSeconds))
             do {
-                let n = try await store.requeueExpiredLeases(backoffSeconds: config.retryBackoffSeconds, maxBackoffSeconds: config.maxRetryBackoffSeconds)
-                if n > 0 {
-                    logger.warning("requeued expired leases", metadata: ["jobs": "\(n)"])
+                let expired = try await store.expireLeases(backoffSeconds: config.retryBackoffSeconds, maxBackoffSeconds: config.maxRetryBackoffSeconds)
+                for lease in expired {
+                    logger.warning("lease expired", metadata: [
+                        "job": "\(lease.jobID)", "agent": "\(lease.agentName ?? "-")", "attempt": "\(lease.attempt)", "state": "\(lease.state)",
+                    ])
+                }
+                if !expired.isEmpty {
                     await signal.notifyAll()
                     try await store.settleDraining(agentID: nil)
                 }

@@ -63,17 +63,28 @@ extension PostgresStore {
     /// `FOR UPDATE SKIP LOCKED`; the expiry is computed on the database clock.
     /// Nothing is leased to an agent that is not `active` (drained, paused, in
     /// a health state) or before a requeued job's backoff (`not_before`) ends.
+    ///
+    /// The queue is read once per target signature, each read walking the
+    /// `jobs_queue` index in order and stopping at the first free job; the best
+    /// of those wins. (`target_signature = ANY(…)` in one scan makes PostgreSQL
+    /// 15 sort every queued job on each lease: 3.6 s a lease with 150k queued.)
+    /// An agent with several targets briefly locks one candidate per target;
+    /// the losers are free again when the statement commits.
     public func lease(agentID: String, targetSignatures: [String], leaseSeconds: Double) async throws -> JobAssignment? {
         guard let aid = UUID(uuidString: agentID) else { return nil }
         let token = SecretToken.generate(prefix: "lease")
         let rows = try await client.query("""
             WITH next AS (
-                SELECT id FROM jobs
-                WHERE state = 'queued' AND target_signature = ANY(\(targetSignatures))
-                  AND (not_before IS NULL OR not_before <= now())
-                  AND EXISTS (SELECT 1 FROM agents WHERE id = \(aid) AND state = 'active')
-                ORDER BY priority DESC, created_at, id
-                LIMIT 1 FOR UPDATE SKIP LOCKED
+                SELECT c.id FROM unnest(\(targetSignatures)::text[]) AS t(signature) CROSS JOIN LATERAL (
+                    SELECT q.id, q.priority, q.created_at FROM jobs q
+                    WHERE q.state = 'queued' AND q.target_signature = t.signature
+                      AND (q.not_before IS NULL OR q.not_before <= now())
+                    ORDER BY q.priority DESC, q.created_at, q.id
+                    LIMIT 1 FOR UPDATE SKIP LOCKED
+                ) c
+                WHERE EXISTS (SELECT 1 FROM agents WHERE id = \(aid) AND state = 'active')
+                ORDER BY c.priority DESC, c.created_at, c.id
+                LIMIT 1
             )
             UPDATE jobs j SET state = 'leased', attempt = j.attempt + 1, lease_token = \(token),
                 lease_expires_at = now() + make_interval(secs => \(leaseSeconds)), agent_id = \(aid), updated_at = now(),
@@ -126,28 +137,28 @@ extension PostgresStore {
         let accuracy = result.accuracy.map { json($0) }
         let metrics = result.scenarioMetrics.map { json($0) }
         let scenario = (result.scenario ?? .singleStream).rawValue
-        return try await client.withTransaction(logger: logger) { tx -> Bool in
-            let rows = try await tx.query("""
+        // One statement, so one round trip: the job's transition and the result
+        // row commit together or not at all (nothing is inserted when the token is stale).
+        let rows = try await client.query("""
+            WITH claimed AS (
                 UPDATE jobs SET state = \(state), lease_token = NULL, lease_expires_at = NULL, phase = NULL,
                     error = \(result.errorMessage), updated_at = now(),
                     attempts = attempts || (\(unescaped: Self.attemptRecord(result.status == .succeeded ? .succeeded : .error))
                         || jsonb_build_object('error', \(result.errorMessage)::text))
                 WHERE id = \(jid) AND lease_token = \(leaseToken) AND state IN ('leased', 'running')
-                RETURNING attempt, agent_id
-                """, logger: logger)
-            var claimed: (Int, UUID)?
-            for try await row in rows.decode((Int, UUID).self) { claimed = row }
-            guard let (attempt, agent) = claimed else { return false }
-            try await tx.query("""
-                INSERT INTO results (job_id, attempt, agent_id, status, p50_ms, p90_ms, p99_ms, mean_ms, min_ms, max_ms,
-                                     throughput_qps, sample_count, samples_ms, statistics, environment, error,
-                                     engine, scenario, valid, invalid_reasons, accuracy, scenario_metrics)
-                VALUES (\(jid), \(attempt), \(agent), \(state), \(s?.p50), \(s?.p90), \(s?.p99), \(s?.mean), \(s?.min), \(s?.max),
-                        \(s?.throughput), \(result.samplesMs.count), \(result.samplesMs), \(stats)::jsonb, \(env)::jsonb, \(result.errorMessage),
-                        \(result.environment.engine), \(scenario), \(result.isValid), \(reasons)::jsonb, \(accuracy)::jsonb, \(metrics)::jsonb)
-                """, logger: logger)
-            return true
-        }
+                RETURNING id, attempt, agent_id
+            )
+            INSERT INTO results (job_id, attempt, agent_id, status, p50_ms, p90_ms, p99_ms, mean_ms, min_ms, max_ms,
+                                 throughput_qps, sample_count, samples_ms, statistics, environment, error,
+                                 engine, scenario, valid, invalid_reasons, accuracy, scenario_metrics)
+            SELECT id, attempt, agent_id, \(state), \(s?.p50), \(s?.p90), \(s?.p99), \(s?.mean), \(s?.min), \(s?.max),
+                   \(s?.throughput), \(result.samplesMs.count), \(result.samplesMs), \(stats)::jsonb, \(env)::jsonb, \(result.errorMessage),
+                   \(result.environment.engine), \(scenario), \(result.isValid), \(reasons)::jsonb, \(accuracy)::jsonb, \(metrics)::jsonb
+            FROM claimed
+            RETURNING job_id
+            """, logger: logger)
+        for try await _ in rows.decode(UUID.self) { return true }
+        return false
     }
 
     /// Returns expired leases to the queue (attempt kept, so the next lease counts
@@ -156,6 +167,11 @@ extension PostgresStore {
     /// expired attempt whose job was cancelled ends `cancelled`. Safe to run from
     /// every scheduler: one guarded statement.
     public func requeueExpiredLeases(backoffSeconds: Double, maxBackoffSeconds: Double) async throws -> Int {
+        try await expireLeases(backoffSeconds: backoffSeconds, maxBackoffSeconds: maxBackoffSeconds).count
+    }
+
+    /// `requeueExpiredLeases`, telling which jobs and agents, for the reaper's log lines.
+    public func expireLeases(backoffSeconds: Double, maxBackoffSeconds: Double) async throws -> [ExpiredLease] {
         let rows = try await client.query("""
             UPDATE jobs SET
                 state = CASE WHEN cancel_requested THEN 'cancelled' WHEN attempt >= max_attempts THEN 'failed' ELSE 'queued' END,
@@ -169,11 +185,13 @@ extension PostgresStore {
                         COALESCE(to_char(heartbeat_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS "UTC"'), 'the lease'))),
                 lease_token = NULL, lease_expires_at = NULL, phase = NULL, updated_at = now()
             WHERE state IN ('leased', 'running') AND lease_expires_at < now()
-            RETURNING id
+            RETURNING id, (SELECT a.name FROM agents a WHERE a.id = jobs.agent_id), attempt, state
             """, logger: logger)
-        var n = 0
-        for try await _ in rows.decode(UUID.self) { n += 1 }
-        return n
+        var out: [ExpiredLease] = []
+        for try await (id, agent, attempt, state) in rows.decode((UUID, String?, Int, String).self) {
+            out.append(ExpiredLease(jobID: id.uuidString.lowercased(), agentName: agent, attempt: attempt, state: state))
+        }
+        return out
     }
 
     /// The jsonb object of one finished attempt of the `jobs` row being updated;

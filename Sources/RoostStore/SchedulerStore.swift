@@ -32,6 +32,7 @@ public protocol SchedulerStore: Sendable {
     func heartbeatJob(jobID: String, leaseToken: String, phase: String, leaseSeconds: Double) async throws -> JobHeartbeatResponse?
     func submitResult(jobID: String, leaseToken: String, result: BenchmarkResult) async throws -> Bool
     func requeueExpiredLeases(backoffSeconds: Double, maxBackoffSeconds: Double) async throws -> Int
+    func expireLeases(backoffSeconds: Double, maxBackoffSeconds: Double) async throws -> [ExpiredLease]
 
     // Operations
     func releaseJob(jobID: String, leaseToken: String, reason: String) async throws -> Bool

@@ -5,6 +5,9 @@ public enum RoostError: Error, CustomStringConvertible, Sendable, Equatable {
     case unsupported(String)
     case invalidArtifact(String)
     case io(String)
+    /// The peer could not be reached at all (connection refused, reset, timed out):
+    /// unlike an HTTP error, trying again later may well succeed.
+    case unreachable(String)
     case http(status: Int, message: String)
     case database(String)
     case notFound(String)
@@ -16,9 +19,20 @@ public enum RoostError: Error, CustomStringConvertible, Sendable, Equatable {
         case .unsupported(let m): "unsupported: \(m)"
         case .invalidArtifact(let m): "invalid artifact: \(m)"
         case .io(let m): m
+        case .unreachable(let m): m
         case .http(let s, let m): "HTTP \(s): \(m)"
         case .database(let m): "database: \(m)"
         case .notFound(let m): "not found: \(m)"
+        }
+    }
+
+    /// Worth retrying after a pause: the peer was unreachable, or answered with a
+    /// temporary condition (408, 429, 5xx). Everything else is an answer.
+    public var isTransient: Bool {
+        switch self {
+        case .unreachable: true
+        case .http(let status, _): status == 408 || status == 429 || status >= 500
+        default: false
         }
     }
 }

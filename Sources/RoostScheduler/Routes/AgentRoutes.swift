@@ -10,6 +10,9 @@ struct AgentRoutes: Sendable {
     let auth: Authenticator
     let signal: WorkSignal
     let config: SchedulerConfiguration
+    let metrics: SchedulerMetrics
+    /// Polls refresh `last_heartbeat` at most every 5 s (offline means 90 s without).
+    let pollBeats = HeartbeatThrottle()
 
     func register(on router: Router<BasicRequestContext>) {
         router.post("/v1/agents/enroll") { request, _ in try await enroll(request) }
@@ -17,6 +20,7 @@ struct AgentRoutes: Sendable {
             let agent = try await auth.requireAgent(request)
             let beat = try await JSONResponse.decode(AgentHeartbeat.self, from: request)
             try await store.heartbeat(agentID: agent.agentID, hardware: beat.hardware, target: beat.hardware.map { TargetSpec(hardware: $0) })
+            if beat.hardware != nil { auth.forgetAgent(request) }
             return Response(status: .noContent)
         }
         router.post("/v1/jobs/lease") { request, context in try await lease(request, context) }
@@ -54,6 +58,7 @@ struct AgentRoutes: Sendable {
             guard try await store.submitResult(jobID: id, leaseToken: upload.leaseToken, result: upload.result) else {
                 throw APIError.conflict("result for job \(id) refused: the lease token is not the current attempt's")
             }
+            metrics.recordResult(upload.result)
             context.logger.info("result accepted", metadata: ["job": "\(id)", "agent": "\(agent.name)", "status": "\(upload.result.status)"])
             if upload.result.status != .succeeded,
                let reason = try await store.quarantineAfterErrors(agentID: agent.agentID, errors: config.health.quarantineAfterErrors) {
@@ -96,22 +101,37 @@ struct AgentRoutes: Sendable {
     /// Long-poll: try to lease; if nothing matches, wait for a queue signal (or a
     /// one-second tick, to see work queued by other schedulers) until the deadline.
     private func lease(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
+        let started = ContinuousClock.now
         let agent = try await auth.requireAgent(request)
         let body = try await JSONResponse.decode(LeaseRequest.self, from: request)
         let wait = min(max(body.waitSeconds, 0), config.maxLeaseWaitSeconds)
         let deadline = ContinuousClock.now + .milliseconds(Int(wait * 1000))
-        try await store.heartbeat(agentID: agent.agentID, hardware: nil, target: nil)
-        try await store.settleDraining(agentID: agent.agentID)
+        if pollBeats.isDue(agent.agentID) {
+            try await store.heartbeat(agentID: agent.agentID, hardware: nil, target: nil)
+        }
+        // Draining an idle agent pauses it at once; this catches one whose job
+        // ended some other way. An agent that was active moments ago has nothing to settle.
+        if agent.state != AgentState.active.rawValue {
+            try await store.settleDraining(agentID: agent.agentID)
+        }
         // An agent that is not active (drained, paused, …) is held for the whole
         // wait like an idle one — the lease statement checks its state each time —
         // so it neither spins nor misses a resume.
         while true {
-            if let job = try await store.lease(agentID: agent.agentID, targetSignatures: agent.hardware.targets.map(\.signature), leaseSeconds: config.leaseSeconds) {
+            let queryStarted = ContinuousClock.now
+            let leased = try await store.lease(agentID: agent.agentID, targetSignatures: agent.hardware.targets.map(\.signature), leaseSeconds: config.leaseSeconds)
+            metrics.leaseQuery.record(ContinuousClock.now - queryStarted)
+            if let job = leased {
+                metrics.leasesGranted.increment()
+                metrics.leaseRequestLeased.record(ContinuousClock.now - started)
                 context.logger.info("job leased", metadata: ["job": "\(job.jobID)", "agent": "\(agent.name)", "attempt": "\(job.attempt)"])
                 return JSONResponse.make(job)
             }
             let remaining = deadline - ContinuousClock.now
-            if remaining <= .zero || Task.isCancelled { return Response(status: .noContent) }
+            if remaining <= .zero || Task.isCancelled {
+                metrics.leaseRequestEmpty.record(ContinuousClock.now - started)
+                return Response(status: .noContent)
+            }
             await signal.wait(seconds: min(1.0, Double(remaining.components.seconds) + Double(remaining.components.attoseconds) * 1e-18))
         }
     }

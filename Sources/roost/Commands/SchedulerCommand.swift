@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Logging
+import Metrics
 import RoostAgentCLI
 import RoostCore
 import RoostScheduler
@@ -35,7 +36,11 @@ struct SchedulerCommand: AsyncParsableCommand {
                                             degradedRecheckSeconds: healthRecheckMinutes * 60, quarantineAfterErrors: quarantineAfterErrors)
                 let config = SchedulerConfiguration(database: try DatabaseLocator.resolve(databaseURL), host: host, port: port, leaseSeconds: leaseSeconds,
                                                     retryBackoffSeconds: retryBackoffSeconds, health: health)
-                try await SchedulerServer(config: config, logger: Logger(label: "roost.scheduler")).run()
+                // The one process-global step: swift-metrics users (Hummingbird's request
+                // counters) write into the registry `/metrics` serves.
+                let metrics = SchedulerMetrics()
+                MetricsSystem.bootstrap(metrics.factory)
+                try await SchedulerServer(config: config, logger: Logger(label: "roost.scheduler"), metrics: metrics).run()
             }
         }
     }

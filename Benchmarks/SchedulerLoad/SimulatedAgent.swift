@@ -1,0 +1,95 @@
+import Foundation
+import RoostCore
+
+/// One enrolled agent that does no work: lease (long-poll) → submit a tiny
+/// result at once → repeat until `end`. Only exchanges that finish inside the
+/// measurement window (after warm-up) are recorded.
+struct SimulatedAgent: Sendable {
+    let name: String
+    let credential: String
+    let http: LoadHTTP
+    let waitSeconds: Double
+
+    struct Tally: Sendable {
+        var leaseMs: [Double] = []
+        var resultMs: [Double] = []
+        var emptyPolls = 0
+        var errors = 0
+        var errorMessages: [String] = []
+
+        mutating func fail(_ message: String) {
+            errors += 1
+            if errorMessages.count < 3 { errorMessages.append(message) }
+        }
+    }
+
+    /// What the scheduler's lease reply must carry for the result upload.
+    private struct Lease: Decodable {
+        var jobID: String
+        var leaseToken: String
+    }
+
+    func run(resultBody: ResultBody, measureFrom start: ContinuousClock.Instant, until end: ContinuousClock.Instant) async -> Tally {
+        var tally = Tally()
+        let leaseBody = try! RoostJSON.encoder().encode(LeaseRequest(waitSeconds: waitSeconds))
+        let clock = ContinuousClock()
+        while clock.now < end && !Task.isCancelled {
+            let sent = clock.now
+            let lease: Lease
+            do {
+                let reply = try await http.send("POST", "/v1/jobs/lease", credential: credential, body: leaseBody)
+                let done = clock.now
+                if reply.status == 204 {
+                    if done >= start && done <= end { tally.emptyPolls += 1 }
+                    continue
+                }
+                guard reply.status == 200 else {
+                    if done >= start { tally.fail("lease: HTTP \(reply.status) \(String(decoding: reply.body.prefix(200), as: UTF8.self))") }
+                    try? await Task.sleep(for: .milliseconds(100))
+                    continue
+                }
+                lease = try RoostJSON.decoder().decode(Lease.self, from: reply.body)
+                if done >= start && done <= end { tally.leaseMs.append(Self.ms(done - sent)) }
+            } catch {
+                if clock.now >= start { tally.fail("lease: \(error)") }
+                try? await Task.sleep(for: .milliseconds(100))
+                continue
+            }
+            let submitted = clock.now
+            do {
+                let reply = try await http.send("POST", "/v1/jobs/\(lease.jobID)/result", credential: credential, body: resultBody.data(leaseToken: lease.leaseToken))
+                let done = clock.now
+                if reply.status != 200 {
+                    if done >= start { tally.fail("result: HTTP \(reply.status) \(String(decoding: reply.body.prefix(200), as: UTF8.self))") }
+                } else if done >= start && done <= end {
+                    tally.resultMs.append(Self.ms(done - submitted))
+                }
+            } catch {
+                if clock.now >= start { tally.fail("result: \(error)") }
+            }
+        }
+        return tally
+    }
+
+    static func ms(_ d: Duration) -> Double {
+        Double(d.components.seconds) * 1000 + Double(d.components.attoseconds) * 1e-15
+    }
+}
+
+/// A tiny valid result, encoded once; each upload only splices in its lease token.
+struct ResultBody: Sendable {
+    private let prefix: Data
+    private let suffix: Data
+    private static let marker = "LEASE-TOKEN-MARKER"
+
+    init() throws {
+        let result = BenchmarkResult(status: .succeeded, statistics: LatencyStatistics(samplesMs: [1, 2, 3], wallSeconds: 0.006),
+                                     samplesMs: [1, 2, 3], environment: RunEnvironment())
+        let text = String(decoding: try RoostJSON.encoder().encode(ResultUpload(leaseToken: Self.marker, result: result)), as: UTF8.self)
+        guard let range = text.range(of: Self.marker) else { throw RoostError.io("cannot build the result body") }
+        prefix = Data(text[..<range.lowerBound].utf8)
+        suffix = Data(text[range.upperBound...].utf8)
+    }
+
+    func data(leaseToken: String) -> Data { prefix + Data(leaseToken.utf8) + suffix }
+}
