@@ -28,6 +28,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto.git", "3.9.0"..<"5.0.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.5.0"),
         .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.25.0"),
+        // Already in the graph (Hummingbird, PostgresNIO); named for the load benchmark's HTTP client.
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.81.0"),
         // Scheduler-only: `/metrics` in the Prometheus text format.
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
@@ -122,6 +124,9 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
             path: "Benchmarks/SchedulerLoad",
             swiftSettings: strict
@@ -163,5 +168,6 @@ let package = Package(
         .testTarget(name: "RoostReportTests", dependencies: ["RoostReport", "RoostCore"]),
         .testTarget(name: "IntegrationTests", dependencies: ["RoostCore", "RoostONNX", "RoostClient", "RoostStore", "RoostTestSupport", "RoostTestDatabase"]),
         .testTarget(name: "RoostAgentTests", dependencies: ["RoostAgent", "RoostBench", "RoostCore"]),
+        .testTarget(name: "RoostSchedulerTests", dependencies: ["RoostScheduler"]),
     ]
 )

@@ -49,7 +49,7 @@ struct SchedulerLoadCommand: AsyncParsableCommand {
         note("starting PostgreSQL and the scheduler (\(binary))")
         let farm = try await LoadFarm.start(roost: binary, databaseURL: databaseURL, pgPort: pgPort, port: schedulerPort, logLevel: schedulerLogLevel)
         do {
-            let report = try await measure(farm, jobCount: jobCount, logger: logger)
+            let report = try await measure(farm, jobCount: jobCount, schedulerPort: schedulerPort, logger: logger)
             farm.stop()
             try RoostJSON.encoder(pretty: true).encode(report).write(to: URL(fileURLWithPath: out))
             print(report.summary)
@@ -61,7 +61,7 @@ struct SchedulerLoadCommand: AsyncParsableCommand {
         }
     }
 
-    private func measure(_ farm: LoadFarm, jobCount: Int, logger: Logger) async throws -> LoadReport {
+    private func measure(_ farm: LoadFarm, jobCount: Int, schedulerPort: Int, logger: Logger) async throws -> LoadReport {
         let http = LoadHTTP(base: farm.scheduler, connections: agents + 16)
         let seeder = LoadSeeder(http: http, database: farm.database, adminToken: try farm.adminToken)
         note("enrolling \(agents) agents")
@@ -76,7 +76,7 @@ struct SchedulerLoadCommand: AsyncParsableCommand {
         let end = start + .milliseconds(Int(duration * 1000))
         let tallies = await withTaskGroup(of: SimulatedAgent.Tally.self) { group in
             for agent in enrolled {
-                let sim = SimulatedAgent(name: agent.name, credential: agent.credential, http: http, waitSeconds: waitSeconds)
+                let sim = SimulatedAgent(name: agent.name, credential: agent.credential, host: "127.0.0.1", port: schedulerPort, waitSeconds: waitSeconds)
                 group.addTask { await sim.run(resultBody: resultBody, measureFrom: start, until: end) }
             }
             var all: [SimulatedAgent.Tally] = []

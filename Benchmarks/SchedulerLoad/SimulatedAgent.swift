@@ -7,7 +7,8 @@ import RoostCore
 struct SimulatedAgent: Sendable {
     let name: String
     let credential: String
-    let http: LoadHTTP
+    let host: String
+    let port: Int
     let waitSeconds: Double
 
     struct Tally: Sendable {
@@ -33,42 +34,52 @@ struct SimulatedAgent: Sendable {
         var tally = Tally()
         let leaseBody = try! RoostJSON.encoder().encode(LeaseRequest(waitSeconds: waitSeconds))
         let clock = ContinuousClock()
+        // A dropped connection is counted and replaced, as an agent would reconnect.
         while clock.now < end && !Task.isCancelled {
-            let sent = clock.now
-            let lease: Lease
             do {
-                let reply = try await http.send("POST", "/v1/jobs/lease", credential: credential, body: leaseBody)
-                let done = clock.now
-                if reply.status == 204 {
-                    if done >= start && done <= end { tally.emptyPolls += 1 }
-                    continue
+                try await AgentConnection.with(host: host, port: port) { connection in
+                    while clock.now < end && !Task.isCancelled {
+                        try await cycle(&connection, leaseBody: leaseBody, resultBody: resultBody, start: start, end: end, tally: &tally)
+                    }
                 }
-                guard reply.status == 200 else {
-                    if done >= start { tally.fail("lease: HTTP \(reply.status) \(String(decoding: reply.body.prefix(200), as: UTF8.self))") }
-                    try? await Task.sleep(for: .milliseconds(100))
-                    continue
-                }
-                lease = try RoostJSON.decoder().decode(Lease.self, from: reply.body)
-                if done >= start && done <= end { tally.leaseMs.append(Self.ms(done - sent)) }
             } catch {
-                if clock.now >= start { tally.fail("lease: \(error)") }
+                if clock.now >= start { tally.fail("connection: \(error)") }
                 try? await Task.sleep(for: .milliseconds(100))
-                continue
-            }
-            let submitted = clock.now
-            do {
-                let reply = try await http.send("POST", "/v1/jobs/\(lease.jobID)/result", credential: credential, body: resultBody.data(leaseToken: lease.leaseToken))
-                let done = clock.now
-                if reply.status != 200 {
-                    if done >= start { tally.fail("result: HTTP \(reply.status) \(String(decoding: reply.body.prefix(200), as: UTF8.self))") }
-                } else if done >= start && done <= end {
-                    tally.resultMs.append(Self.ms(done - submitted))
-                }
-            } catch {
-                if clock.now >= start { tally.fail("result: \(error)") }
             }
         }
         return tally
+    }
+
+    /// One lease (long-poll) and, when a job came, its result.
+    private func cycle(_ connection: inout AgentConnection.Exchange, leaseBody: Data, resultBody: ResultBody,
+                       start: ContinuousClock.Instant, end: ContinuousClock.Instant, tally: inout Tally) async throws {
+        let clock = ContinuousClock()
+        let sent = clock.now
+        let reply = try await connection.send(.POST, "/v1/jobs/lease", credential: credential, body: leaseBody)
+        let done = clock.now
+        if reply.status == 204 {
+            if done >= start && done <= end { tally.emptyPolls += 1 }
+            return
+        }
+        guard reply.status == 200 else {
+            if done >= start { tally.fail("lease: HTTP \(reply.status) \(String(decoding: reply.body.prefix(200), as: UTF8.self))") }
+            try await Task.sleep(for: .milliseconds(100))
+            return
+        }
+        let lease: Lease
+        do { lease = try RoostJSON.decoder().decode(Lease.self, from: reply.body) } catch {
+            tally.fail("lease: undecodable reply \(error)")
+            return
+        }
+        if done >= start && done <= end { tally.leaseMs.append(Self.ms(done - sent)) }
+        let submitted = clock.now
+        let result = try await connection.send(.POST, "/v1/jobs/\(lease.jobID)/result", credential: credential, body: resultBody.data(leaseToken: lease.leaseToken))
+        let finished = clock.now
+        if result.status != 200 {
+            if finished >= start { tally.fail("result: HTTP \(result.status) \(String(decoding: result.body.prefix(200), as: UTF8.self))") }
+        } else if finished >= start && finished <= end {
+            tally.resultMs.append(Self.ms(finished - submitted))
+        }
     }
 
     static func ms(_ d: Duration) -> Double {

@@ -59,51 +59,6 @@ extension PostgresStore {
         return out
     }
 
-    /// Leases the oldest highest-priority queued job for this target with
-    /// `FOR UPDATE SKIP LOCKED`; the expiry is computed on the database clock.
-    /// Nothing is leased to an agent that is not `active` (drained, paused, in
-    /// a health state) or before a requeued job's backoff (`not_before`) ends.
-    ///
-    /// The queue is read once per target signature, each read walking the
-    /// `jobs_queue` index in order and stopping at the first free job; the best
-    /// of those wins. (`target_signature = ANY(…)` in one scan makes PostgreSQL
-    /// 15 sort every queued job on each lease: 3.6 s a lease with 150k queued.)
-    /// An agent with several targets briefly locks one candidate per target;
-    /// the losers are free again when the statement commits.
-    public func lease(agentID: String, targetSignatures: [String], leaseSeconds: Double) async throws -> JobAssignment? {
-        guard let aid = UUID(uuidString: agentID) else { return nil }
-        let token = SecretToken.generate(prefix: "lease")
-        let rows = try await client.query("""
-            WITH next AS (
-                SELECT c.id FROM unnest(\(targetSignatures)::text[]) AS t(signature) CROSS JOIN LATERAL (
-                    SELECT q.id, q.priority, q.created_at FROM jobs q
-                    WHERE q.state = 'queued' AND q.target_signature = t.signature
-                      AND (q.not_before IS NULL OR q.not_before <= now())
-                    ORDER BY q.priority DESC, q.created_at, q.id
-                    LIMIT 1 FOR UPDATE SKIP LOCKED
-                ) c
-                WHERE EXISTS (SELECT 1 FROM agents WHERE id = \(aid) AND state = 'active')
-                ORDER BY c.priority DESC, c.created_at, c.id
-                LIMIT 1
-            )
-            UPDATE jobs j SET state = 'leased', attempt = j.attempt + 1, lease_token = \(token),
-                lease_expires_at = now() + make_interval(secs => \(leaseSeconds)), agent_id = \(aid), updated_at = now(),
-                not_before = NULL, phase = NULL, heartbeat_at = now()
-            FROM next, benchmarks b, models m
-            WHERE j.id = next.id AND b.id = j.benchmark_id AND m.sha256 = b.model_sha256
-            RETURNING j.id, j.benchmark_id, j.attempt, m.name, m.sha256, j.artifact_sha256,
-                      COALESCE((SELECT a.bytes FROM artifacts a WHERE a.sha256 = j.artifact_sha256), m.bytes), j.target::text, b.spec::text
-            """, logger: logger)
-        for try await row in rows.decode((UUID, UUID, Int, String, String, String, Int, String, String).self) {
-            return JobAssignment(
-                jobID: row.0.uuidString.lowercased(), benchmarkID: row.1.uuidString.lowercased(), attempt: row.2,
-                leaseToken: token, leaseSeconds: leaseSeconds, modelName: row.3, modelSHA256: row.4,
-                artifactSHA256: row.5, artifactBytes: row.6, target: try decodeJSON(TargetSpec.self, row.7),
-                spec: try decodeJSON(BenchmarkSpec.self, row.8))
-        }
-        return nil
-    }
-
     /// Extends the lease of the current attempt; nil when the token is stale.
     /// A cancel requested since the last beat ends the attempt here, in the same
     /// statement: the job becomes `cancelled` and the reply tells the agent to stop.
@@ -123,42 +78,6 @@ extension PostgresStore {
             """, logger: logger)
         for try await cancel in rows.decode(Bool.self) { return JobHeartbeatResponse(leaseSeconds: leaseSeconds, cancel: cancel) }
         return nil
-    }
-
-    /// Accepts a result only from the attempt holding the current lease token:
-    /// the job transition and the result row commit together or not at all.
-    public func submitResult(jobID: String, leaseToken: String, result: BenchmarkResult) async throws -> Bool {
-        guard let jid = UUID(uuidString: jobID) else { return false }
-        let state = result.status == .succeeded ? "succeeded" : "error"
-        let s = result.statistics
-        let stats = s.map { json($0) }
-        let env = json(result.environment)
-        let reasons = json(result.validity?.reasons ?? [])
-        let accuracy = result.accuracy.map { json($0) }
-        let metrics = result.scenarioMetrics.map { json($0) }
-        let scenario = (result.scenario ?? .singleStream).rawValue
-        // One statement, so one round trip: the job's transition and the result
-        // row commit together or not at all (nothing is inserted when the token is stale).
-        let rows = try await client.query("""
-            WITH claimed AS (
-                UPDATE jobs SET state = \(state), lease_token = NULL, lease_expires_at = NULL, phase = NULL,
-                    error = \(result.errorMessage), updated_at = now(),
-                    attempts = attempts || (\(unescaped: Self.attemptRecord(result.status == .succeeded ? .succeeded : .error))
-                        || jsonb_build_object('error', \(result.errorMessage)::text))
-                WHERE id = \(jid) AND lease_token = \(leaseToken) AND state IN ('leased', 'running')
-                RETURNING id, attempt, agent_id
-            )
-            INSERT INTO results (job_id, attempt, agent_id, status, p50_ms, p90_ms, p99_ms, mean_ms, min_ms, max_ms,
-                                 throughput_qps, sample_count, samples_ms, statistics, environment, error,
-                                 engine, scenario, valid, invalid_reasons, accuracy, scenario_metrics)
-            SELECT id, attempt, agent_id, \(state), \(s?.p50), \(s?.p90), \(s?.p99), \(s?.mean), \(s?.min), \(s?.max),
-                   \(s?.throughput), \(result.samplesMs.count), \(result.samplesMs), \(stats)::jsonb, \(env)::jsonb, \(result.errorMessage),
-                   \(result.environment.engine), \(scenario), \(result.isValid), \(reasons)::jsonb, \(accuracy)::jsonb, \(metrics)::jsonb
-            FROM claimed
-            RETURNING job_id
-            """, logger: logger)
-        for try await _ in rows.decode(UUID.self) { return true }
-        return false
     }
 
     /// Returns expired leases to the queue (attempt kept, so the next lease counts

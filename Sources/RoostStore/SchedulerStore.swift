@@ -28,9 +28,13 @@ public protocol SchedulerStore: Sendable {
     func createBenchmark(id: String, model: String, targets: String, spec: BenchmarkSpec, jobs: [NewJob]) async throws
     func benchmarkStatus(id: String) async throws -> BenchmarkStatus?
     func recentBenchmarks(limit: Int) async throws -> [BenchmarkStatus]
-    func lease(agentID: String, targetSignatures: [String], leaseSeconds: Double) async throws -> JobAssignment?
+    /// Leases at most one job to each of `agentIDs` (agents that share these
+    /// target signatures) in one statement; the reply is aligned with `agentIDs`.
+    func lease(agentIDs: [String], targetSignatures: [String], leaseSeconds: Double) async throws -> [JobAssignment?]
     func heartbeatJob(jobID: String, leaseToken: String, phase: String, leaseSeconds: Double) async throws -> JobHeartbeatResponse?
-    func submitResult(jobID: String, leaseToken: String, result: BenchmarkResult) async throws -> Bool
+    /// Accepts each result only with its attempt's current lease token, all in
+    /// one statement; the reply is aligned with `submissions`.
+    func submitResults(_ submissions: [ResultSubmission]) async throws -> [Bool]
     func requeueExpiredLeases(backoffSeconds: Double, maxBackoffSeconds: Double) async throws -> Int
     func expireLeases(backoffSeconds: Double, maxBackoffSeconds: Double) async throws -> [ExpiredLease]
 
@@ -55,6 +59,16 @@ public protocol SchedulerStore: Sendable {
 }
 
 extension SchedulerStore {
+    /// One result: a batch of one.
+    public func submitResult(jobID: String, leaseToken: String, result: BenchmarkResult) async throws -> Bool {
+        try await submitResults([ResultSubmission(jobID: jobID, leaseToken: leaseToken, result: result)]).first ?? false
+    }
+
+    /// One agent's lease: a batch of one.
+    public func lease(agentID: String, targetSignatures: [String], leaseSeconds: Double) async throws -> JobAssignment? {
+        try await lease(agentIDs: [agentID], targetSignatures: targetSignatures, leaseSeconds: leaseSeconds).first ?? nil
+    }
+
     /// With the scheduler's default backoff: 5 s, doubling per attempt, at most 5 min.
     public func requeueExpiredLeases() async throws -> Int {
         try await requeueExpiredLeases(backoffSeconds: 5, maxBackoffSeconds: 300)

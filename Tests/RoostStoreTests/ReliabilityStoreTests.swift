@@ -235,4 +235,74 @@ struct ReliabilityStoreTests {
             }
         }
     }
+
+    @Test func oneLeaseStatementServesManyAgentsInQueueOrder() async throws {
+        try await TestDatabase.withFreshDatabase { url in
+            try await PostgresStore.with(url, logger: logger, migrate: true) { store in
+                let farm = try await seed(store, jobs: 2)
+                _ = try await store.changeAgentState(name: "agent2", action: .pause)
+                // agent0 asks twice; agent2 is paused; only two jobs exist.
+                let ids = [farm.agents[0], farm.agents[1], farm.agents[0], farm.agents[2], "not-a-uuid"]
+                let got = try await store.lease(agentIDs: ids, targetSignatures: [farm.signature, farm.signature], leaseSeconds: 30)
+                #expect(got.count == ids.count)
+                let first = try #require(got[0]), second = try #require(got[1])
+                #expect(first.jobID != second.jobID)
+                #expect(first.leaseToken != second.leaseToken)
+                #expect(got[2] == nil && got[3] == nil && got[4] == nil)
+                #expect(try await job(store, farm, first.jobID).agentName == "agent0")
+                #expect(try await job(store, farm, second.jobID).agentName == "agent1")
+                // Nothing left for anyone; each token is its own attempt's.
+                #expect(try await store.lease(agentIDs: [farm.agents[1]], targetSignatures: [farm.signature], leaseSeconds: 30) == [nil])
+                #expect(try await store.submitResult(jobID: first.jobID, leaseToken: second.leaseToken, result: result) == false)
+                #expect(try await store.submitResult(jobID: first.jobID, leaseToken: first.leaseToken, result: result))
+            }
+        }
+    }
+
+    @Test func oneResultStatementAcceptsEachCurrentAttemptOnceAndStoresEveryField() async throws {
+        try await TestDatabase.withFreshDatabase { url in
+            try await PostgresStore.with(url, logger: logger, migrate: true) { store in
+                let farm = try await seed(store, jobs: 3)
+                let leased = try await store.lease(agentIDs: farm.agents, targetSignatures: [farm.signature], leaseSeconds: 30)
+                let a = try #require(leased[0]), b = try #require(leased[1]), c = try #require(leased[2])
+                let rich = BenchmarkResult(
+                    status: .succeeded, statistics: LatencyStatistics(samplesMs: [1.25, 2.5, 0.1 + 0.2], wallSeconds: 0.004),
+                    samplesMs: [1.25, 2.5, 0.1 + 0.2], environment: RunEnvironment(), scenario: .offline,
+                    validity: Validity(reasons: ["cpu busy"]),
+                    accuracy: AccuracyReport(maxAbsError: 1e-6, maxRelError: 2e-6, cosineSimilarity: 1, passed: true, referenceSource: "user"),
+                    scenarioMetrics: ScenarioMetrics(samplesPerSecond: 812.5, batch: 8))
+                let failed = BenchmarkResult.failure("worker crashed with signal 9")
+                let accepted = try await store.submitResults([
+                    ResultSubmission(jobID: a.jobID, leaseToken: a.leaseToken, result: rich),
+                    ResultSubmission(jobID: b.jobID, leaseToken: "lease_stale", result: rich),
+                    ResultSubmission(jobID: a.jobID, leaseToken: a.leaseToken, result: rich),
+                    ResultSubmission(jobID: c.jobID, leaseToken: c.leaseToken, result: failed),
+                ])
+                #expect(accepted == [true, false, false, true])
+                #expect(try await job(store, farm, a.jobID).state == "succeeded")
+                #expect(try await job(store, farm, b.jobID).state == "leased")
+                let cj = try await job(store, farm, c.jobID)
+                #expect(cj.state == "error" && cj.errorMessage == "worker crashed with signal 9")
+                #expect(cj.attempts?.map(\.outcome) == [.error])
+                #expect(cj.attempts?.first?.error == "worker crashed with signal 9")
+
+                let rows = try await store.client.query("""
+                    SELECT samples_ms, sample_count, p50_ms, valid, invalid_reasons::text, scenario, (accuracy->>'maxRelError')::float8,
+                           (scenario_metrics->>'samplesPerSecond')::float8, status
+                    FROM results WHERE job_id = \(UUID(uuidString: a.jobID)!)
+                    """)
+                var n = 0
+                for try await (samples, count, p50, valid, reasons, scenario, rel, sps, status) in rows.decode(([Double], Int, Double, Bool, String, String, Double, Double, String).self) {
+                    n += 1
+                    #expect(samples == [1.25, 2.5, 0.1 + 0.2])  // bit-exact through the jsonb batch
+                    #expect(count == 3 && p50 == rich.statistics?.p50)
+                    #expect(!valid && reasons == #"["cpu busy"]"#)
+                    #expect(scenario == "offline" && rel == 2e-6 && sps == 812.5 && status == "succeeded")
+                }
+                #expect(n == 1)
+                let errors = try await store.client.query("SELECT count(*) FROM results WHERE job_id = \(UUID(uuidString: c.jobID)!) AND status = 'error' AND p50_ms IS NULL AND sample_count = 0")
+                for try await e in errors.decode(Int.self) { #expect(e == 1) }
+            }
+        }
+    }
 }

@@ -16,6 +16,11 @@ public struct SchedulerMetrics: Sendable {
     /// The lease statement alone (`FOR UPDATE SKIP LOCKED`), each time it runs,
     /// whether it found a job or not: the database cost of leasing.
     let leaseQuery: DurationHistogram
+    /// Agents served by one lease statement (see `LeaseBatcher`): 1 on an idle
+    /// farm, larger as more agents poll at once.
+    let leaseBatchSize: ValueHistogram
+    /// Results accepted by one statement and commit.
+    let resultBatchSize: ValueHistogram
     /// A whole `POST /v1/jobs/lease` as the scheduler sees it: auth, heartbeat and
     /// every lease attempt, plus any long-poll wait. `outcome="leased"` is the
     /// latency an agent sees when work is queued; `outcome="empty"` is dominated
@@ -43,6 +48,12 @@ public struct SchedulerMetrics: Sendable {
             namespace: "roost", metricName: "lease_query_duration", unitName: "seconds",
             helpText: "Time of one lease statement (FOR UPDATE SKIP LOCKED) against the database, hit or miss."),
             buckets: Self.queryBuckets)
+        leaseBatchSize = registry.makeValueHistogram(
+            name: "roost_lease_batch_size", buckets: [1, 2, 4, 8, 16, 32, 64, 128],
+            help: "Lease attempts served by one lease statement.")
+        resultBatchSize = registry.makeValueHistogram(
+            name: "roost_result_batch_size", buckets: [1, 2, 4, 8, 16, 32, 64, 128],
+            help: "Result uploads accepted or refused by one statement.")
         let request = MetricNameDescriptor(
             namespace: "roost", metricName: "lease_request_duration", unitName: "seconds",
             helpText: "Time from a lease request's arrival to its response, including the long-poll wait; outcome=leased or empty.")

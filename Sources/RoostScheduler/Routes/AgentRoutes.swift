@@ -13,6 +13,28 @@ struct AgentRoutes: Sendable {
     let metrics: SchedulerMetrics
     /// Polls refresh `last_heartbeat` at most every 5 s (offline means 90 s without).
     let pollBeats = HeartbeatThrottle()
+    /// Concurrent lease attempts for the same targets share one statement.
+    let leases: StatementBatcher<[String], String, JobAssignment?>
+    /// Concurrent result uploads share one statement and one commit.
+    let results: StatementBatcher<Int, ResultSubmission, Bool>
+
+    init(store: any SchedulerStore, auth: Authenticator, signal: WorkSignal, config: SchedulerConfiguration, metrics: SchedulerMetrics) {
+        self.store = store
+        self.auth = auth
+        self.signal = signal
+        self.config = config
+        self.metrics = metrics
+        let leaseSeconds = config.leaseSeconds
+        leases = StatementBatcher(observe: { size, duration in
+            metrics.leaseQuery.record(duration)
+            metrics.leaseBatchSize.record(Double(size))
+        }) { signatures, agentIDs in
+            try await store.lease(agentIDs: agentIDs, targetSignatures: signatures, leaseSeconds: leaseSeconds)
+        }
+        results = StatementBatcher(observe: { size, _ in metrics.resultBatchSize.record(Double(size)) }) { _, submissions in
+            try await store.submitResults(submissions)
+        }
+    }
 
     func register(on router: Router<BasicRequestContext>) {
         router.post("/v1/agents/enroll") { request, _ in try await enroll(request) }
@@ -55,7 +77,7 @@ struct AgentRoutes: Sendable {
             let agent = try await auth.requireAgent(request)
             let id = try context.parameters.require("id")
             let upload = try await JSONResponse.decode(ResultUpload.self, from: request, limit: 256 << 20)
-            guard try await store.submitResult(jobID: id, leaseToken: upload.leaseToken, result: upload.result) else {
+            guard try await results.submit(ResultSubmission(jobID: id, leaseToken: upload.leaseToken, result: upload.result), key: 0) else {
                 throw APIError.conflict("result for job \(id) refused: the lease token is not the current attempt's")
             }
             metrics.recordResult(upload.result)
@@ -117,11 +139,9 @@ struct AgentRoutes: Sendable {
         // An agent that is not active (drained, paused, …) is held for the whole
         // wait like an idle one — the lease statement checks its state each time —
         // so it neither spins nor misses a resume.
+        let signatures = agent.hardware.targets.map(\.signature)
         while true {
-            let queryStarted = ContinuousClock.now
-            let leased = try await store.lease(agentID: agent.agentID, targetSignatures: agent.hardware.targets.map(\.signature), leaseSeconds: config.leaseSeconds)
-            metrics.leaseQuery.record(ContinuousClock.now - queryStarted)
-            if let job = leased {
+            if let job = try await leases.submit(agent.agentID, key: signatures) {
                 metrics.leasesGranted.increment()
                 metrics.leaseRequestLeased.record(ContinuousClock.now - started)
                 context.logger.info("job leased", metadata: ["job": "\(job.jobID)", "agent": "\(agent.name)", "attempt": "\(job.attempt)"])

@@ -1,0 +1,112 @@
+import Synchronization
+
+/// Group commit for the scheduler's hot statements: calls that arrive together
+/// with the same key share one database statement (`run` gets every waiting
+/// input and answers each, in order).
+///
+/// There is no timer and no background task. The first call to find no
+/// statement running for its key leads: it runs one statement for itself and
+/// everyone queued behind it (up to `maxBatch`), hands the lead to the oldest
+/// waiter if more arrived meanwhile, and answers its followers. An idle farm
+/// pays nothing (a batch of one); a busy one gets batches as large as the
+/// arrivals during one statement, so PostgreSQL sees a few statements and
+/// commits per second instead of one per agent. Leases use it (each batch skips
+/// no one else's locked rows) and so do results (one commit for many).
+final class StatementBatcher<Key: Hashable & Sendable, Input: Sendable, Output: Sendable>: Sendable {
+    typealias Run = @Sendable (_ key: Key, _ inputs: [Input]) async throws -> [Output]
+    /// Told the size and duration of every statement (for `/metrics`).
+    typealias Observe = @Sendable (_ size: Int, _ duration: Duration) -> Void
+
+    private let run: Run
+    private let observe: Observe
+    let maxBatch: Int
+
+    private enum Turn: Sendable {
+        case answered(Result<Output, any Error>)
+        case lead
+    }
+
+    private struct Waiter: Sendable {
+        let input: Input
+        let turn: CheckedContinuation<Turn, Never>
+    }
+
+    private struct Line {
+        var leading = false
+        var waiting: [Waiter] = []
+    }
+
+    private let lines = Mutex<[Key: Line]>([:])
+
+    init(maxBatch: Int = 64, observe: @escaping Observe = { _, _ in }, run: @escaping Run) {
+        self.maxBatch = max(1, maxBatch)
+        self.observe = observe
+        self.run = run
+    }
+
+    /// This input's answer, computed in some batch with others of the same key.
+    func submit(_ input: Input, key: Key) async throws -> Output {
+        let turn: Turn = await withCheckedContinuation { turn in
+            let leads = lines.withLock { lines -> Bool in
+                var line = lines[key] ?? Line()
+                defer { lines[key] = line }
+                if line.leading {
+                    line.waiting.append(Waiter(input: input, turn: turn))
+                    return false
+                }
+                line.leading = true
+                return true
+            }
+            if leads { turn.resume(returning: .lead) }
+        }
+        switch turn {
+        case .answered(let result): return try result.get()
+        case .lead: return try await lead(input, key: key)
+        }
+    }
+
+    /// Runs one statement for this input and the waiters, then passes the lead on.
+    private func lead(_ input: Input, key: Key) async throws -> Output {
+        let followers = lines.withLock { lines -> [Waiter] in
+            guard var line = lines[key] else { return [] }
+            let taken = Array(line.waiting.prefix(maxBatch - 1))
+            line.waiting.removeFirst(taken.count)
+            lines[key] = line
+            return taken
+        }
+        let started = ContinuousClock.now
+        var outcome: Result<[Output], any Error>
+        do {
+            outcome = .success(try await run(key, [input] + followers.map(\.input)))
+        } catch {
+            outcome = .failure(error)
+        }
+        if case .success(let outputs) = outcome, outputs.count != followers.count + 1 {
+            outcome = .failure(BatchMismatch(inputs: followers.count + 1, outputs: outputs.count))
+        }
+        observe(followers.count + 1, ContinuousClock.now - started)
+        // Whoever arrived during the statement goes next, led by the oldest waiter.
+        let next = lines.withLock { lines -> Waiter? in
+            guard var line = lines[key] else { return nil }
+            if line.waiting.isEmpty {
+                lines[key] = nil
+                return nil
+            }
+            let first = line.waiting.removeFirst()
+            lines[key] = line
+            return first
+        }
+        next?.turn.resume(returning: .lead)
+        for (i, follower) in followers.enumerated() {
+            follower.turn.resume(returning: .answered(outcome.map { $0[i + 1] }))
+        }
+        return try outcome.get()[0]
+    }
+}
+
+/// A batch statement answered a different number of inputs than it was given.
+struct BatchMismatch: Error, CustomStringConvertible {
+    let inputs: Int
+    let outputs: Int
+    var description: String { "batch statement answered \(outputs) of \(inputs) inputs" }
+}

@@ -1,0 +1,46 @@
+import Foundation
+import PostgresNIO
+import RoostCore
+
+extension PostgresStore {
+    /// Leases the oldest highest-priority queued jobs for these targets with
+    /// `FOR UPDATE SKIP LOCKED`, at most one per agent, in one statement; the
+    /// expiry is computed on the database clock. Nothing is leased to an agent
+    /// that is not `active` (drained, paused, in a health state) or before a
+    /// requeued job's backoff (`not_before`) ends.
+    ///
+    /// Batching is what makes a busy farm cheap: N agents polling at once cost
+    /// one index walk, one round trip and one commit instead of N statements
+    /// that each skip the others' locked rows. Each target signature is read
+    /// separately, walking `jobs_queue_ordered` from its head (`= ANY(…)` in one
+    /// scan makes PostgreSQL sort every queued job); the best candidates win and
+    /// are paired with the agents in request order. Candidates locked but not
+    /// used are free again at commit. An agent listed twice gets at most one job.
+    public func lease(agentIDs: [String], targetSignatures: [String], leaseSeconds: Double) async throws -> [JobAssignment?] {
+        var ids: [UUID] = []
+        var tokens: [String] = []
+        var slot: [Int] = []  // request index of each (id, token)
+        var seen = Set<UUID>()
+        for (i, agent) in agentIDs.enumerated() {
+            guard let id = UUID(uuidString: agent), seen.insert(id).inserted else { continue }
+            ids.append(id)
+            tokens.append(SecretToken.generate(prefix: "lease"))
+            slot.append(i)
+        }
+        var out = [JobAssignment?](repeating: nil, count: agentIDs.count)
+        var distinct = Set<String>()
+        let targetSignatures = targetSignatures.filter { distinct.insert($0).inserted }
+        guard !ids.isEmpty, !targetSignatures.isEmpty else { return out }
+        let rows = try await client.execute(
+            LeaseJobsStatement(agentIDs: ids, tokens: tokens, targetSignatures: targetSignatures, leaseSeconds: leaseSeconds), logger: logger)
+        for try await row in rows {
+            let index = slot[row.0 - 1]
+            out[index] = JobAssignment(
+                jobID: row.2.uuidString.lowercased(), benchmarkID: row.3.uuidString.lowercased(), attempt: row.4,
+                leaseToken: row.1, leaseSeconds: leaseSeconds, modelName: row.5, modelSHA256: row.6,
+                artifactSHA256: row.7, artifactBytes: row.8, target: try decodeJSON(TargetSpec.self, row.9),
+                spec: try decodeJSON(BenchmarkSpec.self, row.10))
+        }
+        return out
+    }
+}

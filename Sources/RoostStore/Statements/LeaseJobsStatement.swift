@@ -1,0 +1,52 @@
+import Foundation
+import PostgresNIO
+
+/// The batch lease (see `PostgresStore.lease(agentIDs:…)`), prepared once per
+/// connection: planning this statement took longer than running it.
+struct LeaseJobsStatement: PostgresPreparedStatement {
+    static let sql = """
+        WITH req AS (
+            SELECT r.agent_id, r.token, row_number() OVER (ORDER BY r.ord) AS n, r.ord
+            FROM unnest($1::uuid[], $2::text[]) WITH ORDINALITY AS r(agent_id, token, ord)
+            JOIN agents a ON a.id = r.agent_id AND a.state = 'active'
+        ),
+        candidates AS (
+            SELECT c.id, c.priority, c.created_at FROM unnest($3::text[]) AS t(signature) CROSS JOIN LATERAL (
+                SELECT q.id, q.priority, q.created_at FROM jobs q
+                WHERE q.state = 'queued' AND q.target_signature = t.signature
+                  AND (q.not_before IS NULL OR q.not_before <= now())
+                ORDER BY q.priority DESC, q.created_at, q.id
+                LIMIT $4 FOR UPDATE SKIP LOCKED
+            ) c
+            WHERE EXISTS (SELECT 1 FROM req)
+        ),
+        next AS (
+            SELECT id, row_number() OVER (ORDER BY priority DESC, created_at, id) AS n FROM candidates
+        )
+        UPDATE jobs j SET state = 'leased', attempt = j.attempt + 1, lease_token = req.token,
+            lease_expires_at = now() + make_interval(secs => $5), agent_id = req.agent_id, updated_at = now(),
+            not_before = NULL, phase = NULL, heartbeat_at = now()
+        FROM next JOIN req ON req.n = next.n, benchmarks b, models m
+        WHERE j.id = next.id AND b.id = j.benchmark_id AND m.sha256 = b.model_sha256
+        RETURNING req.ord, req.token, j.id, j.benchmark_id, j.attempt, m.name, m.sha256, j.artifact_sha256,
+                  COALESCE((SELECT a.bytes FROM artifacts a WHERE a.sha256 = j.artifact_sha256), m.bytes), j.target::text, b.spec::text
+        """
+    typealias Row = (Int, String, UUID, UUID, Int, String, String, String, Int, String, String)
+
+    var agentIDs: [UUID]
+    var tokens: [String]
+    var targetSignatures: [String]
+    var leaseSeconds: Double
+
+    func makeBindings() throws -> PostgresBindings {
+        var b = PostgresBindings(capacity: 5)
+        b.append(agentIDs)
+        b.append(tokens)
+        b.append(targetSignatures)
+        b.append(agentIDs.count)
+        b.append(leaseSeconds)
+        return b
+    }
+
+    func decodeRow(_ row: PostgresRow) throws -> Row { try row.decode(Row.self) }
+}

@@ -1,0 +1,65 @@
+import Synchronization
+import Testing
+@testable import RoostScheduler
+
+/// The group-commit coordinator on its own: who runs which statement, who gets
+/// which answer. (Against PostgreSQL: RoostStoreTests and the load benchmark.)
+@Suite struct StatementBatcherTests {
+    struct Boom: Error, Equatable {}
+
+    @Test func concurrentCallsShareStatementsAndEachGetsItsOwnAnswer() async throws {
+        let batches = Mutex<[[Int]]>([])
+        let batcher = StatementBatcher<String, Int, Int>(maxBatch: 16) { key, inputs in
+            #expect(key == "k")
+            batches.withLock { $0.append(inputs) }
+            try await Task.sleep(for: .milliseconds(20))  // a statement takes a while
+            return inputs.map { $0 * 10 }
+        }
+        let answers = try await withThrowingTaskGroup(of: (Int, Int).self) { group in
+            for i in 0..<100 { group.addTask { (i, try await batcher.submit(i, key: "k")) } }
+            var out: [Int: Int] = [:]
+            for try await (i, a) in group { out[i] = a }
+            return out
+        }
+        #expect(answers.count == 100)
+        #expect(answers.allSatisfy { $0.value == $0.key * 10 })
+        let seen = batches.withLock { $0 }
+        // Every input ran exactly once, never more than maxBatch together, and
+        // the calls that queued during a statement shared the next one.
+        #expect(seen.flatMap { $0 }.sorted() == Array(0..<100))
+        #expect(seen.allSatisfy { $0.count <= 16 })
+        #expect(seen.count < 50, "\(seen.map(\.count))")
+    }
+
+    @Test func keysDoNotShareAStatement() async throws {
+        let batches = Mutex<[(String, [Int])]>([])
+        let batcher = StatementBatcher<String, Int, Int> { key, inputs in
+            batches.withLock { $0.append((key, inputs)) }
+            try await Task.sleep(for: .milliseconds(5))
+            return inputs
+        }
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for i in 0..<40 { group.addTask { _ = try await batcher.submit(i, key: i.isMultiple(of: 2) ? "even" : "odd") } }
+            try await group.waitForAll()
+        }
+        for (key, inputs) in batches.withLock({ $0 }) {
+            #expect(inputs.allSatisfy { $0.isMultiple(of: 2) == (key == "even") })
+        }
+    }
+
+    @Test func aFailedStatementFailsItsWholeBatchAndTheNextOneRunsAgain() async throws {
+        let calls = Mutex(0)
+        let batcher = StatementBatcher<Int, Int, Int> { _, inputs in
+            let n = calls.withLock { $0 += 1; return $0 }
+            if n == 1 { throw Boom() }
+            return inputs
+        }
+        await #expect(throws: Boom.self) { try await batcher.submit(1, key: 0) }
+        #expect(try await batcher.submit(2, key: 0) == 2)
+    }
+
+    @Test func aStatementThatAnswersTheWrongCountIsAnErrorNotAMixUp() async throws {
+        let batcher = StatementBatcher<Int, Int, Int> { _, _ in [] }
+        await #expect(throws: BatchMismatch.self) { try await batcher.submit(1, key: 0) }
+    }
+}
