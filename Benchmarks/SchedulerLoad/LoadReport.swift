@@ -4,6 +4,8 @@ import Foundation
 /// that qualify it.
 struct LoadReport: Codable, Sendable {
     var agents: Int
+    /// Each simulated agent's no-op job time (`--job-ms`); 0 is a closed loop with no think time.
+    var jobMs: Double
     var warmupSeconds: Double
     var durationSeconds: Double
     var jobsQueued: Int
@@ -46,7 +48,7 @@ struct LoadReport: Codable, Sendable {
     var summary: String {
         func f(_ x: Double) -> String { String(format: "%.1f", x) }
         var lines = [
-            "scheduler load: \(agents) simulated agents, \(f(durationSeconds)) s measured after \(f(warmupSeconds)) s warm-up",
+            "scheduler load: \(agents) simulated agents, job time \(f(jobMs)) ms, \(f(durationSeconds)) s measured after \(f(warmupSeconds)) s warm-up",
             "  leases:        \(leases) (\(f(leasesPerSecond))/s)",
             "  lease latency: p50 \(f(leaseLatencyMs.p50)) ms, p90 \(f(leaseLatencyMs.p90)) ms, p99 \(f(leaseLatencyMs.p99)) ms, max \(f(leaseLatencyMs.max)) ms",
             "  result upload: p50 \(f(resultLatencyMs.p50)) ms, p99 \(f(resultLatencyMs.p99)) ms",

@@ -18,6 +18,10 @@ struct SchedulerLoadCommand: AsyncParsableCommand {
     @Option(help: "Seconds of load before measuring.") var warmup: Double = 3
     @Option(help: "Jobs to queue (0: enough for 6,000 leases/s over the whole run).") var jobs = 0
     @Option(help: "Long-poll wait each lease request asks for, in seconds.") var waitSeconds: Double = 2
+    @Option(help: ArgumentHelp(
+        "Mean milliseconds each simulated agent spends on its no-op job before the result (uniform ±50 %; 0: none).",
+        discussion: "With 0 the loop is closed with no think time, so the lease latency is about agents ÷ throughput by Little's law; a job time offers a bounded load (at most agents ÷ job time) and shows the latency below saturation."))
+    var jobMs: Double = 0
     @Option(help: "The roost binary (default: beside this one).") var roost: String?
     @Option(help: "Use this PostgreSQL instead of starting a private cluster (its data is left in place).") var databaseURL: String?
     @Option(help: "Port of the private PostgreSQL cluster.") var pgPort = 55462
@@ -30,6 +34,7 @@ struct SchedulerLoadCommand: AsyncParsableCommand {
         guard duration > 0, duration <= 600 else { throw ValidationError("--duration must be between 0 and 600 seconds") }
         guard warmup >= 0, warmup <= 120 else { throw ValidationError("--warmup must be between 0 and 120 seconds") }
         guard jobs >= 0 else { throw ValidationError("--jobs must not be negative") }
+        guard jobMs >= 0, jobMs <= 60_000 else { throw ValidationError("--job-ms must be between 0 and 60000") }
         guard waitSeconds >= 0, waitSeconds <= 30 else { throw ValidationError("--wait-seconds must be between 0 and 30") }
         guard (0...65535).contains(port), (1...65535).contains(pgPort) else { throw ValidationError("ports must be between 1 and 65535") }
     }
@@ -76,7 +81,7 @@ struct SchedulerLoadCommand: AsyncParsableCommand {
         let end = start + .milliseconds(Int(duration * 1000))
         let tallies = await withTaskGroup(of: SimulatedAgent.Tally.self) { group in
             for agent in enrolled {
-                let sim = SimulatedAgent(name: agent.name, credential: agent.credential, host: "127.0.0.1", port: schedulerPort, waitSeconds: waitSeconds)
+                let sim = SimulatedAgent(name: agent.name, credential: agent.credential, host: "127.0.0.1", port: schedulerPort, waitSeconds: waitSeconds, jobMs: jobMs)
                 group.addTask { await sim.run(resultBody: resultBody, measureFrom: start, until: end) }
             }
             var all: [SimulatedAgent.Tally] = []
@@ -88,7 +93,7 @@ struct SchedulerLoadCommand: AsyncParsableCommand {
         let perSecond = Double(leaseMs.count) / duration
         let goal = LoadReport.Goal(leasesPerSecond: 2000, p99Ms: 20, met: perSecond >= 2000 && lease.p99 <= 20)
         return LoadReport(
-            agents: agents, warmupSeconds: warmup, durationSeconds: duration, jobsQueued: jobCount,
+            agents: agents, jobMs: jobMs, warmupSeconds: warmup, durationSeconds: duration, jobsQueued: jobCount,
             leases: leaseMs.count, leasesPerSecond: perSecond, leaseLatencyMs: lease,
             resultLatencyMs: LatencySummary(tallies.flatMap(\.resultMs)),
             emptyPolls: tallies.map(\.emptyPolls).reduce(0, +), errors: tallies.map(\.errors).reduce(0, +),

@@ -10,6 +10,8 @@ struct SimulatedAgent: Sendable {
     let host: String
     let port: Int
     let waitSeconds: Double
+    /// Time "spent" on each no-op job between lease and result.
+    let jobMs: Double
 
     struct Tally: Sendable {
         var leaseMs: [Double] = []
@@ -72,6 +74,9 @@ struct SimulatedAgent: Sendable {
             return
         }
         if done >= start && done <= end { tally.leaseMs.append(Self.ms(done - sent)) }
+        // Uniform ±50 %: identical job times would keep the agents in lockstep,
+        // arriving in bursts of hundreds, which no real farm does.
+        if jobMs > 0 { try await Task.sleep(for: .microseconds(Int(jobMs * Double.random(in: 0.5...1.5) * 1000))) }
         let submitted = clock.now
         let result = try await connection.send(.POST, "/v1/jobs/\(lease.jobID)/result", credential: credential, body: resultBody.data(leaseToken: lease.leaseToken))
         let finished = clock.now

@@ -106,7 +106,8 @@ public struct AgentRunner: Sendable {
         var backoff = Backoff()
         while !stop.isStopped {
             do {
-                try await client.heartbeat(hardware: hardware)
+                // Our outbox is empty and we hold no job: leases in our name are a dead process's.
+                try await client.heartbeat(hardware: hardware, startup: true)
                 return true
             } catch let error as RoostError {
                 if case .http(let status, _) = error, status == 401 || status == 400 { throw error }

@@ -8,8 +8,8 @@ extension RoostClient {
         try await post("/v1/agents/enroll", request, as: EnrollResponse.self)
     }
 
-    public func heartbeat(hardware: HardwareProfile?) async throws {
-        try await send("POST", "/v1/agents/heartbeat", body: try RoostJSON.encoder().encode(AgentHeartbeat(hardware: hardware)))
+    public func heartbeat(hardware: HardwareProfile?, startup: Bool = false) async throws {
+        try await send("POST", "/v1/agents/heartbeat", body: try RoostJSON.encoder().encode(AgentHeartbeat(hardware: hardware, startup: startup ? true : nil)))
     }
 
     /// Long-polls for a job; nil when none arrived within `waitSeconds`.

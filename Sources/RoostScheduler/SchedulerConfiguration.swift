@@ -12,7 +12,8 @@ public struct SchedulerConfiguration: Sendable {
     public var leaseSeconds: Double
     /// Upper bound on a lease long-poll.
     public var maxLeaseWaitSeconds: Double
-    /// How often expired leases are returned to the queue.
+    /// How often expired leases are returned to the queue: one indexed statement,
+    /// so every second is cheap and a dead agent's job is back within lease + 1 s.
     public var reaperIntervalSeconds: Double
     /// A requeued job waits this long before its second attempt, doubling for
     /// each attempt after, up to `maxRetryBackoffSeconds` (database clock).
@@ -20,13 +21,18 @@ public struct SchedulerConfiguration: Sendable {
     public var maxRetryBackoffSeconds: Double
     /// When agents run the golden benchmark and when job errors quarantine them.
     public var health: HealthSchedule
+    /// How long a starting scheduler waits for PostgreSQL to answer (a host
+    /// booting both, a database restarting) before it gives up.
+    public var databaseWaitSeconds: Double
     /// How much slower than its baseline, and how surely, an agent is `degraded`.
     public var healthPolicy: HealthAssessment.Policy
 
     public init(database: DatabaseURL, host: String = "127.0.0.1", port: Int = 8740, home: RoostHome = RoostHome(),
-                leaseSeconds: Double = 30, maxLeaseWaitSeconds: Double = 30, reaperIntervalSeconds: Double = 5,
+                leaseSeconds: Double = 30, maxLeaseWaitSeconds: Double = 30, reaperIntervalSeconds: Double = 1,
                 retryBackoffSeconds: Double = 5, maxRetryBackoffSeconds: Double = 300,
-                health: HealthSchedule = HealthSchedule(), healthPolicy: HealthAssessment.Policy = HealthAssessment.Policy()) {
+                health: HealthSchedule = HealthSchedule(), healthPolicy: HealthAssessment.Policy = HealthAssessment.Policy(),
+                databaseWaitSeconds: Double = 60) {
+        self.databaseWaitSeconds = databaseWaitSeconds
         self.database = database
         self.host = host
         self.port = port

@@ -19,7 +19,7 @@ public struct SchedulerServer: Sendable {
     }
 
     public func run() async throws {
-        try await PostgresStore.with(config.database, logger: logger, migrate: true) { store in
+        try await PostgresStore.with(config.database, logger: logger, migrate: true, waitSeconds: config.databaseWaitSeconds) { store in
             try await bootstrapAdmin(store)
             let signal = WorkSignal()
             let router = buildRouter(store: store, signal: signal)

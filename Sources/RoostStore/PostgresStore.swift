@@ -16,8 +16,12 @@ public struct PostgresStore: SchedulerStore {
 
     /// Opens a client for `url`, runs `body` with the store, and shuts the client
     /// down afterwards — the lifetime PostgresNIO requires (`run()` in a task).
+    ///
+    /// `waitSeconds` > 0 lets a service start before its database: while nothing
+    /// answers at `url` it retries (logging each wait) until then. A server that
+    /// answers with an error (bad password, no such database) fails at once.
     public static func with<T: Sendable>(
-        _ url: DatabaseURL, logger: Logger, migrate: Bool = false,
+        _ url: DatabaseURL, logger: Logger, migrate: Bool = false, waitSeconds: Double = 0,
         _ body: @Sendable (PostgresStore) async throws -> T
     ) async throws -> T {
         // PostgresNIO warns when the first lease races `run()` starting; that race is benign.
@@ -29,7 +33,7 @@ public struct PostgresStore: SchedulerStore {
             defer { group.cancelAll() }
             let store = PostgresStore(client: client, logger: logger)
             do {
-                try await store.checkConnection(url)
+                try await store.checkConnection(url, waitSeconds: waitSeconds)
                 if migrate { try await Migrator(client: client, logger: logger).migrate() }
                 return try await body(store)
             } catch let error as PSQLError {
@@ -40,11 +44,22 @@ public struct PostgresStore: SchedulerStore {
 
     public var migrator: Migrator { Migrator(client: client, logger: logger) }
 
-    private func checkConnection(_ url: DatabaseURL) async throws {
-        do {
-            _ = try await client.query("SELECT 1", logger: logger)
-        } catch {
-            throw RoostError.database("cannot connect to \(url): \(Self.describe(error)); is PostgreSQL running (roost db start)?")
+    private func checkConnection(_ url: DatabaseURL, waitSeconds: Double) async throws {
+        let deadline = ContinuousClock.now + .milliseconds(Int(waitSeconds * 1000))
+        var delay = 0.25
+        while true {
+            do {
+                _ = try await client.query("SELECT 1", logger: logger)
+                return
+            } catch {
+                let answered = (error as? PSQLError)?.serverInfo != nil
+                guard !answered, ContinuousClock.now + .milliseconds(Int(delay * 1000)) < deadline else {
+                    throw RoostError.database("cannot connect to \(url): \(Self.describe(error)); is PostgreSQL running (roost db start)?")
+                }
+                logger.warning("waiting for PostgreSQL", metadata: ["database": "\(url)", "error": "\(Self.describe(error))", "retry_in_s": "\(delay)"])
+                try await Task.sleep(for: .milliseconds(Int(delay * 1000)))
+                delay = min(delay * 2, 5)
+            }
         }
     }
 

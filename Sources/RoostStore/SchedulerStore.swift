@@ -37,6 +37,7 @@ public protocol SchedulerStore: Sendable {
     func submitResults(_ submissions: [ResultSubmission]) async throws -> [Bool]
     func requeueExpiredLeases(backoffSeconds: Double, maxBackoffSeconds: Double) async throws -> Int
     func expireLeases(backoffSeconds: Double, maxBackoffSeconds: Double) async throws -> [ExpiredLease]
+    func releaseOrphanedLeases(agentID: String, backoffSeconds: Double, maxBackoffSeconds: Double) async throws -> [ExpiredLease]
 
     // Operations
     func releaseJob(jobID: String, leaseToken: String, reason: String) async throws -> Bool

@@ -102,6 +102,33 @@ struct FarmReliabilityTests {
         }
     }
 
+    @Test func anAgentKilledMidJobAndStartedAgainEndsItsOldAttemptWithoutWaitingForTheLease() async throws {
+        try await TestDatabase.withFreshDatabase { url in
+            // The default 30 s lease: the old attempt must end long before it could lapse.
+            let farm = try await TestFarm(databaseURL: url.description, prefix: "roost-orphan")
+            defer { farm.stop() }
+            let agent = try farm.addAgent("orphan-agent", profileJSON: #"{"tags": {"suite": "orphan"}}"#)
+            let id = try queue(farm, try mlp(farm), targets: "suite=orphan", minSeconds: 60)
+            try await farm.waitFor(id, "the job to run") { $0.jobs.first?.state == "running" }
+
+            agent.child.signal(SIGKILL)
+            _ = await agent.child.exit(within: 10)
+            let killedAt = Date()
+            let again = try farm.startAgent("orphan-agent")
+            let s = try await farm.waitFor(id, timeout: 25, "the old attempt to end") { ($0.jobs.first?.attempts?.count ?? 0) >= 1 }
+            let ended = Date().timeIntervalSince(killedAt)
+            let job = try #require(s.jobs.first)
+            let first = try #require(job.attempts?.first)
+            #expect(first.attempt == 1 && first.outcome == .leaseExpired, "\(job)")
+            #expect(first.error == "the agent restarted while holding the lease", "\(job)")
+            #expect(ended < 20, "took \(ended) s")
+            // Requeued after the usual backoff and leased again, by the restarted agent.
+            try await farm.waitFor(id, timeout: 60, "the second attempt") { $0.jobs.first?.attempt == 2 && $0.jobs.first?.state == "running" }
+            #expect(again.log.contains("agent running"), "\(again.log)")
+            #expect(farm.schedulerProcess?.log.contains("lease of a restarted agent ended") == true)
+        }
+    }
+
     @Test func sigtermMidJobHandsTheJobBackAndExitsZero() async throws {
         try await TestDatabase.withFreshDatabase { url in
             let farm = try await TestFarm(databaseURL: url.description, prefix: "roost-sigterm")

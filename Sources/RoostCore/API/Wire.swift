@@ -26,7 +26,14 @@ public struct EnrollResponse: Codable, Sendable {
 
 public struct AgentHeartbeat: Codable, Sendable {
     public var hardware: HardwareProfile?
-    public init(hardware: HardwareProfile?) { self.hardware = hardware }
+    /// Sent once by a freshly started agent process, after its outbox is empty:
+    /// it holds no job, so any lease still in its name belonged to a previous
+    /// process that died, and can go back to the queue now instead of expiring.
+    public var startup: Bool?
+    public init(hardware: HardwareProfile?, startup: Bool? = nil) {
+        self.hardware = hardware
+        self.startup = startup
+    }
 }
 
 public struct LeaseRequest: Codable, Sendable {

@@ -38,11 +38,20 @@ struct AgentRoutes: Sendable {
 
     func register(on router: Router<BasicRequestContext>) {
         router.post("/v1/agents/enroll") { request, _ in try await enroll(request) }
-        router.post("/v1/agents/heartbeat") { request, _ -> Response in
+        router.post("/v1/agents/heartbeat") { request, context -> Response in
             let agent = try await auth.requireAgent(request)
             let beat = try await JSONResponse.decode(AgentHeartbeat.self, from: request)
             try await store.heartbeat(agentID: agent.agentID, hardware: beat.hardware, target: beat.hardware.map { TargetSpec(hardware: $0) })
             if beat.hardware != nil { auth.forgetAgent(request) }
+            if beat.startup == true {
+                let orphans = try await store.releaseOrphanedLeases(agentID: agent.agentID, backoffSeconds: config.retryBackoffSeconds,
+                                                                    maxBackoffSeconds: config.maxRetryBackoffSeconds)
+                for orphan in orphans {
+                    context.logger.warning("lease of a restarted agent ended", metadata: [
+                        "job": "\(orphan.jobID)", "agent": "\(agent.name)", "attempt": "\(orphan.attempt)", "state": "\(orphan.state)"])
+                }
+                if !orphans.isEmpty { await signal.notifyAll() }
+            }
             return Response(status: .noContent)
         }
         router.post("/v1/jobs/lease") { request, context in try await lease(request, context) }

@@ -3,12 +3,19 @@ import PostgresNIO
 
 /// The batch lease (see `PostgresStore.lease(agentIDs:…)`), prepared once per
 /// connection: planning this statement took longer than running it.
+///
+/// It commits asynchronously (`synchronous_commit = off` for this transaction
+/// only): a lease lost in a database crash is harmless — the job is `queued`
+/// again after recovery, and the agent that got it is refused (409) at its
+/// first heartbeat or result and drops it. Results and every other transition
+/// keep synchronous commits.
 struct LeaseJobsStatement: PostgresPreparedStatement {
     static let sql = """
         WITH req AS (
             SELECT r.agent_id, r.token, row_number() OVER (ORDER BY r.ord) AS n, r.ord
             FROM unnest($1::uuid[], $2::text[]) WITH ORDINALITY AS r(agent_id, token, ord)
             JOIN agents a ON a.id = r.agent_id AND a.state = 'active'
+            CROSS JOIN (SELECT set_config('synchronous_commit', 'off', true)) AS async_commit
         ),
         candidates AS (
             SELECT c.id, c.priority, c.created_at FROM unnest($3::text[]) AS t(signature) CROSS JOIN LATERAL (

@@ -22,6 +22,7 @@ struct SchedulerCommand: AsyncParsableCommand {
         @Option(help: "Or a health check after this many jobs, whichever comes first.") var healthEveryJobs = 50
         @Option(help: "Minutes between health checks of a degraded agent (so it can recover).") var healthRecheckMinutes: Double = 15
         @Option(help: "Consecutive job errors that quarantine an agent.") var quarantineAfterErrors = 3
+        @Option(help: "Seconds to wait at start for PostgreSQL to accept connections (0: fail at once).") var databaseWaitSeconds: Double = 60
 
         func run() async throws {
             try await runReportingErrors {
@@ -31,11 +32,13 @@ struct SchedulerCommand: AsyncParsableCommand {
                 guard healthIntervalHours > 0 else { throw RoostError.invalidArgument("--health-interval-hours must be positive") }
                 guard healthEveryJobs >= 1 else { throw RoostError.invalidArgument("--health-every-jobs must be at least 1") }
                 guard healthRecheckMinutes > 0 else { throw RoostError.invalidArgument("--health-recheck-minutes must be positive") }
+                guard databaseWaitSeconds >= 0, databaseWaitSeconds <= 3600 else { throw RoostError.invalidArgument("--database-wait-seconds must be between 0 and 3600") }
                 guard quarantineAfterErrors >= 1 else { throw RoostError.invalidArgument("--quarantine-after-errors must be at least 1") }
                 let health = HealthSchedule(intervalSeconds: healthIntervalHours * 3600, everyJobs: healthEveryJobs,
                                             degradedRecheckSeconds: healthRecheckMinutes * 60, quarantineAfterErrors: quarantineAfterErrors)
                 let config = SchedulerConfiguration(database: try DatabaseLocator.resolve(databaseURL), host: host, port: port, leaseSeconds: leaseSeconds,
-                                                    retryBackoffSeconds: retryBackoffSeconds, health: health)
+                                                    retryBackoffSeconds: retryBackoffSeconds, health: health,
+                                                    databaseWaitSeconds: databaseWaitSeconds)
                 // The one process-global step: swift-metrics users (Hummingbird's request
                 // counters) write into the registry `/metrics` serves.
                 let metrics = SchedulerMetrics()

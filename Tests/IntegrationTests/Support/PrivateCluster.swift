@@ -36,6 +36,18 @@ final class PrivateCluster: @unchecked Sendable {
         return Date().timeIntervalSince(began)
     }
 
+    /// Stops the server, keeping the cluster for `up()`.
+    func down() throws {
+        let stop = try RoostProcess.run(["db", "stop"], home: home, timeout: 60)
+        guard stop.status == 0 else { throw RoostError.database("db stop failed: \(stop.stderr)") }
+    }
+
+    /// Starts the server again on the same port.
+    func up() throws {
+        let start = try RoostProcess.run(["db", "start", "--port", String(port)], home: home, timeout: 120)
+        guard start.status == 0 else { throw RoostError.database("db start failed: \(start.stderr)") }
+    }
+
     func stop() {
         _ = try? RoostProcess.run(["db", "stop"], home: home, timeout: 60)
         try? FileManager.default.removeItem(at: home)
