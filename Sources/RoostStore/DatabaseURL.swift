@@ -38,6 +38,12 @@ public struct DatabaseURL: Sendable, Equatable, CustomStringConvertible {
         return copy
     }
 
+    /// One connection, no pool: a pool waits for the server indefinitely,
+    /// a single connect attempt says at once that nobody answers.
+    var connectionConfiguration: PostgresConnection.Configuration {
+        PostgresConnection.Configuration(host: host, port: port, username: user, password: password, database: database, tls: .disable)
+    }
+
     var configuration: PostgresClient.Configuration {
         var config = PostgresClient.Configuration(host: host, port: port, username: user, password: password, database: database, tls: .disable)
         config.options.minimumConnections = 0

@@ -49,6 +49,9 @@ public struct PostgresStore: SchedulerStore {
         var delay = 0.25
         while true {
             do {
+                // A single connection first: the pool would wait for a dead server forever.
+                let probe = try await PostgresConnection.connect(configuration: url.connectionConfiguration, id: 0, logger: logger)
+                try? await probe.close()
                 _ = try await client.query("SELECT 1", logger: logger)
                 return
             } catch {
