@@ -39,6 +39,7 @@ public struct WorkerSupervisor: Sendable {
         let child = try ChildProcess(
             command[0], Array(command.dropFirst()) + ["--request", requestFile.path, "--result", resultFile.path] + limit,
             environment: Self.environment(for: target), stderr: stderrFile)
+        let agentCPUBefore = Self.ownCPUSeconds()
         let exit = await child.exit(within: request.spec.timeoutSeconds)
         guard let exit else {
             child.signal(SIGKILL)
@@ -52,7 +53,22 @@ public struct WorkerSupervisor: Sendable {
         guard let data = try? Data(contentsOf: resultFile), let result = try? CanonicalJSON.decode(BenchmarkResult.self, from: data) else {
             return .failure("worker exited (\(exit)) without a result\(stderrTail.isEmpty ? "" : ": \(stderrTail)")")
         }
-        return result
+        var measured = result
+        measured.environment.agentCPUSeconds = max(0, Self.ownCPUSeconds() - agentCPUBefore)
+        return measured
+    }
+
+    /// User + system CPU seconds of this (the agent) process, all threads, not its children.
+    static func ownCPUSeconds() -> Double {
+        var usage = rusage()
+        #if os(Linux)
+        let who = __rusage_who_t(RUSAGE_SELF.rawValue)
+        #else
+        let who = RUSAGE_SELF
+        #endif
+        guard getrusage(who, &usage) == 0 else { return 0 }
+        func seconds(_ t: timeval) -> Double { Double(t.tv_sec) + Double(t.tv_usec) / 1e6 }
+        return seconds(usage.ru_utime) + seconds(usage.ru_stime)
     }
 
     static func environment(for target: TargetSpec) -> [String: String] {

@@ -96,6 +96,12 @@ struct FarmEndToEndTests {
                     let ort = try await store.client.query("SELECT count(*), bool_and((accuracy->>'passed')::boolean) FROM results WHERE engine = 'onnxruntime'")
                     for try await (n, ok) in ort.decode((Int, Bool?).self) { #expect(n == 2 && ok == true) }
                 }
+                // The agent's own CPU time beside its worker (heartbeats, HTTP) is stated, not hidden.
+                let overhead = try await store.client.query("SELECT (environment->>'agentCPUSeconds')::float8 FROM results")
+                for try await seconds in overhead.decode(Double?.self) {
+                    let s = try #require(seconds, "a result without the agent's CPU time")
+                    #expect(s >= 0 && s < 30)
+                }
             }
 
             // The report lists both agents, fastest marked.

@@ -23,6 +23,10 @@ public struct RunEnvironment: Codable, Sendable, Equatable {
     public var temperatureC: SensorSummary?
     /// Fraction of the benchmark CPUs' time used by other processes during the run.
     public var otherCPUFraction: Double?
+    /// CPU seconds the agent process itself (heartbeats, HTTP, supervision) used
+    /// while its worker benchmarked: already inside `otherCPUFraction` when they
+    /// share CPUs, and stated on its own so the farm's overhead is never hidden.
+    public var agentCPUSeconds: Double?
     public var throttleEvents: Int?
     public var memAvailableBytes: UInt64?
 
