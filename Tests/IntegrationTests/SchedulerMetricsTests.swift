@@ -16,16 +16,8 @@ struct SchedulerMetricsTests {
 
     /// Two queued jobs for `hardware`'s target, inserted the way the scheduler would.
     func queueJobs(_ url: DatabaseURL) async throws {
-        let target = hardware.targets[0]
         try await PostgresStore.with(url, logger: Logger(label: "it")) { store in
-            let model = Data("metrics model".utf8)
-            let sha = Digest.sha256Hex(of: model)
-            try await store.putModel(ModelInfo(sha256: sha, name: "metrics-model", bytes: model.count), content: model)
-            let artifact = Data("metrics artifact".utf8)
-            let artSHA = Digest.sha256Hex(of: artifact)
-            try await store.putArtifact(sha256: artSHA, model: sha, target: target, compilerVersion: "c", content: artifact)
-            try await store.createBenchmark(id: UUID().uuidString, model: sha, targets: "all", spec: .quick,
-                                            jobs: (0..<2).map { _ in NewJob(id: UUID().uuidString, artifactSHA256: artSHA, target: target) })
+            try await StoreFixture(store, hardware: hardware).queue(jobs: 2, model: "metrics-model")
         }
     }
 

@@ -15,20 +15,10 @@ struct ExpiredLeaseTests {
     @Test func expiredLeasesNameTheJobAndTheAgent() async throws {
         try await TestDatabase.withFreshDatabase { url in
             try await PostgresStore.with(url, logger: logger, migrate: true) { store in
-                let target = TargetSpec(hardware: hardware)
-                let token = SecretToken.generate(prefix: "enroll")
-                _ = try await store.createEnrollmentToken(hash: SecretToken.hash(token), ttlSeconds: 60)
-                let agent = try #require(try await store.enroll(
-                    tokenHash: SecretToken.hash(token), credentialHash: SecretToken.hash("c"),
-                    request: EnrollRequest(token: token, name: "reaped", tags: [:], hardware: hardware, profile: nil), target: target))
-                let model = Data("m".utf8)
-                let sha = Digest.sha256Hex(of: model)
-                try await store.putModel(ModelInfo(sha256: sha, name: "m", bytes: model.count), content: model)
-                let art = Data("a".utf8)
-                let artSHA = Digest.sha256Hex(of: art)
-                try await store.putArtifact(sha256: artSHA, model: sha, target: target, compilerVersion: "c", content: art)
-                try await store.createBenchmark(id: UUID().uuidString, model: sha, targets: "all", spec: .quick,
-                                                jobs: [NewJob(id: UUID().uuidString, artifactSHA256: artSHA, target: target)])
+                let fixture = StoreFixture(store, hardware: hardware)
+                let target = fixture.target
+                let agent = try #require(try await fixture.enroll(["reaped"]).first)
+                try await fixture.queue(jobs: 1)
 
                 let leased = try #require(try await store.lease(agentID: agent, targetSignatures: [target.signature], leaseSeconds: 0.05))
                 try await Task.sleep(for: .milliseconds(150))

@@ -21,21 +21,10 @@ struct HealthStoreTests {
 
     /// Two agents on one target and `jobs` queued jobs; returns (agent ids, target signature).
     func seed(_ store: PostgresStore, jobs: Int) async throws -> ([String], String) {
-        let target = TargetSpec(hardware: hardware)
-        var ids: [String] = []
-        for i in 0..<2 {
-            let token = SecretToken.generate(prefix: "enroll")
-            _ = try await store.createEnrollmentToken(hash: SecretToken.hash(token), ttlSeconds: 60)
-            let req = EnrollRequest(token: token, name: "agent\(i)", tags: [:], hardware: hardware, profile: nil)
-            ids.append(try #require(try await store.enroll(tokenHash: SecretToken.hash(token), credentialHash: SecretToken.hash("c\(i)"), request: req, target: target)))
-        }
-        let model = Data("model bytes".utf8), art = Data("artifact".utf8)
-        let sha = Digest.sha256Hex(of: model), artSHA = Digest.sha256Hex(of: art)
-        try await store.putModel(ModelInfo(sha256: sha, name: "m", bytes: model.count), content: model)
-        try await store.putArtifact(sha256: artSHA, model: sha, target: target, compilerVersion: "c", content: art)
-        try await store.createBenchmark(id: UUID().uuidString.lowercased(), model: sha, targets: "all", spec: .quick,
-                                        jobs: (0..<jobs).map { _ in NewJob(id: UUID().uuidString, artifactSHA256: artSHA, target: target) })
-        return (ids, target.signature)
+        let fixture = StoreFixture(store, hardware: hardware)
+        let agents = try await fixture.enroll(count: 2)
+        try await fixture.queue(jobs: jobs)
+        return (agents, fixture.target.signature)
     }
 
     func record(_ store: PostgresStore, _ agent: String, _ outcome: HealthVerdict.Outcome, reason: String = "r") async throws -> String {

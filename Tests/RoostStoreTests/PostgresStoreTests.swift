@@ -66,25 +66,12 @@ struct PostgresStoreTests {
         }
     }
 
-    /// Seeds one agent, one model, one artifact and `jobs` queued jobs.
+    /// Seeds three agents, one model, one artifact and `jobs` queued jobs.
     func seed(_ store: PostgresStore, jobs: Int) async throws -> (agentIDs: [String], target: TargetSpec) {
-        let target = TargetSpec(hardware: hardware)
-        var ids: [String] = []
-        for i in 0..<3 {
-            let token = SecretToken.generate(prefix: "enroll")
-            _ = try await store.createEnrollmentToken(hash: SecretToken.hash(token), ttlSeconds: 60)
-            let req = EnrollRequest(token: token, name: "agent\(i)", tags: [:], hardware: hardware, profile: nil)
-            ids.append(try #require(try await store.enroll(tokenHash: SecretToken.hash(token), credentialHash: SecretToken.hash("c\(i)"), request: req, target: target)))
-        }
-        let model = Data("model bytes".utf8)
-        let sha = Digest.sha256Hex(of: model)
-        try await store.putModel(ModelInfo(sha256: sha, name: "m", bytes: model.count), content: model)
-        let art = Data("artifact".utf8)
-        let artSHA = Digest.sha256Hex(of: art)
-        try await store.putArtifact(sha256: artSHA, model: sha, target: target, compilerVersion: "c", content: art)
-        try await store.createBenchmark(id: UUID().uuidString, model: sha, targets: "all", spec: .quick,
-                                        jobs: (0..<jobs).map { _ in NewJob(id: UUID().uuidString, artifactSHA256: artSHA, target: target) })
-        return (ids, target)
+        let fixture = StoreFixture(store, hardware: hardware)
+        let agents = try await fixture.enroll(count: 3)
+        try await fixture.queue(jobs: jobs)
+        return (agents, fixture.target)
     }
 
     @Test func concurrentLeasesNeverShareAJob() async throws {

@@ -24,24 +24,9 @@ struct ReliabilityStoreTests {
 
     /// Three agents (`agent0`…`agent2`) on one target and a benchmark of `jobs` queued jobs.
     func seed(_ store: PostgresStore, jobs: Int) async throws -> Farm {
-        let target = TargetSpec(hardware: hardware)
-        var ids: [String] = []
-        for i in 0..<3 {
-            let token = SecretToken.generate(prefix: "enroll")
-            _ = try await store.createEnrollmentToken(hash: SecretToken.hash(token), ttlSeconds: 60)
-            let req = EnrollRequest(token: token, name: "agent\(i)", tags: [:], hardware: hardware, profile: nil)
-            ids.append(try #require(try await store.enroll(tokenHash: SecretToken.hash(token), credentialHash: SecretToken.hash("c\(i)"), request: req, target: target)))
-        }
-        let model = Data("model bytes".utf8)
-        let sha = Digest.sha256Hex(of: model)
-        try await store.putModel(ModelInfo(sha256: sha, name: "m", bytes: model.count), content: model)
-        let art = Data("artifact".utf8)
-        let artSHA = Digest.sha256Hex(of: art)
-        try await store.putArtifact(sha256: artSHA, model: sha, target: target, compilerVersion: "c", content: art)
-        let bid = UUID().uuidString.lowercased()
-        try await store.createBenchmark(id: bid, model: sha, targets: "all", spec: .quick,
-                                        jobs: (0..<jobs).map { _ in NewJob(id: UUID().uuidString, artifactSHA256: artSHA, target: target) })
-        return Farm(agents: ids, signature: target.signature, benchmarkID: bid)
+        let fixture = StoreFixture(store, hardware: hardware)
+        let agents = try await fixture.enroll(count: 3)
+        return Farm(agents: agents, signature: fixture.target.signature, benchmarkID: try await fixture.queue(jobs: jobs))
     }
 
     func job(_ store: PostgresStore, _ farm: Farm, _ id: String) async throws -> JobSummary {
