@@ -26,9 +26,13 @@ struct DatabaseWaitTests {
         let port = try FreePort.find()
         let scheduler = try RoostProcess(["scheduler", "serve", "--database-url", pg.url, "--port", String(port)], home: home)
         defer { scheduler.stop() }
-        try await Task.sleep(for: .seconds(3))
-        #expect(scheduler.child.isRunning, "\(scheduler.log)")
+        let deadline = Date().addingTimeInterval(30)
+        while !scheduler.log.contains("waiting for PostgreSQL"), scheduler.child.isRunning, Date() < deadline {
+            try await Task.sleep(for: .milliseconds(100))
+        }
         #expect(scheduler.log.contains("waiting for PostgreSQL"), "\(scheduler.log)")
+        try await Task.sleep(for: .seconds(2))  // and it keeps waiting
+        #expect(scheduler.child.isRunning, "\(scheduler.log)")
 
         try pg.up()
         let probe = try RoostClient(scheduler: "http://127.0.0.1:\(port)", credential: nil)

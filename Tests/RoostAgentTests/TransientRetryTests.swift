@@ -54,7 +54,9 @@ import RoostCore
                 throw RoostError.unreachable("down")
             }
         }
-        try await Task.sleep(for: .milliseconds(100))
+        // At least two tries before the cancel, however starved the test machine.
+        let deadline = ContinuousClock.now + .seconds(60)
+        while calls.withLock({ $0 }) < 2, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(10)) }
         task.cancel()
         await #expect(throws: CancellationError.self) { try await task.value }
         let seen = calls.withLock { $0 }

@@ -9,14 +9,24 @@ import Testing
 
     @Test func concurrentCallsShareStatementsAndEachGetsItsOwnAnswer() async throws {
         let batches = Mutex<[[Int]]>([])
+        let started = Counter()
         let batcher = StatementBatcher<String, Int, Int>(maxBatch: 16) { key, inputs in
             #expect(key == "k")
-            batches.withLock { $0.append(inputs) }
+            let first = batches.withLock { $0.append(inputs); return $0.count == 1 }
+            // The first statement runs until every caller is on its way (however
+            // starved the test machine), so the rest must queue behind it.
+            let deadline = ContinuousClock.now + .seconds(60)
+            while first, started.value < 100, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(5)) }
             try await Task.sleep(for: .milliseconds(20))  // a statement takes a while
             return inputs.map { $0 * 10 }
         }
         let answers = try await withThrowingTaskGroup(of: (Int, Int).self) { group in
-            for i in 0..<100 { group.addTask { (i, try await batcher.submit(i, key: "k")) } }
+            for i in 0..<100 {
+                group.addTask {
+                    started.increment()
+                    return (i, try await batcher.submit(i, key: "k"))
+                }
+            }
             var out: [Int: Int] = [:]
             for try await (i, a) in group { out[i] = a }
             return out
@@ -62,4 +72,11 @@ import Testing
         let batcher = StatementBatcher<Int, Int, Int> { _, _ in [] }
         await #expect(throws: BatchMismatch.self) { try await batcher.submit(1, key: 0) }
     }
+}
+
+/// A count shared with child tasks.
+final class Counter: Sendable {
+    private let count = Mutex(0)
+    func increment() { count.withLock { $0 += 1 } }
+    var value: Int { count.withLock { $0 } }
 }
