@@ -73,8 +73,12 @@ struct HealthFarmTests {
             try WorkerCrashFarmTests.memoryHog().write(to: hog)
             let models = farm.home.appendingPathComponent("models")
             #expect(try farm.roost(["models", "generate", "--out", models.path]).status == 0)
+            // Queued while the agent is paused, so all four wait in order: otherwise the
+            // third crash can quarantine the agent before the good job is even queued.
+            #expect(try farm.roost(["agent", "pause", "health-agent", "--scheduler", farm.scheduler]).status == 0)
             let crashes = try (0..<3).map { _ in try queue(farm, hog) }
             let mlp = try queue(farm, models.appendingPathComponent("mlp-mnist/model.onnx"))
+            #expect(try farm.roost(["agent", "resume", "health-agent", "--scheduler", farm.scheduler]).status == 0)
             try await waitUntil("the agent to be quarantined", farm) { try list(farm).first?.state == "quarantined" }
             for id in crashes { #expect(try farm.status(id).jobs.map(\.state) == ["error"]) }
             let quarantined = try #require(try list(farm).first)
