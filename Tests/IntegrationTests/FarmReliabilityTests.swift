@@ -44,20 +44,34 @@ struct FarmReliabilityTests {
         }
     }
 
+    /// A farm with one agent (tagged `suite=NAME`) whose mlp-mnist job is running.
+    func farmWithARunningJob(_ url: DatabaseURL, agent name: String, minSeconds: Double,
+                             schedulerArguments: [String] = []) async throws -> (farm: TestFarm, agent: RoostProcess, job: String) {
+        let farm = try await TestFarm(databaseURL: url.description, prefix: "roost-\(name)", schedulerArguments: schedulerArguments)
+        do {
+            let agent = try farm.addAgent(name, profileJSON: #"{"tags": {"suite": "\#(name)"}}"#)
+            let id = try queue(farm, try mlp(farm), targets: "suite=\(name)", minSeconds: minSeconds)
+            try await farm.waitFor(id, "the job to run") { $0.jobs.first?.state == "running" }
+            return (farm, agent, id)
+        } catch {
+            farm.stop()
+            throw error
+        }
+    }
+
+    /// Results waiting in an agent's outbox.
+    func outboxEntries(_ farm: TestFarm, agent name: String) -> [String] {
+        let outbox = farm.home.appendingPathComponent("agents/\(name)/outbox")
+        return ((try? FileManager.default.contentsOfDirectory(atPath: outbox.path)) ?? []).filter { $0.hasSuffix(".json") }
+    }
+
     @Test func aResultFinishedWhileTheSchedulerIsDownLandsOnceFromTheOutbox() async throws {
         try await TestDatabase.withFreshDatabase { url in
             // A long lease: the scheduler's downtime must not look like a dead agent.
-            let farm = try await TestFarm(databaseURL: url.description, prefix: "roost-outbox", schedulerArguments: ["--lease-seconds", "120"])
+            let (farm, agent, id) = try await farmWithARunningJob(url, agent: "outbox-agent", minSeconds: 3, schedulerArguments: ["--lease-seconds", "120"])
             defer { farm.stop() }
-            let agent = try farm.addAgent("outbox-agent", profileJSON: #"{"tags": {"suite": "outbox"}}"#)
-            let id = try queue(farm, try mlp(farm), targets: "suite=outbox", minSeconds: 3)
-            try await farm.waitFor(id, "the job to run") { $0.jobs.first?.state == "running" }
-
             farm.stopScheduler()
-            let outbox = farm.home.appendingPathComponent("agents/outbox-agent/outbox")
-            func waiting() -> [String] {
-                ((try? FileManager.default.contentsOfDirectory(atPath: outbox.path)) ?? []).filter { $0.hasSuffix(".json") }
-            }
+            func waiting() -> [String] { outboxEntries(farm, agent: "outbox-agent") }
             // The job ends with nobody to tell: the result waits on disk.
             try await waitUntil("the result in the outbox", farm) { waiting().count == 1 && agent.log.contains("result kept in the outbox") }
             #expect(agent.child.isRunning)
@@ -75,16 +89,10 @@ struct FarmReliabilityTests {
 
     @Test func anAgentStoppedWithAnUndeliveredResultDeliversItFirstWhenItStartsAgain() async throws {
         try await TestDatabase.withFreshDatabase { url in
-            let farm = try await TestFarm(databaseURL: url.description, prefix: "roost-restart", schedulerArguments: ["--lease-seconds", "120"])
+            let (farm, agent, id) = try await farmWithARunningJob(url, agent: "restart-agent", minSeconds: 2, schedulerArguments: ["--lease-seconds", "120"])
             defer { farm.stop() }
-            let agent = try farm.addAgent("restart-agent", profileJSON: #"{"tags": {"suite": "restart"}}"#)
-            let id = try queue(farm, try mlp(farm), targets: "suite=restart", minSeconds: 2)
-            try await farm.waitFor(id, "the job to run") { $0.jobs.first?.state == "running" }
             farm.stopScheduler()
-            let outbox = farm.home.appendingPathComponent("agents/restart-agent/outbox")
-            func waiting() -> [String] {
-                ((try? FileManager.default.contentsOfDirectory(atPath: outbox.path)) ?? []).filter { $0.hasSuffix(".json") }
-            }
+            func waiting() -> [String] { outboxEntries(farm, agent: "restart-agent") }
             try await waitUntil("the result in the outbox", farm) { waiting().count == 1 }
 
             // Stopped with the result undelivered: exit 0, the result stays on disk.
@@ -105,11 +113,8 @@ struct FarmReliabilityTests {
     @Test func anAgentKilledMidJobAndStartedAgainEndsItsOldAttemptWithoutWaitingForTheLease() async throws {
         try await TestDatabase.withFreshDatabase { url in
             // The default 30 s lease: the old attempt must end long before it could lapse.
-            let farm = try await TestFarm(databaseURL: url.description, prefix: "roost-orphan")
+            let (farm, agent, id) = try await farmWithARunningJob(url, agent: "orphan-agent", minSeconds: 60)
             defer { farm.stop() }
-            let agent = try farm.addAgent("orphan-agent", profileJSON: #"{"tags": {"suite": "orphan"}}"#)
-            let id = try queue(farm, try mlp(farm), targets: "suite=orphan", minSeconds: 60)
-            try await farm.waitFor(id, "the job to run") { $0.jobs.first?.state == "running" }
 
             agent.child.signal(SIGKILL)
             _ = await agent.child.exit(within: 10)
@@ -131,11 +136,8 @@ struct FarmReliabilityTests {
 
     @Test func sigtermMidJobHandsTheJobBackAndExitsZero() async throws {
         try await TestDatabase.withFreshDatabase { url in
-            let farm = try await TestFarm(databaseURL: url.description, prefix: "roost-sigterm")
+            let (farm, agent, id) = try await farmWithARunningJob(url, agent: "term-agent", minSeconds: 60)
             defer { farm.stop() }
-            let agent = try farm.addAgent("term-agent", profileJSON: #"{"tags": {"suite": "term"}}"#)
-            let id = try queue(farm, try mlp(farm), targets: "suite=term", minSeconds: 60)
-            try await farm.waitFor(id, "the job to run") { $0.jobs.first?.state == "running" }
 
             agent.child.signal(SIGTERM)
             let exit = await agent.child.exit(within: 30)
