@@ -15,6 +15,14 @@ import Testing
         #expect(!h.contains(a))
     }
 
+    @Test func base64URLMapsTheTwoCharactersAndDropsPadding() {
+        #expect(Data([0xfb, 0xff, 0xfe]).base64URLEncoded == "-__-")   // base64: +//+
+        #expect(Data([0xff]).base64URLEncoded == "_w")                  // base64: /w==
+        #expect(Data("any carnal pleas".utf8).base64URLEncoded == "YW55IGNhcm5hbCBwbGVhcw")
+        let token = SecretToken.generate(prefix: "lease").dropFirst("lease_".count)
+        #expect(token.allSatisfy { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" })
+    }
+
     @Test func sha256KnownAnswer() {
         #expect(Digest.sha256Hex(of: "abc") == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
     }
