@@ -17,10 +17,7 @@ public struct AgentWorkerCommand: ParsableCommand {
     public func run() throws {
         if let memoryLimitMB {
             guard memoryLimitMB > 0 else { throw ValidationError("--memory-limit-mb must be positive") }
-            var limit = rlimit(rlim_cur: rlim_t(memoryLimitMB) << 20, rlim_max: rlim_t(memoryLimitMB) << 20)
-            guard setrlimit(Int32(RLIMIT_AS.rawValue), &limit) == 0 else {
-                throw ValidationError("cannot cap the worker's memory at \(memoryLimitMB) MiB: errno \(errno)")
-            }
+            try AddressSpaceLimit.apply(megabytes: memoryLimitMB)
         }
         let req: WorkerRequest
         do { req = try CanonicalJSON.decode(WorkerRequest.self, from: Data(contentsOf: URL(fileURLWithPath: request))) } catch {

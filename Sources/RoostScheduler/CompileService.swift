@@ -11,6 +11,7 @@ import RoostStore
 struct CompileService: Sendable {
     let store: any SchedulerStore
     let logger: Logger
+    let referenceWorker: ReferenceWorker?
 
     func artifact(for model: ModelInfo, target: TargetSpec) async throws -> String {
         if let cached = try await store.artifact(model: model.sha256, targetSignature: target.signature, compilerVersion: RoostVersion.compiler) {
@@ -30,21 +31,19 @@ struct CompileService: Sendable {
     }
 
     /// The scheduler's reference path: when the user gave no test data, run the
-    /// model once through a generic single-threaded build on seeded inputs and
-    /// keep the outputs, so every agent's numbers pass the same accuracy gate.
+    /// model once (`ReferenceBuilder`) and keep the outputs, so every agent's
+    /// numbers pass the same accuracy gate. In a capped child process when the
+    /// entry point provides one (`roost scheduler serve` does); a model that does
+    /// not fit or fails gets no accuracy check, and the benchmark still runs.
     func ensureReference(for model: ModelInfo) async throws {
         if try await store.reference(model: model.sha256) != nil { return }
         guard let content = try await store.modelContent(sha256: model.sha256) else { return }
-        let generic = TargetSpec(isa: .generic, blasCoreType: nil, threads: 1)
         do {
-            let artifact = try Compiler().compile(try ONNXModel(data: content), name: model.name, target: generic)
-            let session = try InferenceSession(artifact: artifact)
-            let inputs = session.inputShapes.enumerated().map { i, shape in HostTensor.seeded(shape: shape, seed: 42 &+ UInt64(i)) }
-            let outputs = try session.run(inputs)
-            let reference = ReferenceData(
-                source: "scheduler",
-                inputs: zip(artifact.plan.inputs, inputs).map { WireTensor(name: $0.name, tensor: $1) },
-                outputs: zip(artifact.plan.outputs, outputs).map { WireTensor(name: $0.name, tensor: $1) })
+            let reference = if let referenceWorker {
+                try await referenceWorker.build(model: content, name: model.name)
+            } else {
+                try ReferenceBuilder.build(model: content, name: model.name)
+            }
             try await store.putReference(model: model.sha256, reference)
         } catch {
             logger.warning("no reference outputs for model; its results carry no accuracy check", metadata: ["model": "\(model.name)", "error": "\(error)"])

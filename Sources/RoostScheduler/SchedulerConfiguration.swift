@@ -24,6 +24,9 @@ public struct SchedulerConfiguration: Sendable {
     /// How long a starting scheduler waits for PostgreSQL to answer (a host
     /// booting both, a database restarting) before it gives up.
     public var databaseWaitSeconds: Double
+    /// Where the scheduler computes a fallback accuracy reference: a capped
+    /// child process, or (nil, for library use and tests) in this process.
+    public var referenceWorker: ReferenceWorker?
     /// How much slower than its baseline, and how surely, an agent is `degraded`.
     public var healthPolicy: HealthAssessment.Policy
 
@@ -31,7 +34,8 @@ public struct SchedulerConfiguration: Sendable {
                 leaseSeconds: Double = 30, maxLeaseWaitSeconds: Double = 30, reaperIntervalSeconds: Double = 1,
                 retryBackoffSeconds: Double = 5, maxRetryBackoffSeconds: Double = 300,
                 health: HealthSchedule = HealthSchedule(), healthPolicy: HealthAssessment.Policy = HealthAssessment.Policy(),
-                databaseWaitSeconds: Double = 60) {
+                databaseWaitSeconds: Double = 60, referenceWorker: ReferenceWorker? = nil) {
+        self.referenceWorker = referenceWorker
         self.databaseWaitSeconds = databaseWaitSeconds
         self.database = database
         self.host = host

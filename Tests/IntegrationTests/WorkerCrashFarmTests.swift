@@ -1,7 +1,9 @@
 import Foundation
+import Logging
 import Testing
 import RoostCore
 import RoostONNX
+import RoostStore
 import RoostTestDatabase
 import RoostTestSupport
 
@@ -44,6 +46,44 @@ struct WorkerCrashFarmTests {
             #expect(next.status == 0, "\(next.stderr)\n\(farm.logs)")
             #expect(nextStatus?.jobs.map(\.state) == ["succeeded"])
             #expect(agent.child.isRunning)
+        }
+    }
+
+    /// The scheduler's own reference for a model without test data is computed
+    /// in a capped child: one that does not fit costs the child, not the scheduler.
+    @Test func theSchedulersReferenceRunsInACappedChildProcess() async throws {
+        try await TestDatabase.withFreshDatabase { url in
+            let farm = try await TestFarm(databaseURL: url.description, prefix: "roost-reference",
+                                          schedulerArguments: ["--reference-memory-limit-mb", "512"])
+            defer { farm.stop() }
+            _ = try farm.addAgent("reference-agent", profileJSON: #"{"tags": {"suite": "reference"}}"#)
+            func sources() async throws -> [String: String] {
+                try await PostgresStore.with(url, logger: Logger(label: "it")) { store in
+                    let rows = try await store.client.query("SELECT m.name, r.source FROM model_references r JOIN models m ON m.sha256 = r.model_sha256")
+                    var out: [String: String] = [:]
+                    for try await (name, source) in rows.decode((String, String).self) { out[name] = source }
+                    return out
+                }
+            }
+            // An MLP alone (no test_data_set_0 beside it) gets the scheduler's reference.
+            let models = farm.home.appendingPathComponent("models")
+            #expect(try farm.roost(["models", "generate", "--out", models.path]).status == 0)
+            let alone = farm.home.appendingPathComponent("alone/mlp-alone.onnx")
+            try FileManager.default.createDirectory(at: alone.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try FileManager.default.copyItem(at: models.appendingPathComponent("mlp-mnist/model.onnx"), to: alone)
+            let queued = try farm.roost(["bench", "queue", alone.path, "--name", "mlp-alone", "--targets", "suite=reference", "--scheduler", farm.scheduler])
+            #expect(queued.status == 0, "\(queued.stderr)")
+            #expect(try await sources()["mlp-alone"] == "scheduler")
+
+            // The 1 GiB-arena model does not fit in 512 MiB: no reference, the benchmark is still queued, the scheduler lives.
+            let hog = farm.home.appendingPathComponent("memory-hog.onnx")
+            try Self.memoryHog().write(to: hog)
+            let hogQueued = try farm.roost(["bench", "queue", hog.path, "--targets", "suite=reference", "--scheduler", farm.scheduler])
+            #expect(hogQueued.status == 0, "\(hogQueued.stderr)")
+            #expect(try await sources()["memory-hog"] == nil)
+            let log = farm.schedulerProcess?.log ?? ""
+            #expect(log.contains("no reference outputs for model") && log.contains("reference worker ended"), "\(log)")
+            #expect(farm.schedulerProcess?.child.isRunning == true)
         }
     }
 }

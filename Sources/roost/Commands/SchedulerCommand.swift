@@ -9,7 +9,7 @@ import RoostStore
 
 /// `roost scheduler serve`.
 struct SchedulerCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "scheduler", abstract: "Run the central scheduler.", subcommands: [Serve.self])
+    static let configuration = CommandConfiguration(commandName: "scheduler", abstract: "Run the central scheduler.", subcommands: [Serve.self, Reference.self])
 
     struct Serve: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Serve the /v1 API over HTTP (migrates the database first).")
@@ -23,6 +23,7 @@ struct SchedulerCommand: AsyncParsableCommand {
         @Option(help: "Minutes between health checks of a degraded agent (so it can recover).") var healthRecheckMinutes: Double = 15
         @Option(help: "Consecutive job errors that quarantine an agent.") var quarantineAfterErrors = 3
         @Option(help: "Seconds to wait at start for PostgreSQL to accept connections (0: fail at once).") var databaseWaitSeconds: Double = 60
+        @Option(help: "Memory cap (MiB) of the child process that computes a reference for a model without test data.") var referenceMemoryLimitMB = 2048
 
         func run() async throws {
             try await runReportingErrors {
@@ -33,12 +34,14 @@ struct SchedulerCommand: AsyncParsableCommand {
                 guard healthEveryJobs >= 1 else { throw RoostError.invalidArgument("--health-every-jobs must be at least 1") }
                 guard healthRecheckMinutes > 0 else { throw RoostError.invalidArgument("--health-recheck-minutes must be positive") }
                 guard databaseWaitSeconds >= 0, databaseWaitSeconds <= 3600 else { throw RoostError.invalidArgument("--database-wait-seconds must be between 0 and 3600") }
+                guard referenceMemoryLimitMB >= 512 else { throw RoostError.invalidArgument("--reference-memory-limit-mb must be at least 512 (the child process itself needs a few hundred MiB of address space)") }
                 guard quarantineAfterErrors >= 1 else { throw RoostError.invalidArgument("--quarantine-after-errors must be at least 1") }
                 let health = HealthSchedule(intervalSeconds: healthIntervalHours * 3600, everyJobs: healthEveryJobs,
                                             degradedRecheckSeconds: healthRecheckMinutes * 60, quarantineAfterErrors: quarantineAfterErrors)
                 let config = SchedulerConfiguration(database: try DatabaseLocator.resolve(databaseURL), host: host, port: port, leaseSeconds: leaseSeconds,
                                                     retryBackoffSeconds: retryBackoffSeconds, health: health,
-                                                    databaseWaitSeconds: databaseWaitSeconds)
+                                                    databaseWaitSeconds: databaseWaitSeconds,
+                                                    referenceWorker: ReferenceWorker(command: Self.referenceCommand(), memoryLimitMB: referenceMemoryLimitMB))
                 // The one process-global step: swift-metrics users (Hummingbird's request
                 // counters) write into the registry `/metrics` serves.
                 let metrics = SchedulerMetrics()
