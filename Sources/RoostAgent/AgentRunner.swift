@@ -153,6 +153,7 @@ public struct AgentRunner: Sendable {
                         referencePath: reference?.path, threads: job.target.threads)
                     return .finished(try await lock.withLock {
                         phase.set("benchmarking")
+                        logger.info("benchmarking", metadata: ["job": "\(job.jobID)", "attempt": "\(job.attempt)"])
                         return await supervisor.run(request, target: job.target)
                     })
                 } catch {

@@ -44,14 +44,18 @@ struct FarmReliabilityTests {
         }
     }
 
-    /// A farm with one agent (tagged `suite=NAME`) whose mlp-mnist job is running.
-    func farmWithARunningJob(_ url: DatabaseURL, agent name: String, minSeconds: Double,
+    /// A farm with one agent (tagged `suite=NAME`) whose mlp-mnist job is running;
+    /// with `benchmarking`, past its downloads (which wait out a missing scheduler).
+    func farmWithARunningJob(_ url: DatabaseURL, agent name: String, minSeconds: Double, benchmarking: Bool = false,
                              schedulerArguments: [String] = []) async throws -> (farm: TestFarm, agent: RoostProcess, job: String) {
         let farm = try await TestFarm(databaseURL: url.description, prefix: "roost-\(name)", schedulerArguments: schedulerArguments)
         do {
             let agent = try farm.addAgent(name, profileJSON: #"{"tags": {"suite": "\#(name)"}}"#)
             let id = try queue(farm, try mlp(farm), targets: "suite=\(name)", minSeconds: minSeconds)
             try await farm.waitFor(id, "the job to run") { $0.jobs.first?.state == "running" }
+            if benchmarking {
+                try await waitUntil("the worker to start", farm) { agent.log.contains("benchmarking") }
+            }
             return (farm, agent, id)
         } catch {
             farm.stop()
@@ -68,7 +72,7 @@ struct FarmReliabilityTests {
     @Test func aResultFinishedWhileTheSchedulerIsDownLandsOnceFromTheOutbox() async throws {
         try await TestDatabase.withFreshDatabase { url in
             // A long lease: the scheduler's downtime must not look like a dead agent.
-            let (farm, agent, id) = try await farmWithARunningJob(url, agent: "outbox-agent", minSeconds: 3, schedulerArguments: ["--lease-seconds", "120"])
+            let (farm, agent, id) = try await farmWithARunningJob(url, agent: "outbox-agent", minSeconds: 3, benchmarking: true, schedulerArguments: ["--lease-seconds", "120"])
             defer { farm.stop() }
             farm.stopScheduler()
             func waiting() -> [String] { outboxEntries(farm, agent: "outbox-agent") }
@@ -89,7 +93,7 @@ struct FarmReliabilityTests {
 
     @Test func anAgentStoppedWithAnUndeliveredResultDeliversItFirstWhenItStartsAgain() async throws {
         try await TestDatabase.withFreshDatabase { url in
-            let (farm, agent, id) = try await farmWithARunningJob(url, agent: "restart-agent", minSeconds: 2, schedulerArguments: ["--lease-seconds", "120"])
+            let (farm, agent, id) = try await farmWithARunningJob(url, agent: "restart-agent", minSeconds: 2, benchmarking: true, schedulerArguments: ["--lease-seconds", "120"])
             defer { farm.stop() }
             farm.stopScheduler()
             func waiting() -> [String] { outboxEntries(farm, agent: "restart-agent") }
