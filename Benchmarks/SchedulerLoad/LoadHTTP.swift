@@ -4,9 +4,8 @@ import FoundationNetworking
 #endif
 import RoostCore
 
-/// One URLSession for every simulated agent (libcurl multi on Linux), sized so
-/// each agent keeps its own keep-alive connection: a long-poll must never queue
-/// behind another agent's. The credential travels per request, as an agent's would.
+/// URLSession for the benchmark's setup and read-back (health, enrollment,
+/// `/metrics`), off the measured path; the simulated agents use `AgentConnection`.
 struct LoadHTTP: Sendable {
     let base: URL
     private let session: URLSession

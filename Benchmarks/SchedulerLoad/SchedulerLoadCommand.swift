@@ -67,7 +67,7 @@ struct SchedulerLoadCommand: AsyncParsableCommand {
     }
 
     private func measure(_ farm: LoadFarm, jobCount: Int, schedulerPort: Int, logger: Logger) async throws -> LoadReport {
-        let http = LoadHTTP(base: farm.scheduler, connections: agents + 16)
+        let http = LoadHTTP(base: farm.scheduler, connections: 16)
         let seeder = LoadSeeder(http: http, database: farm.database, adminToken: try farm.adminToken)
         note("enrolling \(agents) agents")
         let enrolled = try await seeder.enroll(agents)

@@ -46,7 +46,7 @@ public struct WorkerSupervisor: Sendable {
             child.wait()
             return .failure(Task.isCancelled ? "worker stopped: job cancelled" : "worker timed out after \(Int(request.spec.timeoutSeconds)) s and was killed")
         }
-        let stderrTail = Self.tail(of: stderrFile)
+        let stderrTail = TextTail.of(stderrFile)
         if case .signaled(let sig) = exit {
             return .failure("worker crashed with signal \(sig)\(stderrTail.isEmpty ? "" : ": \(stderrTail)")")
         }
@@ -76,10 +76,5 @@ public struct WorkerSupervisor: Sendable {
         if let core = target.blasCoreType { env["OPENBLAS_CORETYPE"] = core } else { env.removeValue(forKey: "OPENBLAS_CORETYPE") }
         env["OPENBLAS_NUM_THREADS"] = String(target.threads)
         return env
-    }
-
-    static func tail(of file: URL, limit: Int = 800) -> String {
-        guard let data = try? Data(contentsOf: file) else { return "" }
-        return String(decoding: data.suffix(limit), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
     }
 }

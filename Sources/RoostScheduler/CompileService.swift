@@ -3,7 +3,6 @@ import Logging
 import RoostCompiler
 import RoostCore
 import RoostONNX
-import RoostRuntime
 import RoostStore
 
 /// Compiles a model once per distinct target and caches the artifact by

@@ -14,7 +14,7 @@ import RoostTestSupport
 @Suite(.enabled(if: TestDatabase.isAvailable, TestDatabase.skipReason))
 struct HealthStoreTests {
     let logger = Logger(label: "roost.test")
-    let hardware = HardwareProfile(arch: "x86_64", cpuModel: "Test CPU", isaFeatures: ["avx2", "fma"], logicalCPUs: 2, usableCPUIDs: [0], machineID: "m1")
+    let hardware = StoreFixture.testHardware
     let ok = BenchmarkResult(status: .succeeded, statistics: LatencyStatistics(samplesMs: [1, 2, 3], wallSeconds: 0.006),
                              samplesMs: [1, 2, 3], environment: RunEnvironment())
     let baselineSamples: [Double] = (0..<200).map { 1 + Double($0 % 10) * 0.01 }

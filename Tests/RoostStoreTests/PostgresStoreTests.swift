@@ -11,7 +11,7 @@ import RoostTestSupport
 @Suite(.enabled(if: TestDatabase.isAvailable, TestDatabase.skipReason))
 struct PostgresStoreTests {
     let logger = Logger(label: "roost.test")
-    let hardware = HardwareProfile(arch: "x86_64", cpuModel: "Test CPU", isaFeatures: ["avx2", "fma"], logicalCPUs: 2, usableCPUIDs: [0], machineID: "m1")
+    let hardware = StoreFixture.testHardware
 
     @Test func migrationsApplyOnceAndCreateTheSchema() async throws {
         try await TestDatabase.withFreshDatabase { url in

@@ -12,7 +12,7 @@ import RoostTestSupport
 @Suite(.enabled(if: TestDatabase.isAvailable, TestDatabase.skipReason))
 struct ReliabilityStoreTests {
     let logger = Logger(label: "roost.test")
-    let hardware = HardwareProfile(arch: "x86_64", cpuModel: "Test CPU", isaFeatures: ["avx2", "fma"], logicalCPUs: 2, usableCPUIDs: [0], machineID: "m1")
+    let hardware = StoreFixture.testHardware
     let result = BenchmarkResult(status: .succeeded, statistics: LatencyStatistics(samplesMs: [1, 2, 3], wallSeconds: 0.006),
                                  samplesMs: [1, 2, 3], environment: RunEnvironment())
 

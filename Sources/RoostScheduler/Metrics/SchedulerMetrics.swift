@@ -13,8 +13,8 @@ public struct SchedulerMetrics: Sendable {
 
     /// Jobs handed to an agent.
     let leasesGranted: Prometheus.Counter
-    /// The lease statement alone (`FOR UPDATE SKIP LOCKED`), each time it runs,
-    /// whether it found a job or not: the database cost of leasing.
+    /// One batch lease statement (`FOR UPDATE SKIP LOCKED`, see `StatementBatcher`),
+    /// each time it runs, whether it found jobs or not: the database cost of leasing.
     let leaseQuery: DurationHistogram
     /// Agents served by one lease statement (see `LeaseBatcher`): 1 on an idle
     /// farm, larger as more agents poll at once.

@@ -32,8 +32,7 @@ public struct ReferenceWorker: Sendable {
             child.wait()
             throw RoostError.io("reference worker timed out after \(Int(timeoutSeconds)) s")
         }
-        let tail = String(decoding: ((try? Data(contentsOf: log)) ?? Data()).suffix(400), as: UTF8.self)
-            .trimmingCharacters(in: .whitespacesAndNewlines)
+        let tail = TextTail.of(log, limit: 400)
         guard exit == .exited(0), let data = try? Data(contentsOf: out) else {
             throw RoostError.io("reference worker ended with \(exit) (memory limit \(memoryLimitMB) MiB)\(tail.isEmpty ? "" : ": \(tail)")")
         }
