@@ -10,18 +10,26 @@ import RoostCore
 final class CredentialCache: Sendable {
     private let ttl: Duration
     private let capacity: Int
-    private let entries = LockedBox<[String: (agent: AgentInfo, expires: ContinuousClock.Instant)]>([:])
+    private let entries = LockedBox<[String: Entry]>([:])
+
+    /// An agent as the lease path needs it: the target signatures are hashes
+    /// of canonical JSON, worth computing once per entry rather than per poll.
+    struct Entry: Sendable {
+        var agent: AgentInfo
+        var targetSignatures: [String]
+        var expires: ContinuousClock.Instant
+    }
 
     init(ttl: Duration = .seconds(5), capacity: Int = 10_000) {
         self.ttl = ttl
         self.capacity = capacity
     }
 
-    func agent(for hash: String) -> AgentInfo? {
+    func agent(for hash: String) -> Entry? {
         let now = ContinuousClock.now
         return entries.update { entries in
             guard let hit = entries[hash] else { return nil }
-            if hit.expires > now { return hit.agent }
+            if hit.expires > now { return hit }
             entries[hash] = nil
             return nil
         }
@@ -31,12 +39,14 @@ final class CredentialCache: Sendable {
         entries.update { $0[hash] = nil }
     }
 
-    func remember(_ agent: AgentInfo, for hash: String) {
-        let expires = ContinuousClock.now + ttl
+    @discardableResult
+    func remember(_ agent: AgentInfo, for hash: String) -> Entry {
+        let entry = Entry(agent: agent, targetSignatures: agent.hardware.targets.map(\.signature), expires: ContinuousClock.now + ttl)
         entries.update { entries in
             // Bounded: a flood of distinct credentials clears the cache rather than growing it.
             if entries.count >= capacity { entries.removeAll(keepingCapacity: true) }
-            entries[hash] = (agent, expires)
+            entries[hash] = entry
         }
+        return entry
     }
 }

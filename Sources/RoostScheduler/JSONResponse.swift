@@ -9,7 +9,7 @@ enum JSONResponse {
         return Response(status: status, headers: [.contentType: "application/json"], body: ResponseBody(byteBuffer: ByteBuffer(bytes: data)))
     }
 
-    static func bytes(_ data: Data, contentType: String, headers extra: HTTPFields = [:]) -> Response {
+    static func bytes(_ data: some Sequence<UInt8>, contentType: String, headers extra: HTTPFields = [:]) -> Response {
         var headers: HTTPFields = [.contentType: contentType]
         headers.append(contentsOf: extra)
         return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: data)))

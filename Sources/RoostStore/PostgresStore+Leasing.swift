@@ -16,7 +16,8 @@ extension PostgresStore {
     /// scan makes PostgreSQL sort every queued job); the best candidates win and
     /// are paired with the agents in request order. Candidates locked but not
     /// used are free again at commit. An agent listed twice gets at most one job.
-    public func lease(agentIDs: [String], targetSignatures: [String], leaseSeconds: Double) async throws -> [JobAssignment?] {
+    /// The target and spec come back as JSON text, to be spliced into the reply.
+    public func lease(agentIDs: [String], targetSignatures: [String], leaseSeconds: Double) async throws -> [LeasedJob?] {
         var ids: [UUID] = []
         var tokens: [String] = []
         var slot: [Int] = []  // request index of each (id, token)
@@ -27,7 +28,7 @@ extension PostgresStore {
             tokens.append(SecretToken.generate(prefix: "lease"))
             slot.append(i)
         }
-        var out = [JobAssignment?](repeating: nil, count: agentIDs.count)
+        var out = [LeasedJob?](repeating: nil, count: agentIDs.count)
         var distinct = Set<String>()
         let targetSignatures = targetSignatures.filter { distinct.insert($0).inserted }
         guard !ids.isEmpty, !targetSignatures.isEmpty else { return out }
@@ -35,11 +36,10 @@ extension PostgresStore {
             LeaseJobsStatement(agentIDs: ids, tokens: tokens, targetSignatures: targetSignatures, leaseSeconds: leaseSeconds), logger: logger)
         for try await row in rows {
             let index = slot[row.0 - 1]
-            out[index] = JobAssignment(
+            out[index] = LeasedJob(
                 jobID: row.2.uuidString.lowercased(), benchmarkID: row.3.uuidString.lowercased(), attempt: row.4,
                 leaseToken: row.1, leaseSeconds: leaseSeconds, modelName: row.5, modelSHA256: row.6,
-                artifactSHA256: row.7, artifactBytes: row.8, target: try decodeJSON(TargetSpec.self, row.9),
-                spec: try decodeJSON(BenchmarkSpec.self, row.10))
+                artifactSHA256: row.7, artifactBytes: row.8, targetJSON: row.9, specJSON: row.10)
         }
         return out
     }

@@ -30,10 +30,11 @@ public protocol SchedulerStore: Sendable {
     func recentBenchmarks(limit: Int) async throws -> [BenchmarkStatus]
     /// Leases at most one job to each of `agentIDs` (agents that share these
     /// target signatures) in one statement; the reply is aligned with `agentIDs`.
-    func lease(agentIDs: [String], targetSignatures: [String], leaseSeconds: Double) async throws -> [JobAssignment?]
+    func lease(agentIDs: [String], targetSignatures: [String], leaseSeconds: Double) async throws -> [LeasedJob?]
     func heartbeatJob(jobID: String, leaseToken: String, phase: String, leaseSeconds: Double) async throws -> JobHeartbeatResponse?
     /// Accepts each result only with its attempt's current lease token, all in
-    /// one statement; the reply is aligned with `submissions`.
+    /// one statement; the reply is aligned with `submissions`. A draining agent
+    /// whose job succeeded and that holds no other lease is paused with it.
     func submitResults(_ submissions: [ResultSubmission]) async throws -> [Bool]
     func requeueExpiredLeases(backoffSeconds: Double, maxBackoffSeconds: Double) async throws -> Int
     func expireLeases(backoffSeconds: Double, maxBackoffSeconds: Double) async throws -> [ExpiredLease]
@@ -67,7 +68,7 @@ extension SchedulerStore {
 
     /// One agent's lease: a batch of one.
     public func lease(agentID: String, targetSignatures: [String], leaseSeconds: Double) async throws -> JobAssignment? {
-        try await lease(agentIDs: [agentID], targetSignatures: targetSignatures, leaseSeconds: leaseSeconds).first ?? nil
+        try await lease(agentIDs: [agentID], targetSignatures: targetSignatures, leaseSeconds: leaseSeconds).first??.assignment()
     }
 
     /// With the scheduler's default backoff: 5 s, doubling per attempt, at most 5 min.

@@ -172,6 +172,20 @@ struct ReliabilityStoreTests {
         }
     }
 
+    @Test func aDrainingAgentsErrorResultLeavesItDrainingForTheRoutesQuarantineCheck() async throws {
+        try await TestDatabase.withFreshDatabase { url in
+            try await PostgresStore.with(url, logger: logger, migrate: true) { store in
+                let farm = try await seed(store, jobs: 1)
+                let a0 = try #require(try await lease(store, farm, agent: 0))
+                guard case .changed = try await store.changeAgentState(name: "agent0", action: .drain) else { Issue.record("drain"); return }
+                #expect(try await store.submitResult(jobID: a0.jobID, leaseToken: a0.leaseToken, result: .failure("boom", environment: RunEnvironment())))
+                #expect(try await store.agentStatuses(offlineAfterSeconds: 90).first?.state == "draining")
+                try await store.settleDraining(agentID: farm.agents[0])
+                #expect(try await store.agentStatuses(offlineAfterSeconds: 90).first?.state == "paused")
+            }
+        }
+    }
+
     @Test func drainedAndPausedAgentsLeaseNothing() async throws {
         try await TestDatabase.withFreshDatabase { url in
             try await PostgresStore.with(url, logger: logger, migrate: true) { store in
@@ -193,8 +207,8 @@ struct ReliabilityStoreTests {
                 #expect(try await lease(store, farm, agent: 1) == nil)
                 try await store.settleDraining(agentID: farm.agents[1])
                 #expect(try await state("agent1") == "draining")
+                // Its successful result pauses it in the same statement.
                 #expect(try await store.submitResult(jobID: a1.jobID, leaseToken: a1.leaseToken, result: result))
-                try await store.settleDraining(agentID: farm.agents[1])
                 #expect(try await state("agent1") == "paused")
                 #expect(try await lease(store, farm, agent: 1) == nil)
 
@@ -233,6 +247,9 @@ struct ReliabilityStoreTests {
                 let first = try #require(got[0]), second = try #require(got[1])
                 #expect(first.jobID != second.jobID)
                 #expect(first.leaseToken != second.leaseToken)
+                // The target and spec come back as PostgreSQL's JSON text and decode as queued.
+                #expect(try first.assignment().target == StoreFixture(store, hardware: hardware).target)
+                #expect(try first.assignment().spec == .quick)
                 #expect(got[2] == nil && got[3] == nil && got[4] == nil)
                 #expect(try await job(store, farm, first.jobID).agentName == "agent0")
                 #expect(try await job(store, farm, second.jobID).agentName == "agent1")

@@ -32,8 +32,14 @@ final class StatementBatcher<Key: Hashable & Sendable, Input: Sendable, Output: 
     }
 
     private struct Line {
-        var leading = false
         var waiting: [Waiter] = []
+
+        /// The oldest `count` waiters, removed from the line.
+        mutating func take(_ count: Int) -> [Waiter] {
+            let taken = Array(waiting.prefix(count))
+            waiting.removeFirst(taken.count)
+            return taken
+        }
     }
 
     private let lines = Mutex<[Key: Line]>([:])
@@ -47,14 +53,14 @@ final class StatementBatcher<Key: Hashable & Sendable, Input: Sendable, Output: 
     /// This input's answer, computed in some batch with others of the same key.
     func submit(_ input: Input, key: Key) async throws -> Output {
         let turn: Turn = await withCheckedContinuation { turn in
+            // A key has a line exactly while a statement for it runs. Mutated
+            // in place: a copied-out line copied its whole waiting array per call.
             let leads = lines.withLock { lines -> Bool in
-                var line = lines[key] ?? Line()
-                defer { lines[key] = line }
-                if line.leading {
-                    line.waiting.append(Waiter(input: input, turn: turn))
+                if lines[key] != nil {
+                    lines[key]!.waiting.append(Waiter(input: input, turn: turn))
                     return false
                 }
-                line.leading = true
+                lines[key] = Line()
                 return true
             }
             if leads { turn.resume(returning: .lead) }
@@ -68,11 +74,7 @@ final class StatementBatcher<Key: Hashable & Sendable, Input: Sendable, Output: 
     /// Runs one statement for this input and the waiters, then passes the lead on.
     private func lead(_ input: Input, key: Key) async throws -> Output {
         let followers = lines.withLock { lines -> [Waiter] in
-            guard var line = lines[key] else { return [] }
-            let taken = Array(line.waiting.prefix(maxBatch - 1))
-            line.waiting.removeFirst(taken.count)
-            lines[key] = line
-            return taken
+            lines[key] == nil ? [] : lines[key]!.take(maxBatch - 1)
         }
         let started = ContinuousClock.now
         var outcome: Result<[Output], any Error>
@@ -87,14 +89,11 @@ final class StatementBatcher<Key: Hashable & Sendable, Input: Sendable, Output: 
         observe(followers.count + 1, ContinuousClock.now - started)
         // Whoever arrived during the statement goes next, led by the oldest waiter.
         let next = lines.withLock { lines -> Waiter? in
-            guard var line = lines[key] else { return nil }
-            if line.waiting.isEmpty {
+            guard lines[key]?.waiting.isEmpty == false else {
                 lines[key] = nil
                 return nil
             }
-            let first = line.waiting.removeFirst()
-            lines[key] = line
-            return first
+            return lines[key]!.waiting.removeFirst()
         }
         next?.turn.resume(returning: .lead)
         for (i, follower) in followers.enumerated() {

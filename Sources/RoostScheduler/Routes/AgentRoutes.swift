@@ -14,7 +14,7 @@ struct AgentRoutes: Sendable {
     /// Polls refresh `last_heartbeat` at most every 5 s (offline means 90 s without).
     let pollBeats = HeartbeatThrottle()
     /// Concurrent lease attempts for the same targets share one statement.
-    let leases: StatementBatcher<[String], String, JobAssignment?>
+    let leases: StatementBatcher<[String], String, LeasedJob?>
     /// Concurrent result uploads share one statement and one commit.
     let results: StatementBatcher<Int, ResultSubmission, Bool>
 
@@ -35,6 +35,9 @@ struct AgentRoutes: Sendable {
             try await store.submitResults(submissions)
         }
     }
+
+    /// The result route's reply, encoded once.
+    private static let acceptedBody = Array(#"{"accepted":true}"#.utf8)
 
     func register(on router: Router<BasicRequestContext>) {
         router.post("/v1/agents/enroll") { request, _ in try await enroll(request) }
@@ -91,12 +94,14 @@ struct AgentRoutes: Sendable {
             }
             metrics.recordResult(upload.result)
             context.logger.info("result accepted", metadata: ["job": "\(id)", "agent": "\(agent.name)", "status": "\(upload.result.status)"])
-            if upload.result.status != .succeeded,
-               let reason = try await store.quarantineAfterErrors(agentID: agent.agentID, errors: config.health.quarantineAfterErrors) {
-                context.logger.warning("agent quarantined", metadata: ["agent": "\(agent.name)", "reason": "\(reason)"])
+            // A success already settled a draining agent inside the result statement.
+            if upload.result.status != .succeeded {
+                if let reason = try await store.quarantineAfterErrors(agentID: agent.agentID, errors: config.health.quarantineAfterErrors) {
+                    context.logger.warning("agent quarantined", metadata: ["agent": "\(agent.name)", "reason": "\(reason)"])
+                }
+                try await store.settleDraining(agentID: agent.agentID)
             }
-            try await store.settleDraining(agentID: agent.agentID)
-            return JSONResponse.make(["accepted": true])
+            return JSONResponse.bytes(Self.acceptedBody, contentType: "application/json")
         }
         router.get("/v1/models/{sha}/reference") { request, context -> Response in
             try await auth.requireAgentOrAdmin(request)
@@ -133,7 +138,8 @@ struct AgentRoutes: Sendable {
     /// one-second tick, to see work queued by other schedulers) until the deadline.
     private func lease(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
         let started = ContinuousClock.now
-        let agent = try await auth.requireAgent(request)
+        let entry = try await auth.requireAgentEntry(request)
+        let agent = entry.agent
         let body = try await JSONResponse.decode(LeaseRequest.self, from: request)
         let wait = min(max(body.waitSeconds, 0), config.maxLeaseWaitSeconds)
         let deadline = ContinuousClock.now + .milliseconds(Int(wait * 1000))
@@ -148,13 +154,13 @@ struct AgentRoutes: Sendable {
         // An agent that is not active (drained, paused, …) is held for the whole
         // wait like an idle one — the lease statement checks its state each time —
         // so it neither spins nor misses a resume.
-        let signatures = agent.hardware.targets.map(\.signature)
+        let signatures = entry.targetSignatures
         while true {
             if let job = try await leases.submit(agent.agentID, key: signatures) {
                 metrics.leasesGranted.increment()
                 metrics.leaseRequestLeased.record(ContinuousClock.now - started)
                 context.logger.info("job leased", metadata: ["job": "\(job.jobID)", "agent": "\(agent.name)", "attempt": "\(job.attempt)"])
-                return JSONResponse.make(job)
+                return JSONResponse.bytes(job.wireJSON, contentType: "application/json")
             }
             let remaining = deadline - ContinuousClock.now
             if remaining <= .zero || Task.isCancelled {

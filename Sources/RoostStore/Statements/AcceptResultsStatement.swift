@@ -7,7 +7,10 @@ import RoostCore
 /// (`AcceptResultsStatement.Row`), so results with and without statistics,
 /// accuracy or errors share one fixed statement. Each row is accepted only with
 /// its attempt's current lease token; the job's transition and its result row
-/// commit together. Returns the `ord` of each accepted row.
+/// commit together. A draining agent whose last job just succeeded is paused
+/// in the same statement (the CTEs share one snapshot, so the jobs claimed here
+/// are excluded by id); the route settles agents after error results itself,
+/// after its quarantine check. Returns the `ord` of each accepted row.
 struct AcceptResultsStatement: PostgresPreparedStatement {
     static let sql = """
         WITH input AS (
@@ -37,6 +40,13 @@ struct AcceptResultsStatement: PostgresPreparedStatement {
                    i.engine, i.scenario, i.valid, i.invalid_reasons, i.accuracy, i.scenario_metrics
             FROM claimed c JOIN input i ON i.ord = c.ord
             RETURNING job_id
+        ),
+        settled AS (
+            UPDATE agents SET state = 'paused'
+            WHERE agents.state = 'draining'
+              AND agents.id IN (SELECT c.agent_id FROM claimed c JOIN input i ON i.ord = c.ord WHERE i.state = 'succeeded')
+              AND NOT EXISTS (SELECT 1 FROM jobs WHERE jobs.agent_id = agents.id AND jobs.state IN ('leased', 'running')
+                                AND jobs.id NOT IN (SELECT id FROM claimed))
         )
         SELECT c.ord FROM inserted JOIN claimed c ON c.id = inserted.job_id
         """
