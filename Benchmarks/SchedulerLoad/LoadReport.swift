@@ -4,36 +4,53 @@ import Foundation
 /// that qualify it.
 struct LoadReport: Codable, Sendable {
     var agents: Int
-    /// Each simulated agent's no-op job time (`--job-ms`); 0 is a closed loop with no think time.
-    var jobMs: Double
     var warmupSeconds: Double
+    /// Measured seconds of each phase (after its warm-up).
     var durationSeconds: Double
     var jobsQueued: Int
-    /// Leases answered with a job inside the measurement window.
-    var leases: Int
-    var leasesPerSecond: Double
-    /// Client-side time from sending `POST /v1/jobs/lease` to its response, in ms,
-    /// for leases that returned a job (no long-poll wait: the queue never ran dry).
-    var leaseLatencyMs: LatencySummary
-    /// Client-side time of `POST /v1/jobs/{id}/result`, in ms.
-    var resultLatencyMs: LatencySummary
-    /// Lease replies without a job (204) in the window: non-zero means the queue ran dry.
-    var emptyPolls: Int
-    var errors: Int
-    var errorSamples: [String]
-    /// Server side, from the scheduler's own `/metrics` after the run.
+    /// The agents together offering `--rate` leases per second on a fixed
+    /// schedule: the latency at the goal's rate. nil with `--rate 0`.
+    var paced: Phase?
+    /// The agents asking again as soon as each result is in (after `--job-ms`):
+    /// the most leases per second the whole loop sustains on this machine.
+    var closedLoop: Phase
+    /// Server side, from the scheduler's own `/metrics` after both phases.
     var server: ServerFigures?
     var goal: Goal
     var machine: Machine
 
+    struct Phase: Codable, Sendable {
+        /// Leases per second the agents asked for (paced); nil: closed loop.
+        var offeredPerSecond: Double?
+        /// Each agent's no-op job time (closed loop); 0: no think time.
+        var jobMs: Double
+        /// Leases answered with a job inside the measurement window.
+        var leases: Int
+        var leasesPerSecond: Double
+        /// Client-side lease latency in ms for leases that returned a job (the
+        /// queue never runs dry). Paced: from the moment the lease was due,
+        /// so a lease sent late because its agent was still waiting counts
+        /// the wait; closed loop: from sending `POST /v1/jobs/lease`.
+        var leaseLatencyMs: LatencySummary
+        /// Client-side time of `POST /v1/jobs/{id}/result`, in ms.
+        var resultLatencyMs: LatencySummary
+        /// Lease replies without a job (204) in the window: non-zero means the queue ran dry.
+        var emptyPolls: Int
+        var errors: Int
+        var errorSamples: [String]
+    }
+
     struct ServerFigures: Codable, Sendable {
-        /// `roost_leases_granted_total` over the whole run (warm-up included).
+        /// `roost_leases_granted_total` over the whole run (warm-ups included).
         var leasesGranted: Double
-        /// Mean of `roost_lease_query_duration_seconds`, in ms: the lease statement alone.
+        /// Mean of `roost_lease_query_duration_seconds`, in ms: one batch lease statement.
         var meanLeaseQueryMs: Double
         var leaseQueries: Double
     }
 
+    /// ≥ `leasesPerSecond` with p99 ≤ `p99Ms`: met when the closed loop
+    /// sustains the rate and, offered exactly that rate, the scheduler kept up
+    /// (≥ 99 % of it served in the window) with the paced lease p99 within bound.
     struct Goal: Codable, Sendable {
         var leasesPerSecond: Double
         var p99Ms: Double
@@ -47,19 +64,22 @@ struct LoadReport: Codable, Sendable {
 
     var summary: String {
         func f(_ x: Double) -> String { String(format: "%.1f", x) }
-        var lines = [
-            "scheduler load: \(agents) simulated agents, job time \(f(jobMs)) ms, \(f(durationSeconds)) s measured after \(f(warmupSeconds)) s warm-up",
-            "  leases:        \(leases) (\(f(leasesPerSecond))/s)",
-            "  lease latency: p50 \(f(leaseLatencyMs.p50)) ms, p90 \(f(leaseLatencyMs.p90)) ms, p99 \(f(leaseLatencyMs.p99)) ms, max \(f(leaseLatencyMs.max)) ms",
-            "  result upload: p50 \(f(resultLatencyMs.p50)) ms, p99 \(f(resultLatencyMs.p99)) ms",
-            "  empty polls:   \(emptyPolls), errors: \(errors)",
-        ]
+        var lines = ["scheduler load: \(agents) simulated agents, each phase \(f(durationSeconds)) s measured after \(f(warmupSeconds)) s warm-up"]
+        func phase(_ title: String, _ p: Phase) {
+            lines.append(title)
+            lines.append("    leases:        \(p.leases) (\(f(p.leasesPerSecond))/s)")
+            lines.append("    lease latency: p50 \(f(p.leaseLatencyMs.p50)) ms, p90 \(f(p.leaseLatencyMs.p90)) ms, p99 \(f(p.leaseLatencyMs.p99)) ms, max \(f(p.leaseLatencyMs.max)) ms")
+            lines.append("    result upload: p50 \(f(p.resultLatencyMs.p50)) ms, p99 \(f(p.resultLatencyMs.p99)) ms")
+            lines.append("    empty polls:   \(p.emptyPolls), errors: \(p.errors)")
+            for e in p.errorSamples { lines.append("    error: \(e)") }
+        }
+        if let paced { phase("  paced at \(Int(paced.offeredPerSecond ?? 0)) leases/s (latency from each lease's due time):", paced) }
+        phase(closedLoop.jobMs > 0 ? "  closed loop, job time \(f(closedLoop.jobMs)) ms:" : "  closed loop, no think time (throughput; latency ≈ agents ÷ rate):", closedLoop)
         if let server {
             lines.append("  server:        \(Int(server.leasesGranted)) leases granted, lease statement mean \(f(server.meanLeaseQueryMs)) ms over \(Int(server.leaseQueries)) runs")
         }
         lines.append("  goal (≥ \(Int(goal.leasesPerSecond))/s, p99 ≤ \(f(goal.p99Ms)) ms): \(goal.met ? "met" : "NOT met")")
         lines.append("  note: \(machine.note)")
-        for e in errorSamples { lines.append("  error: \(e)") }
         return lines.joined(separator: "\n")
     }
 }

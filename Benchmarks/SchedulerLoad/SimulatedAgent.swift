@@ -2,16 +2,32 @@ import Foundation
 import RoostCore
 
 /// One enrolled agent that does no work: lease (long-poll) → submit a tiny
-/// result at once → repeat until `end`. Only exchanges that finish inside the
+/// result → repeat until `end`. Only exchanges that finish inside the
 /// measurement window (after warm-up) are recorded.
+///
+/// Closed loop (no `pace`): the next lease is asked for as soon as the result
+/// is in (after `jobMs`, if any). Paced: the agent's k-th lease is due at
+/// `pace.due(k)`, and its latency counts from that due time, not from when it
+/// was actually sent — an agent held up by a slow reply sends late, and the
+/// lateness is part of the latency (no coordinated omission).
 struct SimulatedAgent: Sendable {
     let name: String
     let credential: String
     let host: String
     let port: Int
     let waitSeconds: Double
-    /// Time "spent" on each no-op job between lease and result.
+    /// Time "spent" on each no-op job between lease and result (closed loop only).
     let jobMs: Double
+    let pace: Pace?
+
+    /// A fixed schedule: one lease every `period`, starting `offset` after `origin`.
+    struct Pace: Sendable {
+        var origin: ContinuousClock.Instant
+        var offset: Duration
+        var period: Duration
+
+        func due(_ k: Int) -> ContinuousClock.Instant { origin + offset + period * k }
+    }
 
     struct Tally: Sendable {
         var leaseMs: [Double] = []
@@ -30,18 +46,58 @@ struct SimulatedAgent: Sendable {
     private struct Lease: Decodable {
         var jobID: String
         var leaseToken: String
+
+        init(jobID: String, leaseToken: String) { self.jobID = jobID; self.leaseToken = leaseToken }
+
+        /// The two fields found by a byte scan: both values are escape-free
+        /// (a UUID and a base64url token), and a full `JSONDecoder` pass over
+        /// the target and spec cost the load generator CPU the scheduler needs.
+        /// nil when either is missing or escaped; the caller then decodes.
+        init?(scanning body: Data) {
+            func value(_ key: String) -> String? {
+                let needle = Array("\"\(key)\":\"".utf8)
+                return body.withUnsafeBytes { raw -> String? in
+                    let bytes = raw.bindMemory(to: UInt8.self)
+                    guard bytes.count > needle.count else { return nil }
+                    var i = 0
+                    while i + needle.count <= bytes.count {
+                        if bytes[i] == needle[0], needle.indices.allSatisfy({ bytes[i + $0] == needle[$0] }) {
+                            let start = i + needle.count
+                            var end = start
+                            while end < bytes.count, bytes[end] != UInt8(ascii: "\"") {
+                                if bytes[end] == UInt8(ascii: "\\") { return nil }
+                                end += 1
+                            }
+                            return end < bytes.count ? String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self) : nil
+                        }
+                        i += 1
+                    }
+                    return nil
+                }
+            }
+            guard let job = value("jobID"), let token = value("leaseToken") else { return nil }
+            self.init(jobID: job, leaseToken: token)
+        }
     }
 
     func run(resultBody: ResultBody, measureFrom start: ContinuousClock.Instant, until end: ContinuousClock.Instant) async -> Tally {
         var tally = Tally()
         let leaseBody = try! RoostJSON.encoder().encode(LeaseRequest(waitSeconds: waitSeconds))
         let clock = ContinuousClock()
+        var k = 0
         // A dropped connection is counted and replaced, as an agent would reconnect.
         while clock.now < end && !Task.isCancelled {
             do {
                 try await AgentConnection.with(host: host, port: port) { connection in
                     while clock.now < end && !Task.isCancelled {
-                        try await cycle(&connection, leaseBody: leaseBody, resultBody: resultBody, start: start, end: end, tally: &tally)
+                        var due: ContinuousClock.Instant?
+                        if let pace {
+                            due = pace.due(k)
+                            k += 1
+                            if let due, due > clock.now { try await Task.sleep(until: due, clock: clock) }
+                            if let due, due >= end { return }
+                        }
+                        try await cycle(&connection, due: due, leaseBody: leaseBody, resultBody: resultBody, start: start, end: end, tally: &tally)
                     }
                 }
             } catch {
@@ -52,11 +108,12 @@ struct SimulatedAgent: Sendable {
         return tally
     }
 
-    /// One lease (long-poll) and, when a job came, its result.
-    private func cycle(_ connection: inout AgentConnection.Exchange, leaseBody: Data, resultBody: ResultBody,
+    /// One lease (long-poll) and, when a job came, its result. A paced lease's
+    /// latency counts from `due`.
+    private func cycle(_ connection: inout AgentConnection.Exchange, due: ContinuousClock.Instant?, leaseBody: Data, resultBody: ResultBody,
                        start: ContinuousClock.Instant, end: ContinuousClock.Instant, tally: inout Tally) async throws {
         let clock = ContinuousClock()
-        let sent = clock.now
+        let sent = due ?? clock.now
         let reply = try await connection.send(.POST, "/v1/jobs/lease", credential: credential, body: leaseBody)
         let done = clock.now
         if reply.status == 204 {
@@ -69,14 +126,20 @@ struct SimulatedAgent: Sendable {
             return
         }
         let lease: Lease
-        do { lease = try RoostJSON.decoder().decode(Lease.self, from: reply.body) } catch {
-            tally.fail("lease: undecodable reply \(error)")
-            return
+        if let quick = Lease(scanning: reply.body) {
+            lease = quick
+        } else {
+            do { lease = try RoostJSON.decoder().decode(Lease.self, from: reply.body) } catch {
+                tally.fail("lease: undecodable reply \(error)")
+                return
+            }
         }
-        if done >= start && done <= end { tally.leaseMs.append(Self.ms(done - sent)) }
+        // Paced leases belong to the window they were due in; closed-loop ones to the one they finished in.
+        let inWindow = due.map { $0 >= start && $0 < end } ?? (done >= start && done <= end)
+        if inWindow { tally.leaseMs.append(Self.ms(done - sent)) }
         // Uniform ±50 %: identical job times would keep the agents in lockstep,
         // arriving in bursts of hundreds, which no real farm does.
-        if jobMs > 0 { try await Task.sleep(for: .microseconds(Int(jobMs * Double.random(in: 0.5...1.5) * 1000))) }
+        if jobMs > 0 && pace == nil { try await Task.sleep(for: .microseconds(Int(jobMs * Double.random(in: 0.5...1.5) * 1000))) }
         let submitted = clock.now
         let result = try await connection.send(.POST, "/v1/jobs/\(lease.jobID)/result", credential: credential, body: resultBody.data(leaseToken: lease.leaseToken))
         let finished = clock.now

@@ -16,7 +16,10 @@ enum JSONResponse {
     }
 
     static func decode<T: Decodable>(_ type: T.Type, from request: Request, limit: Int = 16 << 20) async throws -> T {
-        let data = try await body(of: request, limit: limit)
+        try decode(type, from: try await body(of: request, limit: limit))
+    }
+
+    static func decode<T: Decodable>(_ type: T.Type, from data: Data) throws -> T {
         do { return try RoostJSON.decoder().decode(type, from: data) } catch {
             throw APIError.badRequest("request body is not a valid \(type): \(error)")
         }

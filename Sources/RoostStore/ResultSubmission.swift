@@ -6,10 +6,15 @@ public struct ResultSubmission: Sendable {
     public var jobID: String
     public var leaseToken: String
     public var result: BenchmarkResult
+    /// The upload exactly as it arrived (a `ResultUpload` in JSON that decoded
+    /// as `result`), stored as sent instead of encoded again; nil: the store
+    /// encodes `result` itself.
+    public var uploadJSON: [UInt8]?
 
-    public init(jobID: String, leaseToken: String, result: BenchmarkResult) {
+    public init(jobID: String, leaseToken: String, result: BenchmarkResult, uploadJSON: [UInt8]? = nil) {
         self.jobID = jobID
         self.leaseToken = leaseToken
         self.result = result
+        self.uploadJSON = uploadJSON
     }
 }

@@ -307,4 +307,38 @@ struct ReliabilityStoreTests {
             }
         }
     }
+
+    @Test func anUploadIsStoredAsSentAndAUPlus0000CannotFailTheBatch() async throws {
+        try await TestDatabase.withFreshDatabase { url in
+            try await PostgresStore.with(url, logger: logger, migrate: true) { store in
+                let farm = try await seed(store, jobs: 2)
+                let leased = try await store.lease(agentIDs: Array(farm.agents.prefix(2)), targetSignatures: [farm.signature], leaseSeconds: 30)
+                let a = try #require(leased[0]), b = try #require(leased[1])
+                let samples = [0.1 + 0.2, 1e-7, 123456.789]
+                let good = BenchmarkResult(status: .succeeded, statistics: LatencyStatistics(samplesMs: samples, wallSeconds: 0.2),
+                                           samplesMs: samples, environment: RunEnvironment())
+                // Another client's formatting: pretty-printed, an explicit null.
+                var pretty = String(decoding: try RoostJSON.encoder(pretty: true).encode(ResultUpload(leaseToken: a.leaseToken, result: good)), as: UTF8.self)
+                pretty = pretty.replacingOccurrences(of: "\n  }\n}", with: ",\n    \"accuracy\" : null\n  }\n}")
+                #expect(pretty.contains("null"))
+                let odd = BenchmarkResult.failure("bad\u{0}byte \\u0000 stays")
+                let accepted = try await store.submitResults([
+                    ResultSubmission(jobID: a.jobID, leaseToken: a.leaseToken, result: good, uploadJSON: Array(pretty.utf8)),
+                    ResultSubmission(jobID: b.jobID, leaseToken: b.leaseToken, result: odd,
+                                     uploadJSON: Array(try RoostJSON.encoder().encode(ResultUpload(leaseToken: b.leaseToken, result: odd)))),
+                ])
+                #expect(accepted == [true, true])
+                let rows = try await store.client.query("""
+                    SELECT samples_ms, sample_count, statistics::text, accuracy IS NULL FROM results WHERE job_id = \(UUID(uuidString: a.jobID)!)
+                    """)
+                for try await (stored, count, statistics, noAccuracy) in rows.decode(([Double], Int, String, Bool).self) {
+                    #expect(stored == samples && count == 3)
+                    #expect(try RoostJSON.decoder().decode(LatencyStatistics.self, from: Data(statistics.utf8)) == good.statistics)
+                    #expect(noAccuracy)
+                }
+                // U+0000 becomes U+FFFD; an escaped backslash followed by "u0000" is text and stays.
+                #expect(try await job(store, farm, b.jobID).errorMessage == "bad\u{FFFD}byte \\u0000 stays")
+            }
+        }
+    }
 }

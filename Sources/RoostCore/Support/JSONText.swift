@@ -8,6 +8,9 @@ public struct JSONText: Sendable {
 
     public mutating func raw(_ text: String) { bytes.append(contentsOf: text.utf8) }
 
+    /// Already-valid JSON bytes, as they are.
+    public mutating func append(_ json: some Sequence<UInt8>) { bytes.append(contentsOf: json) }
+
     /// A JSON string literal: quotes, backslashes and control characters escaped.
     public mutating func string(_ s: String) {
         bytes.append(UInt8(ascii: "\""))
@@ -38,4 +41,24 @@ public struct JSONText: Sendable {
 
     /// A finite double (JSON has no NaN or infinity; those are written as null).
     public mutating func double(_ v: Double) { raw(v.isFinite ? "\(v)" : "null") }
+
+    /// Rewrites every `\u0000` escape as `\ufffd` (same length, in place).
+    /// JSON allows U+0000 in strings, but PostgreSQL's jsonb refuses it and
+    /// with it the whole document — one agent's odd error text would fail
+    /// every result batched with it.
+    public static func replaceNULEscapes(in bytes: inout [UInt8]) {
+        let backslash = UInt8(ascii: "\\"), zero = UInt8(ascii: "0")
+        var i = 0
+        while i < bytes.count {
+            guard bytes[i] == backslash else { i += 1; continue }
+            var j = i
+            while j < bytes.count, bytes[j] == backslash { j += 1 }
+            // An odd run ends in an escaping backslash; an even run is literal backslashes.
+            if (j - i) % 2 == 1, j + 4 < bytes.count, bytes[j] == UInt8(ascii: "u"),
+               bytes[j + 1] == zero, bytes[j + 2] == zero, bytes[j + 3] == zero, bytes[j + 4] == zero {
+                bytes.replaceSubrange((j + 1)...(j + 4), with: Array("fffd".utf8))
+            }
+            i = j
+        }
+    }
 }

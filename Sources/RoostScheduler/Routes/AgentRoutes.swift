@@ -88,8 +88,11 @@ struct AgentRoutes: Sendable {
         router.post("/v1/jobs/{id}/result") { request, context -> Response in
             let agent = try await auth.requireAgent(request)
             let id = try context.parameters.require("id")
-            let upload = try await JSONResponse.decode(ResultUpload.self, from: request, limit: 256 << 20)
-            guard try await results.submit(ResultSubmission(jobID: id, leaseToken: upload.leaseToken, result: upload.result), key: 0) else {
+            let body = try await JSONResponse.body(of: request, limit: 256 << 20)
+            let upload = try JSONResponse.decode(ResultUpload.self, from: body)
+            // Decoding was the validation; the store keeps the upload as it came.
+            let submission = ResultSubmission(jobID: id, leaseToken: upload.leaseToken, result: upload.result, uploadJSON: Array(body))
+            guard try await results.submit(submission, key: 0) else {
                 throw APIError.conflict("result for job \(id) refused: the lease token is not the current attempt's")
             }
             metrics.recordResult(upload.result)

@@ -3,9 +3,11 @@ import PostgresNIO
 import RoostCore
 
 /// Accepts a batch of results in one statement (see `PostgresStore.submitResults`),
-/// prepared once per connection. The batch travels as one jsonb array
-/// (`AcceptResultsStatement.Row`), so results with and without statistics,
-/// accuracy or errors share one fixed statement. Each row is accepted only with
+/// prepared once per connection. The batch travels as one jsonb array, so
+/// results with and without statistics, accuracy or errors share one fixed
+/// statement. Each element carries the agent's upload as it arrived (`upload`,
+/// already decoded once by the scheduler, which is the validation); PostgreSQL
+/// takes the columns out of it, so the scheduler never encodes a result again. Each row is accepted only with
 /// its attempt's current lease token; the job's transition and its result row
 /// commit together. A draining agent whose last job just succeeded is paused
 /// in the same statement (the CTEs share one snapshot, so the jobs claimed here
@@ -14,11 +16,9 @@ import RoostCore
 struct AcceptResultsStatement: PostgresPreparedStatement {
     static let sql = """
         WITH input AS (
-            SELECT * FROM jsonb_to_recordset($1::jsonb) AS i(
+            SELECT i.*, i.upload->'result' AS r FROM jsonb_to_recordset($1::jsonb) AS i(
                 ord int, job_id uuid, token text, state text, outcome text, error text,
-                p50 float8, p90 float8, p99 float8, mean float8, min float8, max float8, throughput float8,
-                samples float8[], statistics jsonb, environment jsonb, engine text, scenario text,
-                valid bool, invalid_reasons jsonb, accuracy jsonb, scenario_metrics jsonb)
+                engine text, scenario text, valid bool, invalid_reasons jsonb, upload jsonb)
         ),
         claimed AS (
             UPDATE jobs SET state = i.state, lease_token = NULL, lease_expires_at = NULL, phase = NULL,
@@ -35,9 +35,14 @@ struct AcceptResultsStatement: PostgresPreparedStatement {
             INSERT INTO results (job_id, attempt, agent_id, status, p50_ms, p90_ms, p99_ms, mean_ms, min_ms, max_ms,
                                  throughput_qps, sample_count, samples_ms, statistics, environment, error,
                                  engine, scenario, valid, invalid_reasons, accuracy, scenario_metrics)
-            SELECT c.id, c.attempt, c.agent_id, i.state, i.p50, i.p90, i.p99, i.mean, i.min, i.max,
-                   i.throughput, cardinality(i.samples), i.samples, i.statistics, i.environment, i.error,
-                   i.engine, i.scenario, i.valid, i.invalid_reasons, i.accuracy, i.scenario_metrics
+            SELECT c.id, c.attempt, c.agent_id, i.state,
+                   (i.r #>> '{statistics,p50}')::float8, (i.r #>> '{statistics,p90}')::float8, (i.r #>> '{statistics,p99}')::float8,
+                   (i.r #>> '{statistics,mean}')::float8, (i.r #>> '{statistics,min}')::float8, (i.r #>> '{statistics,max}')::float8,
+                   (i.r #>> '{statistics,throughput}')::float8,
+                   jsonb_array_length(i.r->'samplesMs'), translate((i.r->'samplesMs')::text, '[]', '{}')::float8[],
+                   NULLIF(i.r->'statistics', 'null'), i.r->'environment', i.error,
+                   i.engine, i.scenario, i.valid, i.invalid_reasons,
+                   NULLIF(i.r->'accuracy', 'null'), NULLIF(i.r->'scenarioMetrics', 'null')
             FROM claimed c JOIN input i ON i.ord = c.ord
             RETURNING job_id
         ),
@@ -52,31 +57,12 @@ struct AcceptResultsStatement: PostgresPreparedStatement {
         """
     typealias Row = Int
 
-    /// One result as the statement reads it.
-    struct Input: Encodable {
-        var ord: Int
-        var job_id: String
-        var token: String
-        var state: String
-        var outcome: String
-        var error: String?
-        var p50, p90, p99, mean, min, max, throughput: Double?
-        var samples: [Double]
-        var statistics: LatencyStatistics?
-        var environment: RunEnvironment
-        var engine: String
-        var scenario: String
-        var valid: Bool
-        var invalid_reasons: [String]
-        var accuracy: AccuracyReport?
-        var scenario_metrics: ScenarioMetrics?
-    }
-
-    var inputs: [Input]
+    /// The batch as one JSON array, written by hand around each raw upload.
+    var batch: [UInt8]
 
     func makeBindings() throws -> PostgresBindings {
         var b = PostgresBindings(capacity: 1)
-        b.append(String(decoding: CanonicalJSON.encode(inputs), as: UTF8.self))
+        b.append(String(decoding: batch, as: UTF8.self))
         return b
     }
 
