@@ -14,8 +14,6 @@ struct LoadReport: Codable, Sendable {
     /// The agents asking again as soon as each result is in (after `--job-ms`):
     /// the most leases per second the whole loop sustains on this machine.
     var closedLoop: Phase
-    /// Server side, from the scheduler's own `/metrics` after both phases.
-    var server: ServerFigures?
     var goal: Goal
     var machine: Machine
 
@@ -38,14 +36,20 @@ struct LoadReport: Codable, Sendable {
         var emptyPolls: Int
         var errors: Int
         var errorSamples: [String]
+        /// The scheduler's own view of the phase (warm-up included), from `/metrics`.
+        var server: ServerFigures?
     }
 
+    /// Differences of the scheduler's counters across one phase.
     struct ServerFigures: Codable, Sendable {
-        /// `roost_leases_granted_total` over the whole run (warm-ups included).
         var leasesGranted: Double
-        /// Mean of `roost_lease_query_duration_seconds`, in ms: one batch lease statement.
-        var meanLeaseQueryMs: Double
-        var leaseQueries: Double
+        /// Batch lease statements run, and their mean time in ms.
+        var leaseStatements: Double
+        var meanLeaseStatementMs: Double
+        /// Mean agents served per lease statement.
+        var meanLeaseBatch: Double
+        /// Mean time from a lease request's arrival to its reply, in ms (leased ones).
+        var meanLeaseRequestMs: Double
     }
 
     /// ≥ `leasesPerSecond` with p99 ≤ `p99Ms`: met when the closed loop
@@ -71,13 +75,13 @@ struct LoadReport: Codable, Sendable {
             lines.append("    lease latency: p50 \(f(p.leaseLatencyMs.p50)) ms, p90 \(f(p.leaseLatencyMs.p90)) ms, p99 \(f(p.leaseLatencyMs.p99)) ms, max \(f(p.leaseLatencyMs.max)) ms")
             lines.append("    result upload: p50 \(f(p.resultLatencyMs.p50)) ms, p99 \(f(p.resultLatencyMs.p99)) ms")
             lines.append("    empty polls:   \(p.emptyPolls), errors: \(p.errors)")
+            if let s = p.server {
+                lines.append("    server:        lease request mean \(f(s.meanLeaseRequestMs)) ms; \(Int(s.leaseStatements)) lease statements, mean \(f(s.meanLeaseStatementMs)) ms, \(f(s.meanLeaseBatch)) agents each")
+            }
             for e in p.errorSamples { lines.append("    error: \(e)") }
         }
         if let paced { phase("  paced at \(Int(paced.offeredPerSecond ?? 0)) leases/s (latency from each lease's due time):", paced) }
         phase(closedLoop.jobMs > 0 ? "  closed loop, job time \(f(closedLoop.jobMs)) ms:" : "  closed loop, no think time (throughput; latency ≈ agents ÷ rate):", closedLoop)
-        if let server {
-            lines.append("  server:        \(Int(server.leasesGranted)) leases granted, lease statement mean \(f(server.meanLeaseQueryMs)) ms over \(Int(server.leaseQueries)) runs")
-        }
         lines.append("  goal (≥ \(Int(goal.leasesPerSecond))/s, p99 ≤ \(f(goal.p99Ms)) ms): \(goal.met ? "met" : "NOT met")")
         lines.append("  note: \(machine.note)")
         return lines.joined(separator: "\n")

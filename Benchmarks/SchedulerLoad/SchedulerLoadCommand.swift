@@ -84,24 +84,24 @@ struct SchedulerLoadCommand: AsyncParsableCommand {
         var paced: LoadReport.Phase?
         if rate > 0 {
             note("paced phase: \(Int(rate)) leases/s offered, \(String(format: "%.0f", warmup)) s warm-up, then \(String(format: "%.0f", duration)) s measured")
-            paced = await phase(enrolled, schedulerPort: schedulerPort, rate: rate)
+            paced = await phase(enrolled, http: http, schedulerPort: schedulerPort, rate: rate)
         }
         note("closed-loop phase: \(String(format: "%.0f", warmup)) s warm-up, then \(String(format: "%.0f", duration)) s measured")
-        let closed = await phase(enrolled, schedulerPort: schedulerPort, rate: nil)
+        let closed = await phase(enrolled, http: http, schedulerPort: schedulerPort, rate: nil)
         // Met: the loop sustains 2,000/s, and offered 2,000/s it kept up with p99 ≤ 20 ms.
         let met = closed.leasesPerSecond >= 2000
             && (paced.map { rate >= 2000 && $0.leasesPerSecond >= 0.99 * rate && $0.leaseLatencyMs.p99 <= 20 } ?? false)
         return LoadReport(
             agents: agents, warmupSeconds: warmup, durationSeconds: duration, jobsQueued: jobCount,
             paced: paced, closedLoop: closed,
-            server: try? await serverFigures(http),
             goal: .init(leasesPerSecond: 2000, p99Ms: 20, met: met),
             machine: .init(cpus: ProcessInfo.processInfo.activeProcessorCount,
                            note: "the simulated agents, the scheduler and PostgreSQL share these \(ProcessInfo.processInfo.activeProcessorCount) CPUs; the figures are for the whole loop on one machine, not the scheduler alone"))
     }
 
     /// One phase: every agent runs from now through warm-up and measurement.
-    private func phase(_ enrolled: [LoadSeeder.Enrolled], schedulerPort: Int, rate: Double?) async -> LoadReport.Phase {
+    private func phase(_ enrolled: [LoadSeeder.Enrolled], http: LoadHTTP, schedulerPort: Int, rate: Double?) async -> LoadReport.Phase {
+        let before = try? await counters(http)
         let resultBody = try! ResultBody()
         let clock = ContinuousClock()
         let origin = clock.now
@@ -123,27 +123,31 @@ struct SchedulerLoadCommand: AsyncParsableCommand {
             return all
         }
         let leaseMs = tallies.flatMap(\.leaseMs)
+        var server: LoadReport.ServerFigures?
+        if let before, let after = try? await counters(http) {
+            func d(_ name: String) -> Double { (after[name] ?? 0) - (before[name] ?? 0) }
+            let statements = d("roost_lease_query_duration_seconds_count"), requests = d("roost_lease_request_duration_seconds_count{outcome=\"leased\"}")
+            server = .init(leasesGranted: d("roost_leases_granted_total"), leaseStatements: statements,
+                           meanLeaseStatementMs: statements > 0 ? d("roost_lease_query_duration_seconds_sum") / statements * 1000 : 0,
+                           meanLeaseBatch: statements > 0 ? d("roost_lease_batch_size_sum") / statements : 0,
+                           meanLeaseRequestMs: requests > 0 ? d("roost_lease_request_duration_seconds_sum{outcome=\"leased\"}") / requests * 1000 : 0)
+        }
         return LoadReport.Phase(
             offeredPerSecond: rate, jobMs: rate == nil ? jobMs : 0, leases: leaseMs.count, leasesPerSecond: Double(leaseMs.count) / duration,
             leaseLatencyMs: LatencySummary(leaseMs), resultLatencyMs: LatencySummary(tallies.flatMap(\.resultMs)),
             emptyPolls: tallies.map(\.emptyPolls).reduce(0, +), errors: tallies.map(\.errors).reduce(0, +),
-            errorSamples: Array(tallies.flatMap(\.errorMessages).prefix(5)))
+            errorSamples: Array(tallies.flatMap(\.errorMessages).prefix(5)), server: server)
     }
 
-    /// Reads the scheduler's own counters from `/metrics`.
-    private func serverFigures(_ http: LoadHTTP) async throws -> LoadReport.ServerFigures {
+    /// The scheduler's own counters from `/metrics`, by series (name and labels).
+    private func counters(_ http: LoadHTTP) async throws -> [String: Double] {
         let reply = try await http.send("GET", "/metrics", credential: nil)
-        let text = String(decoding: reply.body, as: UTF8.self)
-        func value(_ name: String) -> Double {
-            for line in text.split(separator: "\n") where line.hasPrefix(name + " ") {
-                return Double(line.split(separator: " ").last ?? "") ?? 0
-            }
-            return 0
+        var out: [String: Double] = [:]
+        for line in String(decoding: reply.body, as: UTF8.self).split(separator: "\n") where line.hasPrefix("roost_") {
+            guard let space = line.lastIndex(of: " "), let value = Double(line[line.index(after: space)...]) else { continue }
+            out[String(line[..<space])] = value
         }
-        let count = value("roost_lease_query_duration_seconds_count")
-        return .init(leasesGranted: value("roost_leases_granted_total"),
-                     meanLeaseQueryMs: count > 0 ? value("roost_lease_query_duration_seconds_sum") / count * 1000 : 0,
-                     leaseQueries: count)
+        return out
     }
 
     private func roostBinary() throws -> String {

@@ -17,6 +17,12 @@ extension PostgresStore {
     /// are paired with the agents in request order. Candidates locked but not
     /// used are free again at commit. An agent listed twice gets at most one job.
     /// The target and spec come back as JSON text, to be spliced into the reply.
+    /// Each asking agent's `last_heartbeat` is refreshed in the same statement
+    /// when older than `pollHeartbeatSeconds`: polling is being alive.
+    /// How stale `last_heartbeat` may be before a poll refreshes it: an agent
+    /// counts as offline only after `AgentState.offlineAfterSeconds` (90 s).
+    static let pollHeartbeatSeconds: Double = 5
+
     public func lease(agentIDs: [String], targetSignatures: [String], leaseSeconds: Double) async throws -> [LeasedJob?] {
         var ids: [UUID] = []
         var tokens: [String] = []
@@ -31,9 +37,10 @@ extension PostgresStore {
         var out = [LeasedJob?](repeating: nil, count: agentIDs.count)
         var distinct = Set<String>()
         let targetSignatures = targetSignatures.filter { distinct.insert($0).inserted }
-        guard !ids.isEmpty, !targetSignatures.isEmpty else { return out }
+        guard !ids.isEmpty else { return out }
         let rows = try await client.execute(
-            LeaseJobsStatement(agentIDs: ids, tokens: tokens, targetSignatures: targetSignatures, leaseSeconds: leaseSeconds), logger: logger)
+            LeaseJobsStatement(agentIDs: ids, tokens: tokens, targetSignatures: targetSignatures, leaseSeconds: leaseSeconds,
+                               heartbeatSeconds: Self.pollHeartbeatSeconds), logger: logger)
         for try await row in rows {
             let index = slot[row.0 - 1]
             out[index] = LeasedJob(

@@ -341,4 +341,23 @@ struct ReliabilityStoreTests {
             }
         }
     }
+
+    @Test func aPollIsAHeartbeatWrittenAtMostEveryFewSeconds() async throws {
+        try await TestDatabase.withFreshDatabase { url in
+            try await PostgresStore.with(url, logger: logger, migrate: true) { store in
+                let farm = try await seed(store, jobs: 0)
+                try await store.client.query("UPDATE agents SET last_heartbeat = now() - interval '60 seconds'")
+                try await store.client.query("UPDATE agents SET last_heartbeat = now() - interval '1 second' WHERE name = 'agent1'")
+                // Nothing to lease, for an agent with no matching target too: both still beat.
+                #expect(try await store.lease(agentIDs: [farm.agents[0], farm.agents[1]], targetSignatures: [farm.signature], leaseSeconds: 30) == [nil, nil])
+                #expect(try await store.lease(agentIDs: [farm.agents[2]], targetSignatures: [], leaseSeconds: 30) == [nil])
+                let rows = try await store.client.query("SELECT name, extract(epoch FROM now() - last_heartbeat)::float8 FROM agents ORDER BY name")
+                var ages: [String: Double] = [:]
+                for try await (name, age) in rows.decode((String, Double).self) { ages[name] = age }
+                #expect(ages["agent0"]! < 5 && ages["agent2"]! < 5)
+                // agent1's heartbeat was fresh enough: not written again.
+                #expect(ages["agent1"]! >= 1)
+            }
+        }
+    }
 }

@@ -11,8 +11,6 @@ struct AgentRoutes: Sendable {
     let signal: WorkSignal
     let config: SchedulerConfiguration
     let metrics: SchedulerMetrics
-    /// Polls refresh `last_heartbeat` at most every 5 s (offline means 90 s without).
-    let pollBeats = HeartbeatThrottle()
     /// Concurrent lease attempts for the same targets share one statement.
     let leases: StatementBatcher<[String], String, LeasedJob?>
     /// Concurrent result uploads share one statement and one commit.
@@ -146,9 +144,6 @@ struct AgentRoutes: Sendable {
         let body = try await JSONResponse.decode(LeaseRequest.self, from: request)
         let wait = min(max(body.waitSeconds, 0), config.maxLeaseWaitSeconds)
         let deadline = ContinuousClock.now + .milliseconds(Int(wait * 1000))
-        if pollBeats.isDue(agent.agentID) {
-            try await store.heartbeat(agentID: agent.agentID, hardware: nil, target: nil)
-        }
         // Draining an idle agent pauses it at once; this catches one whose job
         // ended some other way. An agent that was active moments ago has nothing to settle.
         if agent.state != AgentState.active.rawValue {

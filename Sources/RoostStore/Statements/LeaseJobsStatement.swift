@@ -9,9 +9,18 @@ import PostgresNIO
 /// again after recovery, and the agent that got it is refused (409) at its
 /// first heartbeat or result and drops it. Results and every other transition
 /// keep synchronous commits.
+///
+/// A poll is also the agent's heartbeat: `last_heartbeat` is refreshed here
+/// for every asking agent whose last one is older than `$6` seconds. Done per
+/// request in the route, that was one more statement per poll — and, with a
+/// farm of agents started together, a burst of them every few seconds.
 struct LeaseJobsStatement: PostgresPreparedStatement {
     static let sql = """
-        WITH req AS (
+        WITH beat AS (
+            UPDATE agents SET last_heartbeat = now(), state = CASE WHEN state = 'offline' THEN 'active' ELSE state END
+            WHERE id = ANY($1::uuid[]) AND (last_heartbeat IS NULL OR last_heartbeat < now() - make_interval(secs => $6))
+        ),
+        req AS (
             SELECT r.agent_id, r.token, row_number() OVER (ORDER BY r.ord) AS n, r.ord
             FROM unnest($1::uuid[], $2::text[]) WITH ORDINALITY AS r(agent_id, token, ord)
             JOIN agents a ON a.id = r.agent_id AND a.state = 'active'
@@ -44,14 +53,16 @@ struct LeaseJobsStatement: PostgresPreparedStatement {
     var tokens: [String]
     var targetSignatures: [String]
     var leaseSeconds: Double
+    var heartbeatSeconds: Double
 
     func makeBindings() throws -> PostgresBindings {
-        var b = PostgresBindings(capacity: 5)
+        var b = PostgresBindings(capacity: 6)
         b.append(agentIDs)
         b.append(tokens)
         b.append(targetSignatures)
         b.append(agentIDs.count)
         b.append(leaseSeconds)
+        b.append(heartbeatSeconds)
         return b
     }
 
