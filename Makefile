@@ -60,8 +60,8 @@ bench: release venv
 	scripts/bench.sh
 
 ## Scheduler load: 200 simulated agents long-poll one real scheduler for no-op jobs
-# (release build, private PostgreSQL); leases/s and lease latency percentiles
-# into bench-scheduler-results.json. BENCH_SCHEDULER_ARGS="--agents 50 --duration 10".
+# (release build, private PostgreSQL): lease latency paced at 2,000/s, then closed-loop
+# leases/s, into bench-scheduler-results.json. BENCH_SCHEDULER_ARGS="--rate 1000 --duration 10".
 BENCH_SCHEDULER_ARGS ?=
 bench-scheduler: deps
 	$(SWIFT) build -c release --product roost
