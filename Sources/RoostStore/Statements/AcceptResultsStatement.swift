@@ -16,7 +16,9 @@ import RoostCore
 struct AcceptResultsStatement: PostgresPreparedStatement {
     static let sql = """
         WITH input AS (
-            SELECT i.*, i.upload->'result' AS r FROM jsonb_to_recordset($1::jsonb) AS i(
+            SELECT i.ord, i.job_id, i.token, i.state, i.outcome, i.error, i.engine, i.scenario, i.valid, i.invalid_reasons,
+                   i.upload->'result' AS r
+            FROM jsonb_to_recordset($1::jsonb) AS i(
                 ord int, job_id uuid, token text, state text, outcome text, error text,
                 engine text, scenario text, valid bool, invalid_reasons jsonb, upload jsonb)
         ),
