@@ -2,8 +2,9 @@ import Foundation
 import RoostCore
 
 /// One enrolled agent that does no work: lease (long-poll) → submit a tiny
-/// result → repeat until `end`. Only exchanges that finish inside the
-/// measurement window (after warm-up) are recorded.
+/// result → repeat until `end`. Only exchanges inside the measurement window
+/// (after warm-up) are recorded: closed-loop ones that finish in it, paced
+/// ones that were due in it.
 ///
 /// Closed loop (no `pace`): the next lease is asked for as soon as the result
 /// is in (after `jobMs`, if any). Paced: the agent's k-th lease is due at
@@ -94,8 +95,8 @@ struct SimulatedAgent: Sendable {
                         if let pace {
                             due = pace.due(k)
                             k += 1
-                            if let due, due > clock.now { try await Task.sleep(until: due, clock: clock) }
                             if let due, due >= end { return }
+                            if let due, due > clock.now { try await Task.sleep(until: due, clock: clock) }
                         }
                         try await cycle(&connection, due: due, leaseBody: leaseBody, resultBody: resultBody, start: start, end: end, tally: &tally)
                     }
