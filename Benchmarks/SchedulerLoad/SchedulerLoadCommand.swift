@@ -81,13 +81,14 @@ struct SchedulerLoadCommand: AsyncParsableCommand {
         note("queueing \(jobCount) no-op jobs")
         try await seeder.queueJobs(jobCount, logger: logger)
 
+        let resultBody = try ResultBody()
         var paced: LoadReport.Phase?
         if rate > 0 {
             note("paced phase: \(Int(rate)) leases/s offered, \(String(format: "%.0f", warmup)) s warm-up, then \(String(format: "%.0f", duration)) s measured")
-            paced = await phase(enrolled, http: http, schedulerPort: schedulerPort, rate: rate)
+            paced = await phase(enrolled, http: http, schedulerPort: schedulerPort, rate: rate, resultBody: resultBody)
         }
         note("closed-loop phase: \(String(format: "%.0f", warmup)) s warm-up, then \(String(format: "%.0f", duration)) s measured")
-        let closed = await phase(enrolled, http: http, schedulerPort: schedulerPort, rate: nil)
+        let closed = await phase(enrolled, http: http, schedulerPort: schedulerPort, rate: nil, resultBody: resultBody)
         // Met: the loop sustains 2,000/s, and offered 2,000/s it kept up with p99 ≤ 20 ms.
         let met = closed.leasesPerSecond >= 2000
             && (paced.map { rate >= 2000 && $0.leasesPerSecond >= 0.99 * rate && $0.leaseLatencyMs.p99 <= 20 } ?? false)
@@ -100,9 +101,8 @@ struct SchedulerLoadCommand: AsyncParsableCommand {
     }
 
     /// One phase: every agent runs from now through warm-up and measurement.
-    private func phase(_ enrolled: [LoadSeeder.Enrolled], http: LoadHTTP, schedulerPort: Int, rate: Double?) async -> LoadReport.Phase {
+    private func phase(_ enrolled: [LoadSeeder.Enrolled], http: LoadHTTP, schedulerPort: Int, rate: Double?, resultBody: ResultBody) async -> LoadReport.Phase {
         let before = try? await counters(http)
-        let resultBody = try! ResultBody()
         let clock = ContinuousClock()
         let origin = clock.now
         let start = origin + .milliseconds(Int(warmup * 1000))

@@ -1,3 +1,4 @@
+import Foundation
 import RoostCore
 
 /// A result an agent uploaded for one attempt, with the lease token that must
@@ -9,9 +10,9 @@ public struct ResultSubmission: Sendable {
     /// The upload exactly as it arrived (a `ResultUpload` in JSON that decoded
     /// as `result`), stored as sent instead of encoded again; nil: the store
     /// encodes `result` itself.
-    public var uploadJSON: [UInt8]?
+    public var uploadJSON: Data?
 
-    public init(jobID: String, leaseToken: String, result: BenchmarkResult, uploadJSON: [UInt8]? = nil) {
+    public init(jobID: String, leaseToken: String, result: BenchmarkResult, uploadJSON: Data? = nil) {
         self.jobID = jobID
         self.leaseToken = leaseToken
         self.result = result

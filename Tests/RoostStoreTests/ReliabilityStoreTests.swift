@@ -323,9 +323,9 @@ struct ReliabilityStoreTests {
                 #expect(pretty.contains("null"))
                 let odd = BenchmarkResult.failure("bad\u{0}byte \\u0000 stays")
                 let accepted = try await store.submitResults([
-                    ResultSubmission(jobID: a.jobID, leaseToken: a.leaseToken, result: good, uploadJSON: Array(pretty.utf8)),
+                    ResultSubmission(jobID: a.jobID, leaseToken: a.leaseToken, result: good, uploadJSON: Data(pretty.utf8)),
                     ResultSubmission(jobID: b.jobID, leaseToken: b.leaseToken, result: odd,
-                                     uploadJSON: Array(try RoostJSON.encoder().encode(ResultUpload(leaseToken: b.leaseToken, result: odd)))),
+                                     uploadJSON: try RoostJSON.encoder().encode(ResultUpload(leaseToken: b.leaseToken, result: odd))),
                 ])
                 #expect(accepted == [true, true])
                 let rows = try await store.client.query("""

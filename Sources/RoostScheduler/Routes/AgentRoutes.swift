@@ -89,7 +89,7 @@ struct AgentRoutes: Sendable {
             let body = try await JSONResponse.body(of: request, limit: 256 << 20)
             let upload = try JSONResponse.decode(ResultUpload.self, from: body)
             // Decoding was the validation; the store keeps the upload as it came.
-            let submission = ResultSubmission(jobID: id, leaseToken: upload.leaseToken, result: upload.result, uploadJSON: Array(body))
+            let submission = ResultSubmission(jobID: id, leaseToken: upload.leaseToken, result: upload.result, uploadJSON: body)
             guard try await results.submit(submission, key: 0) else {
                 throw APIError.conflict("result for job \(id) refused: the lease token is not the current attempt's")
             }
