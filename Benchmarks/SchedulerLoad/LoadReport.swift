@@ -8,6 +8,9 @@ struct LoadReport: Codable, Sendable {
     /// Measured seconds of each phase (after its warm-up).
     var durationSeconds: Double
     var jobsQueued: Int
+    /// How each job's result travels: "with the next lease" (one request per
+    /// job, as the real agent does) or "separate" (`--separate-results`).
+    var results: String
     /// The agents together offering `--rate` leases per second on a fixed
     /// schedule: the latency at the goal's rate. nil with `--rate 0`.
     var paced: Phase?
@@ -30,7 +33,8 @@ struct LoadReport: Codable, Sendable {
         /// so a lease sent late because its agent was still waiting counts
         /// the wait; closed loop: from sending `POST /v1/jobs/lease`.
         var leaseLatencyMs: LatencySummary
-        /// Client-side time of `POST /v1/jobs/{id}/result`, in ms.
+        /// Client-side time of a separate `POST /v1/jobs/{id}/result`, in ms
+        /// (empty when results ride with the next lease: that time is the lease's).
         var resultLatencyMs: LatencySummary
         /// Lease replies without a job (204) in the window: non-zero means the queue ran dry.
         var emptyPolls: Int
@@ -68,12 +72,14 @@ struct LoadReport: Codable, Sendable {
 
     var summary: String {
         func f(_ x: Double) -> String { String(format: "%.1f", x) }
-        var lines = ["scheduler load: \(agents) simulated agents, each phase \(f(durationSeconds)) s measured after \(f(warmupSeconds)) s warm-up"]
+        var lines = ["scheduler load: \(agents) simulated agents, each phase \(f(durationSeconds)) s measured after \(f(warmupSeconds)) s warm-up; results \(results)"]
         func phase(_ title: String, _ p: Phase) {
             lines.append(title)
             lines.append("    leases:        \(p.leases) (\(f(p.leasesPerSecond))/s)")
             lines.append("    lease latency: p50 \(f(p.leaseLatencyMs.p50)) ms, p90 \(f(p.leaseLatencyMs.p90)) ms, p99 \(f(p.leaseLatencyMs.p99)) ms, max \(f(p.leaseLatencyMs.max)) ms")
-            lines.append("    result upload: p50 \(f(p.resultLatencyMs.p50)) ms, p99 \(f(p.resultLatencyMs.p99)) ms")
+            if p.resultLatencyMs.count > 0 {
+                lines.append("    result upload: p50 \(f(p.resultLatencyMs.p50)) ms, p99 \(f(p.resultLatencyMs.p99)) ms")
+            }
             lines.append("    empty polls:   \(p.emptyPolls), errors: \(p.errors)")
             if let s = p.server {
                 lines.append("    server:        lease request mean \(f(s.meanLeaseRequestMs)) ms; \(Int(s.leaseStatements)) lease statements, mean \(f(s.meanLeaseStatementMs)) ms, \(f(s.meanLeaseBatch)) agents each")

@@ -28,6 +28,10 @@ struct SchedulerLoadCommand: AsyncParsableCommand {
         "Closed-loop phase: mean milliseconds each simulated agent spends on its no-op job before the result (uniform ±50 %; 0: none).",
         discussion: "With 0 the loop has no think time, so its lease latency is about agents ÷ throughput by Little's law: that phase measures throughput, the paced phase latency."))
     var jobMs: Double = 0
+    @Flag(help: ArgumentHelp(
+        "Upload each result on its own, then ask for the next lease (two requests per job).",
+        discussion: "By default a simulated agent does what the real agent does: its result upload asks for the next job in the same exchange."))
+    var separateResults = false
     @Option(help: "The roost binary (default: beside this one).") var roost: String?
     @Option(help: "Use this PostgreSQL instead of starting a private cluster (its data is left in place).") var databaseURL: String?
     @Option(help: "Port of the private PostgreSQL cluster.") var pgPort = 55462
@@ -94,6 +98,7 @@ struct SchedulerLoadCommand: AsyncParsableCommand {
             && (paced.map { rate >= 2000 && $0.leasesPerSecond >= 0.99 * rate && $0.leaseLatencyMs.p99 <= 20 } ?? false)
         return LoadReport(
             agents: agents, warmupSeconds: warmup, durationSeconds: duration, jobsQueued: jobCount,
+            results: separateResults ? "separate" : "with the next lease",
             paced: paced, closedLoop: closed,
             goal: .init(leasesPerSecond: 2000, p99Ms: 20, met: met),
             machine: .init(cpus: ProcessInfo.processInfo.activeProcessorCount,
@@ -115,7 +120,7 @@ struct SchedulerLoadCommand: AsyncParsableCommand {
                     SimulatedAgent.Pace(origin: origin, offset: .nanoseconds(Int64.random(in: 0..<max(1, $0))), period: .nanoseconds($0))
                 }
                 let sim = SimulatedAgent(name: agent.name, credential: agent.credential, host: "127.0.0.1", port: schedulerPort,
-                                         waitSeconds: waitSeconds, jobMs: jobMs, pace: pace)
+                                         waitSeconds: waitSeconds, jobMs: jobMs, pace: pace, separateResults: separateResults)
                 group.addTask { await sim.run(resultBody: resultBody, measureFrom: start, until: end) }
             }
             var all: [SimulatedAgent.Tally] = []

@@ -7,6 +7,8 @@ import RoostProbe
 
 /// The agent's main loop: long-poll for a job, fetch and verify its artifact,
 /// run it in a worker under the host lock while heartbeating, report, repeat.
+/// A busy agent's result upload also asks for its next job (one exchange per
+/// job); it long-polls again when none came.
 public struct AgentRunner: Sendable {
     public var credentials: AgentCredentials
     public var hardware: HardwareProfile
@@ -16,7 +18,9 @@ public struct AgentRunner: Sendable {
     /// Stop after this long without work (demos, tests); nil runs forever.
     public var exitWhenIdle: Double?
     public var heartbeatInterval: Double = 5
-    /// How often an idle agent asks whether its health check is due.
+    /// How often an agent asks whether its health check is due: after every job
+    /// that leaves it idle, and at least this often while it gets each next job
+    /// with its last result.
     public var healthAskInterval: Double = 60
 
     public init(credentials: AgentCredentials, hardware: HardwareProfile, home: RoostHome, supervisor: WorkerSupervisor,
@@ -50,42 +54,53 @@ public struct AgentRunner: Sendable {
         var healthAsked: ContinuousClock.Instant?
         var idleSince = ContinuousClock.now
         var backoff = Backoff()
+        // A job leased with the last result: run it without asking again.
+        var handed: JobAssignment?
+        func healthAskDue() -> Bool { healthAsked.map { ContinuousClock.now - $0 >= .seconds(healthAskInterval) } ?? true }
         while !stop.isStopped {
-            if healthAsked.map({ ContinuousClock.now - $0 >= .seconds(healthAskInterval) }) ?? true {
-                await health.runIfDue(stop: stop)
-                healthAsked = ContinuousClock.now
-                if stop.isStopped { break }
+            var job = handed
+            handed = nil
+            if job == nil {
+                if healthAskDue() {
+                    await health.runIfDue(stop: stop)
+                    healthAsked = ContinuousClock.now
+                    if stop.isStopped { break }
+                }
+                if let limit = exitWhenIdle, ContinuousClock.now - idleSince > .milliseconds(Int(limit * 1000)) {
+                    logger.info("idle limit reached, exiting", metadata: ["seconds": "\(limit)"])
+                    return
+                }
+                let wait = exitWhenIdle.map { min(30, max(1, $0)) } ?? 30
+                let asked = ContinuousClock.now
+                do {
+                    job = try await lease(client, waitSeconds: wait, stop: stop)
+                    backoff.reset()
+                } catch let error as RoostError {
+                    if case .http(let status, _) = error, status == 401 { throw error }
+                    let delay = backoff.next()
+                    logger.warning("lease failed; retrying", metadata: ["error": "\(error)", "backoff": "\(String(format: "%.1f", delay))"])
+                    await stop.sleep(seconds: delay)
+                    continue
+                }
+                if job == nil {
+                    // A scheduler that answers "no work" at once must not make us spin.
+                    if ContinuousClock.now - asked < .milliseconds(500) { await stop.sleep(seconds: 1) }
+                    continue
+                }
             }
-            if let limit = exitWhenIdle, ContinuousClock.now - idleSince > .milliseconds(Int(limit * 1000)) {
-                logger.info("idle limit reached, exiting", metadata: ["seconds": "\(limit)"])
-                return
-            }
-            let wait = exitWhenIdle.map { min(30, max(1, $0)) } ?? 30
-            let asked = ContinuousClock.now
-            let job: JobAssignment?
-            do {
-                job = try await lease(client, waitSeconds: wait, stop: stop)
-                backoff.reset()
-            } catch let error as RoostError {
-                if case .http(let status, _) = error, status == 401 { throw error }
-                let delay = backoff.next()
-                logger.warning("lease failed; retrying", metadata: ["error": "\(error)", "backoff": "\(String(format: "%.1f", delay))"])
-                await stop.sleep(seconds: delay)
-                continue
-            }
-            guard let job else {
-                // A scheduler that answers "no work" at once must not make us spin.
-                if ContinuousClock.now - asked < .milliseconds(500) { await stop.sleep(seconds: 1) }
-                continue
-            }
+            guard let job else { continue }
             if stop.isStopped {
                 await handBack(job, client: client)
                 break
             }
-            try await execute(job, client: client, cache: cache, lock: lock, delivery: delivery, stop: stop)
+            // The next job rides on this one's result unless a health ask is due
+            // first (a job in hand would wait, unheartbeaten, behind the check).
+            handed = try await execute(job, client: client, cache: cache, lock: lock, delivery: delivery, stop: stop,
+                                       askNext: !healthAskDue())
             idleSince = ContinuousClock.now
-            healthAsked = nil
+            if handed == nil { healthAsked = nil }
         }
+        if let handed { await handBack(handed, client: client) }
         logger.info("agent stopped")
     }
 
@@ -130,8 +145,10 @@ public struct AgentRunner: Sendable {
         case stopping
     }
 
+    /// Runs one job and reports it; returns the next job when `askNext` and
+    /// the result's upload leased one.
     func execute(_ job: JobAssignment, client: RoostClient, cache: ArtifactCache, lock: HostLock,
-                 delivery: ResultDelivery, stop: StopSignal) async throws {
+                 delivery: ResultDelivery, stop: StopSignal, askNext: Bool = false) async throws -> JobAssignment? {
         var meta: Logger.Metadata = ["job": "\(job.jobID)", "model": "\(job.modelName)", "attempt": "\(job.attempt)"]
         logger.info("job leased", metadata: meta)
         let phase = LockedBox("fetching")
@@ -179,10 +196,12 @@ public struct AgentRunner: Sendable {
             } catch {
                 logger.error("cannot write the result to the outbox; uploading directly", metadata: ["error": "\(error)"])
                 _ = try? await client.submitResult(jobID: job.jobID, leaseToken: job.leaseToken, result: result)
-                return
+                return nil
             }
-            // When stopping, one try; what is left waits for the next start.
-            try await delivery.flush(persistent: !stop.isStopped, stop: stop)
+            // When stopping, one try; what is left waits for the next start. The
+            // next job is one lease attempt (no long-poll): none, and the loop polls.
+            let next = askNext && !stop.isStopped ? (jobID: job.jobID, request: LeaseRequest(waitSeconds: 0)) : nil
+            return try await delivery.flush(persistent: !stop.isStopped, stop: stop, next: next).next
         case .leaseLost:
             logger.warning("lease lost; the job was given to another attempt", metadata: meta)
         case .cancelled:
@@ -190,6 +209,7 @@ public struct AgentRunner: Sendable {
         case .stopping:
             await handBack(job, client: client)
         }
+        return nil
     }
 
     /// Tells the scheduler to requeue this attempt without counting it. Bounded:

@@ -25,6 +25,15 @@ public struct ResultDelivery: Sendable {
     /// scheduler no longer knows this agent (401): no retry can fix that.
     @discardableResult
     public func flush(persistent: Bool, stop: StopSignal) async throws -> Bool {
+        try await flush(persistent: persistent, stop: stop, next: nil).emptied
+    }
+
+    /// `flush`, where the upload of job `next.jobID`'s result also asks for the
+    /// agent's next job (`ResultUpload.next`): a busy agent makes one request per
+    /// job. The leased job comes back with whether the outbox emptied.
+    public func flush(persistent: Bool, stop: StopSignal,
+                      next: (jobID: String, request: LeaseRequest)?) async throws -> (emptied: Bool, next: JobAssignment?) {
+        var leased: JobAssignment?
         for file in outbox.pending() {
             let entry: ResultOutbox.Entry
             do { entry = try outbox.load(file) } catch {
@@ -32,43 +41,52 @@ public struct ResultDelivery: Sendable {
                 outbox.reject(file)
                 continue
             }
+            // A retry after a lost reply is refused (409) if the first try was
+            // accepted; a job it leased then is lost with the reply and expires.
+            let asking = next.flatMap { $0.jobID == entry.jobID ? $0.request : nil }
             var backoff = Backoff(initial: 0.5, maximum: maximumBackoff)
             while true {
-                if try await deliver(entry, file: file) { break }
+                if let settled = try await deliver(entry, file: file, next: asking) {
+                    leased = leased ?? settled
+                    break
+                }
                 let delay = backoff.next()
-                guard persistent, !stop.isStopped else { return false }
+                guard persistent, !stop.isStopped else { return (false, leased) }
                 logger.warning("result kept in the outbox; retrying", metadata: ["job": "\(entry.jobID)", "backoff": "\(String(format: "%.1f", delay))"])
-                guard await stop.sleep(seconds: delay) else { return false }
+                guard await stop.sleep(seconds: delay) else { return (false, leased) }
             }
         }
-        return outbox.pending().isEmpty
+        return (outbox.pending().isEmpty, leased)
     }
 
-    /// One upload; true when the entry is settled (and removed from the outbox).
-    private func deliver(_ entry: ResultOutbox.Entry, file: URL) async throws -> Bool {
+    /// One upload; nil while the entry is unsettled, else whether it was
+    /// settled (and removed from the outbox) with a next job leased.
+    private func deliver(_ entry: ResultOutbox.Entry, file: URL, next: LeaseRequest?) async throws -> JobAssignment?? {
         let meta: Logger.Metadata = ["job": "\(entry.jobID)", "attempt": "\(entry.attempt)"]
         do {
-            let accepted = try await client.submitResult(jobID: entry.jobID, leaseToken: entry.leaseToken, result: entry.result)
+            let reply = try await client.submitResult(jobID: entry.jobID, leaseToken: entry.leaseToken, result: entry.result, next: next)
             outbox.remove(file)
-            if accepted {
-                logger.info("result accepted", metadata: meta.merging(["status": "\(entry.result.status)"]) { a, _ in a })
+            if reply.accepted {
+                var accepted = meta.merging(["status": "\(entry.result.status)"]) { a, _ in a }
+                if let next = reply.next { accepted["next"] = "\(next.jobID)" }
+                logger.info("result accepted", metadata: accepted)
             } else {
                 logger.warning("result refused: the attempt is no longer current (acknowledged)", metadata: meta)
             }
-            return true
+            return .some(reply.next)
         } catch RoostError.http(let status, let message) where status == 401 {
             throw RoostError.http(status: status, message: message)
         } catch RoostError.http(let status, let message) where status == 404 {
             logger.warning("result dropped: the job no longer exists", metadata: meta.merging(["error": "\(message)"]) { a, _ in a })
             outbox.remove(file)
-            return true
+            return .some(nil)
         } catch RoostError.http(let status, let message) where (400..<500).contains(status) && status != 408 && status != 429 {
             logger.error("result refused as malformed; set aside", metadata: meta.merging(["status": "\(status)", "error": "\(message)"]) { a, _ in a })
             outbox.reject(file)
-            return true
+            return .some(nil)
         } catch {
             logger.warning("result upload failed", metadata: meta.merging(["error": "\(error)"]) { a, _ in a })
-            return false
+            return nil
         }
     }
 }

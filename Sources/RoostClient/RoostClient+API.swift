@@ -27,8 +27,17 @@ extension RoostClient {
 
     /// True when accepted; false when refused as stale (409).
     public func submitResult(jobID: String, leaseToken: String, result: BenchmarkResult) async throws -> Bool {
-        let body = try RoostJSON.encoder().encode(ResultUpload(leaseToken: leaseToken, result: result))
-        return try await send("POST", "/v1/jobs/\(jobID)/result", body: body, allow: [409]).status != 409
+        try await submitResult(jobID: jobID, leaseToken: leaseToken, result: result, next: nil).accepted
+    }
+
+    /// Uploads a result and, with `next`, leases the agent's next job in the
+    /// same exchange. Refused as stale (409): not accepted, and no next job.
+    public func submitResult(jobID: String, leaseToken: String, result: BenchmarkResult,
+                             next: LeaseRequest?) async throws -> ResultAccepted {
+        let body = try RoostJSON.encoder().encode(ResultUpload(leaseToken: leaseToken, result: result, next: next))
+        let reply = try await send("POST", "/v1/jobs/\(jobID)/result", body: body, allow: [409])
+        if reply.status == 409 { return ResultAccepted(accepted: false) }
+        return next == nil ? ResultAccepted(accepted: true) : try decode(ResultAccepted.self, reply.body)
     }
 
     /// The model's reference inputs and outputs; nil when it has none.

@@ -163,11 +163,14 @@ struct ChaosTests {
                                        Int.self)?.first ?? -1
         let leases = leasesLogged(in: farm.home)
         let duplicateLeases = leases.count - Set(leases).count
+        // Busy agents get each next job with their last result (one exchange per job).
+        let chained = ["chaos-a1", "chaos-a2", "chaos-b1"].flatMap { (farm.agent($0)?.log ?? "").split(separator: "\n") }
+            .filter { $0.contains("result accepted") && $0.contains("next=") }.count
         let wall = Date().timeIntervalSince(began)
         print("""
             chaos: \(Self.jobs) jobs; states \(states.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")); \
             results \(results?.0 ?? -1) (distinct jobs \(results?.1 ?? -1), succeeded \(results?.2 ?? -1)); \
-            leases logged \(leases.count), duplicated \(duplicateLeases); histories out of order \(badHistories); \
+            leases logged \(leases.count), duplicated \(duplicateLeases), \(chained) with a result; histories out of order \(badHistories); \
             killed \(killed.agent) on job \(killed.job.uuidString.prefix(8)) attempt \(killed.attempt): requeued after \
             \(requeueDelay.requeued.map { String(format: "%.1f s", $0) } ?? "never"), next lease after \
             \(requeueDelay.leased.map { String(format: "%.1f s", $0) } ?? "never"); PostgreSQL down \(String(format: "%.1f s", down)), \(afterRestart) results after it; \
@@ -179,6 +182,7 @@ struct ChaosTests {
         #expect(badHistories == 0)
         #expect(duplicateLeases == 0, "\(leases.sorted())")
         #expect(leases.count >= Self.jobs + 1, "the killed job's second lease must be among the logged ones")
+        #expect(chained > 0, "no agent got its next job with a result")
         #expect((requeueDelay.requeued ?? .infinity) < 35, "requeue took \(String(describing: requeueDelay))")
         #expect(requeueDelay.leased != nil, "the killed job was never leased again")
         // Everyone else survived the scheduler kill and the database restart.

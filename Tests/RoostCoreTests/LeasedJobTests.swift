@@ -26,4 +26,22 @@ import Testing
         // Also valid for a strict parser other than Foundation's decoder.
         #expect(try JSONSerialization.jsonObject(with: Data(job.wireJSON)) is [String: Any])
     }
+
+    @Test func aResultReplyCarriesTheNextJob() throws {
+        let job = try leased(name: "next \"one\"")
+        let reply = try RoostJSON.decoder().decode(ResultAccepted.self, from: Data(job.acceptedWireJSON))
+        #expect(reply.accepted)
+        #expect(reply.next == (try job.assignment()))
+        // The plain reply, from an older scheduler or without a next job, decodes too.
+        let plain = try RoostJSON.decoder().decode(ResultAccepted.self, from: Data(#"{"accepted":true}"#.utf8))
+        #expect(plain.accepted && plain.next == nil)
+    }
+
+    @Test func anUploadAsksForItsNextJobOnlyWhenTold() throws {
+        let result = BenchmarkResult.failure("boom")
+        let plain = try JSONSerialization.jsonObject(with: try RoostJSON.encoder().encode(ResultUpload(leaseToken: "t", result: result))) as? [String: Any]
+        #expect(plain?["next"] == nil)
+        let asking = try RoostJSON.encoder().encode(ResultUpload(leaseToken: "t", result: result, next: LeaseRequest(waitSeconds: 0)))
+        #expect(try RoostJSON.decoder().decode(ResultUpload.self, from: asking).next?.waitSeconds == 0)
+    }
 }

@@ -25,6 +25,20 @@ struct PostgresStoreTests {
                 for t in ["agents", "enrollment_tokens", "models", "artifacts", "benchmarks", "jobs", "results", "roost_results_v1"] {
                     #expect(tables.contains(t), "missing \(t)")
                 }
+                // The queue's vacuum and analyze settings, and no statistics for its payload columns.
+                let options = try await store.client.query("SELECT array_to_string(reloptions, ',') FROM pg_class WHERE relname = 'jobs'")
+                for try await text in options.decode(String.self) {
+                    #expect(Set(text.split(separator: ",").map(String.init)) == [
+                        "autovacuum_vacuum_scale_factor=0", "autovacuum_vacuum_threshold=10000", "autovacuum_analyze_scale_factor=0.2"])
+                }
+                var targets: [String: Int] = [:]
+                let stats = try await store.client.query("""
+                    SELECT attname::text, attstattarget::int FROM pg_attribute
+                    WHERE attrelid = 'jobs'::regclass AND attname IN ('target', 'attempts', 'error', 'phase', 'state', 'target_signature')
+                    """)
+                for try await (name, target) in stats.decode((String, Int).self) { targets[name] = target }
+                #expect(targets["target"] == 0 && targets["attempts"] == 0 && targets["error"] == 0 && targets["phase"] == 0, "\(targets)")
+                #expect(targets["state"] != 0 && targets["target_signature"] != 0, "\(targets)")
             }
         }
     }

@@ -46,6 +46,15 @@ public struct LeasedJob: Sendable, Equatable {
         return j.bytes
     }
 
+    /// The reply to a result upload that leased this job as its `next`: a
+    /// `ResultAccepted` in JSON.
+    public var acceptedWireJSON: [UInt8] {
+        var bytes = Array(#"{"accepted":true,"next":"#.utf8)
+        bytes.append(contentsOf: wireJSON)
+        bytes.append(UInt8(ascii: "}"))
+        return bytes
+    }
+
     /// Decoded, for callers that need the values rather than the wire form.
     public func assignment() throws -> JobAssignment {
         try RoostJSON.decoder().decode(JobAssignment.self, from: Data(wireJSON))

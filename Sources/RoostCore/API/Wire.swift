@@ -78,7 +78,20 @@ public struct JobHeartbeatResponse: Codable, Sendable {
 public struct ResultUpload: Codable, Sendable {
     public var leaseToken: String
     public var result: BenchmarkResult
-    public init(leaseToken: String, result: BenchmarkResult) { self.leaseToken = leaseToken; self.result = result }
+    /// Also lease the agent's next job in this exchange (as `POST /v1/jobs/lease`
+    /// would): one round trip and one request per job instead of two.
+    public var next: LeaseRequest?
+    public init(leaseToken: String, result: BenchmarkResult, next: LeaseRequest? = nil) {
+        self.leaseToken = leaseToken; self.result = result; self.next = next
+    }
+}
+
+/// The reply to a result upload. `next` is the job leased with it, when the
+/// upload asked for one and one matched in time.
+public struct ResultAccepted: Codable, Sendable {
+    public var accepted: Bool
+    public var next: JobAssignment?
+    public init(accepted: Bool, next: JobAssignment? = nil) { self.accepted = accepted; self.next = next }
 }
 
 public struct ModelInfo: Codable, Sendable, Equatable {

@@ -84,7 +84,9 @@ struct AgentRoutes: Sendable {
             return Response(status: .noContent)
         }
         router.post("/v1/jobs/{id}/result") { request, context -> Response in
-            let agent = try await auth.requireAgent(request)
+            let started = ContinuousClock.now
+            let entry = try await auth.requireAgentEntry(request)
+            let agent = entry.agent
             let id = try context.parameters.require("id")
             let body = try await JSONResponse.body(of: request, limit: 256 << 20)
             let upload = try JSONResponse.decode(ResultUpload.self, from: body)
@@ -101,6 +103,11 @@ struct AgentRoutes: Sendable {
                     context.logger.warning("agent quarantined", metadata: ["agent": "\(agent.name)", "reason": "\(reason)"])
                 }
                 try await store.settleDraining(agentID: agent.agentID)
+            }
+            // The next job rides on the same exchange; the result is committed
+            // first, so a lease that fails here loses nothing already accepted.
+            if let next = upload.next, let job = try await leaseOrWait(entry, waitSeconds: next.waitSeconds, started: started, context) {
+                return JSONResponse.bytes(job.acceptedWireJSON, contentType: "application/json")
             }
             return JSONResponse.bytes(Self.acceptedBody, contentType: "application/json")
         }
@@ -135,14 +142,23 @@ struct AgentRoutes: Sendable {
         return JSONResponse.make(EnrollResponse(agentID: id, name: name, credential: credential), status: .created)
     }
 
-    /// Long-poll: try to lease; if nothing matches, wait for a queue signal (or a
-    /// one-second tick, to see work queued by other schedulers) until the deadline.
     private func lease(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
         let started = ContinuousClock.now
         let entry = try await auth.requireAgentEntry(request)
-        let agent = entry.agent
         let body = try await JSONResponse.decode(LeaseRequest.self, from: request)
-        let wait = min(max(body.waitSeconds, 0), config.maxLeaseWaitSeconds)
+        guard let job = try await leaseOrWait(entry, waitSeconds: body.waitSeconds, started: started, context) else {
+            return Response(status: .noContent)
+        }
+        return JSONResponse.bytes(job.wireJSON, contentType: "application/json")
+    }
+
+    /// Long-poll: try to lease; if nothing matches, wait for a queue signal (or a
+    /// one-second tick, to see work queued by other schedulers) until the deadline.
+    /// Shared by `POST /v1/jobs/lease` and a result upload that asks for its `next`.
+    private func leaseOrWait(_ entry: CredentialCache.Entry, waitSeconds: Double, started: ContinuousClock.Instant,
+                             _ context: BasicRequestContext) async throws -> LeasedJob? {
+        let agent = entry.agent
+        let wait = min(max(waitSeconds, 0), config.maxLeaseWaitSeconds)
         let deadline = ContinuousClock.now + .milliseconds(Int(wait * 1000))
         // Draining an idle agent pauses it at once; this catches one whose job
         // ended some other way. An agent that was active moments ago has nothing to settle.
@@ -158,12 +174,12 @@ struct AgentRoutes: Sendable {
                 metrics.leasesGranted.increment()
                 metrics.leaseRequestLeased.record(ContinuousClock.now - started)
                 context.logger.info("job leased", metadata: ["job": "\(job.jobID)", "agent": "\(agent.name)", "attempt": "\(job.attempt)"])
-                return JSONResponse.bytes(job.wireJSON, contentType: "application/json")
+                return job
             }
             let remaining = deadline - ContinuousClock.now
             if remaining <= .zero || Task.isCancelled {
                 metrics.leaseRequestEmpty.record(ContinuousClock.now - started)
-                return Response(status: .noContent)
+                return nil
             }
             await signal.wait(seconds: min(1.0, Double(remaining.components.seconds) + Double(remaining.components.attoseconds) * 1e-18))
         }
