@@ -46,8 +46,8 @@ public struct ResultDelivery: Sendable {
             let asking = next.flatMap { $0.jobID == entry.jobID ? $0.request : nil }
             var backoff = Backoff(initial: 0.5, maximum: maximumBackoff)
             while true {
-                if let settled = try await deliver(entry, file: file, next: asking) {
-                    leased = leased ?? settled
+                if case .settled(let next) = try await deliver(entry, file: file, next: asking) {
+                    leased = leased ?? next
                     break
                 }
                 let delay = backoff.next()
@@ -59,9 +59,16 @@ public struct ResultDelivery: Sendable {
         return (outbox.pending().isEmpty, leased)
     }
 
-    /// One upload; nil while the entry is unsettled, else whether it was
-    /// settled (and removed from the outbox) with a next job leased.
-    private func deliver(_ entry: ResultOutbox.Entry, file: URL, next: LeaseRequest?) async throws -> JobAssignment?? {
+    /// What one upload did with its outbox entry.
+    private enum Delivery {
+        /// Still in the outbox: try again later.
+        case unsettled
+        /// Out of the outbox (accepted, or refused for good), with the next job
+        /// when the upload asked for one and got it.
+        case settled(next: JobAssignment?)
+    }
+
+    private func deliver(_ entry: ResultOutbox.Entry, file: URL, next: LeaseRequest?) async throws -> Delivery {
         let meta: Logger.Metadata = ["job": "\(entry.jobID)", "attempt": "\(entry.attempt)"]
         do {
             let reply = try await client.submitResult(jobID: entry.jobID, leaseToken: entry.leaseToken, result: entry.result, next: next)
@@ -73,20 +80,20 @@ public struct ResultDelivery: Sendable {
             } else {
                 logger.warning("result refused: the attempt is no longer current (acknowledged)", metadata: meta)
             }
-            return .some(reply.next)
+            return .settled(next: reply.next)
         } catch RoostError.http(let status, let message) where status == 401 {
             throw RoostError.http(status: status, message: message)
         } catch RoostError.http(let status, let message) where status == 404 {
             logger.warning("result dropped: the job no longer exists", metadata: meta.merging(["error": "\(message)"]) { a, _ in a })
             outbox.remove(file)
-            return .some(nil)
+            return .settled(next: nil)
         } catch RoostError.http(let status, let message) where (400..<500).contains(status) && status != 408 && status != 429 {
             logger.error("result refused as malformed; set aside", metadata: meta.merging(["status": "\(status)", "error": "\(message)"]) { a, _ in a })
             outbox.reject(file)
-            return .some(nil)
+            return .settled(next: nil)
         } catch {
             logger.warning("result upload failed", metadata: meta.merging(["error": "\(error)"]) { a, _ in a })
-            return nil
+            return .unsettled
         }
     }
 }

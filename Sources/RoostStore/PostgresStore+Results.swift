@@ -10,6 +10,19 @@ extension PostgresStore {
     /// `submissions`. The same job twice in one batch is accepted once. A U+0000
     /// in any text is stored as U+FFFD (jsonb cannot hold it).
     public func submitResults(_ submissions: [ResultSubmission]) async throws -> [Bool] {
+        let (bytes, slot) = try Self.resultBatch(submissions)
+        var accepted = [Bool](repeating: false, count: submissions.count)
+        guard !slot.isEmpty else { return accepted }
+        let rows = try await client.execute(AcceptResultsStatement(batch: bytes), logger: logger)
+        for try await ord in rows { accepted[slot[ord - 1]] = true }
+        return accepted
+    }
+
+    /// The batch for `AcceptResultsStatement` (and `AcceptAndLeaseStatement`):
+    /// one JSON array written by hand around each raw upload, U+0000 escapes
+    /// rewritten; `slot[ord - 1]` is the index in `submissions` of element
+    /// `ord` (a job's second submission is left out).
+    static func resultBatch(_ submissions: [ResultSubmission]) throws -> (bytes: [UInt8], slot: [Int]) {
         var batch = JSONText(capacity: submissions.reduce(64) { $0 + ($1.uploadJSON?.count ?? 4096) + 256 })
         batch.raw("[")
         var slot: [Int] = []
@@ -45,12 +58,44 @@ extension PostgresStore {
             batch.raw("}")
         }
         batch.raw("]")
-        var accepted = [Bool](repeating: false, count: submissions.count)
-        guard !slot.isEmpty else { return accepted }
         var bytes = batch.bytes
         JSONText.replaceNULEscapes(in: &bytes)
-        let rows = try await client.execute(AcceptResultsStatement(batch: bytes), logger: logger)
-        for try await ord in rows { accepted[slot[ord - 1]] = true }
-        return accepted
+        return (bytes, slot)
+    }
+
+    /// Succeeded results whose agents ask for their next job: each accepted as
+    /// `submitResults` would, and each accepted one's agent leased a job as
+    /// `lease(agentIDs:…)` would, in one statement and one commit
+    /// (`AcceptAndLeaseStatement`). The reply is aligned with `items`. An agent
+    /// listed twice is leased at most one job.
+    public func submitResultsLeasingNext(_ items: [(submission: ResultSubmission, agentID: String)], targetSignatures: [String],
+                                         leaseSeconds: Double) async throws -> [(accepted: Bool, next: LeasedJob?)] {
+        var out = [(accepted: Bool, next: LeasedJob?)](repeating: (false, nil), count: items.count)
+        let (bytes, slot) = try Self.resultBatch(items.map(\.submission))
+        guard !slot.isEmpty else { return out }
+        var agents: [UUID] = []
+        var tokens: [String] = []
+        var seen = Set<UUID>()
+        for index in slot {
+            let id = UUID(uuidString: items[index].agentID).flatMap { seen.insert($0).inserted ? $0 : nil }
+            agents.append(id ?? UUID(uuid: (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)))
+            tokens.append(SecretToken.generate(prefix: "lease"))
+        }
+        var distinct = Set<String>()
+        let rows = try await client.execute(
+            AcceptAndLeaseStatement(batch: bytes, agentIDs: agents, tokens: tokens, targetSignatures: targetSignatures.filter { distinct.insert($0).inserted },
+                                    leaseSeconds: leaseSeconds, heartbeatSeconds: Self.pollHeartbeatSeconds), logger: logger)
+        for try await row in rows {
+            let index = slot[row.0 - 1]
+            out[index].accepted = true
+            if let token = row.1, let job = row.2, let benchmark = row.3, let attempt = row.4, let name = row.5, let model = row.6,
+               let artifact = row.7, let size = row.8, let target = row.9, let spec = row.10 {
+                out[index].next = LeasedJob(
+                    jobID: job.uuidString.lowercased(), benchmarkID: benchmark.uuidString.lowercased(), attempt: attempt,
+                    leaseToken: token, leaseSeconds: leaseSeconds, modelName: name, modelSHA256: model,
+                    artifactSHA256: artifact, artifactBytes: size, targetJSON: target, specJSON: spec)
+            }
+        }
+        return out
     }
 }

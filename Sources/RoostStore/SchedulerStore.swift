@@ -36,6 +36,11 @@ public protocol SchedulerStore: Sendable {
     /// one statement; the reply is aligned with `submissions`. A draining agent
     /// whose job succeeded and that holds no other lease is paused with it.
     func submitResults(_ submissions: [ResultSubmission]) async throws -> [Bool]
+    /// Succeeded results whose agents (sharing these target signatures) ask for
+    /// their next job: accepted as `submitResults` does and, for each accepted
+    /// one, a job leased to its agent as `lease` does, in one statement.
+    func submitResultsLeasingNext(_ items: [(submission: ResultSubmission, agentID: String)], targetSignatures: [String],
+                                  leaseSeconds: Double) async throws -> [(accepted: Bool, next: LeasedJob?)]
     func requeueExpiredLeases(backoffSeconds: Double, maxBackoffSeconds: Double) async throws -> Int
     func expireLeases(backoffSeconds: Double, maxBackoffSeconds: Double) async throws -> [ExpiredLease]
     func releaseOrphanedLeases(agentID: String, backoffSeconds: Double, maxBackoffSeconds: Double) async throws -> [ExpiredLease]

@@ -41,6 +41,36 @@ import Testing
         #expect(seen.count < 50, "\(seen.map(\.count))")
     }
 
+    @Test func atMostMaxConcurrentStatementsRunForAKeyAndEveryCallIsAnswered() async throws {
+        let running = Mutex((now: 0, peak: 0))
+        let batches = Mutex<[[Int]]>([])
+        let batcher = StatementBatcher<String, Int, Int>(maxBatch: 8, maxConcurrent: 2) { _, inputs in
+            running.withLock { $0.now += 1; $0.peak = max($0.peak, $0.now) }
+            let first = batches.withLock { $0.append(inputs); return $0.count == 1 }
+            // The first statement lasts until a second one runs beside it (the
+            // second caller finds one running and nobody waiting, so it leads).
+            let deadline = ContinuousClock.now + .seconds(60)
+            while first, running.withLock({ $0.peak }) < 2, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(5)) }
+            try await Task.sleep(for: .milliseconds(20))
+            running.withLock { $0.now -= 1 }
+            return inputs.map { -$0 }
+        }
+        let answers = try await withThrowingTaskGroup(of: (Int, Int).self) { group in
+            for i in 0..<60 { group.addTask { (i, try await batcher.submit(i, key: "k")) } }
+            var out: [Int: Int] = [:]
+            for try await (i, a) in group { out[i] = a }
+            return out
+        }
+        #expect(answers.count == 60 && answers.allSatisfy { $0.value == -$0.key })
+        #expect(batches.withLock { $0.flatMap { $0 }.sorted() } == Array(0..<60))
+        #expect(batches.withLock { $0.allSatisfy { $0.count <= 8 } })
+        // Two statements overlapped (60 calls, 20 ms each), and never three.
+        #expect(running.withLock { $0.peak } == 2)
+        // The line is gone once idle: the next call leads a statement of its own.
+        #expect(try await batcher.submit(100, key: "k") == -100)
+        #expect(batches.withLock { $0.last } == [100])
+    }
+
     @Test func keysDoNotShareAStatement() async throws {
         let batches = Mutex<[(String, [Int])]>([])
         let batcher = StatementBatcher<String, Int, Int> { key, inputs in

@@ -261,6 +261,54 @@ struct ReliabilityStoreTests {
         }
     }
 
+    /// `submitResultsLeasingNext`: one statement accepts each current result and
+    /// leases its agent the next job; a stale result, a draining agent (paused by
+    /// its success), a paused agent and an agent's second result in the batch get none.
+    @Test func oneStatementAcceptsResultsAndLeasesTheirAgentsNextJobs() async throws {
+        try await TestDatabase.withFreshDatabase { url in
+            try await PostgresStore.with(url, logger: logger, migrate: true) { store in
+                let farm = try await seed(store, jobs: 8)
+                let more = try await StoreFixture(store, hardware: hardware).enroll(["agent3"])
+                let agents = farm.agents + more
+                let leased = try await store.lease(agentIDs: agents, targetSignatures: [farm.signature], leaseSeconds: 30)
+                let held = try leased.map { try #require($0) }
+                guard case .changed = try await store.changeAgentState(name: "agent1", action: .drain) else { Issue.record("drain"); return }
+                guard case .changed = try await store.changeAgentState(name: "agent2", action: .pause) else { Issue.record("pause"); return }
+                let ok = BenchmarkResult(status: .succeeded, statistics: LatencyStatistics(samplesMs: [1, 2], wallSeconds: 0.003),
+                                         samplesMs: [1, 2], environment: RunEnvironment())
+                func item(_ i: Int, token: String? = nil) -> (submission: ResultSubmission, agentID: String) {
+                    (ResultSubmission(jobID: held[i].jobID, leaseToken: token ?? held[i].leaseToken, result: ok), agents[i])
+                }
+                // agent3's result is stale; then agent0 twice: a second job of its own, as if it held two.
+                let extra = try #require(try await store.lease(agentIDs: [agents[0]], targetSignatures: [farm.signature], leaseSeconds: 30)[0])
+                let replies = try await store.submitResultsLeasingNext(
+                    [item(0), item(1), item(2), item(3, token: "lease_stale"),
+                     (ResultSubmission(jobID: extra.jobID, leaseToken: extra.leaseToken, result: ok), agents[0])],
+                    targetSignatures: [farm.signature], leaseSeconds: 30)
+                #expect(replies.map(\.accepted) == [true, true, true, false, true])
+                let next = try #require(replies[0].next, "agent0 got no next job")
+                #expect(replies.dropFirst().allSatisfy { $0.next == nil }, "\(replies.map { $0.next?.jobID ?? "-" })")
+                #expect(!held.map(\.jobID).contains(next.jobID) && next.jobID != extra.jobID && next.attempt == 1)
+                let assignment = try next.assignment()
+                #expect(assignment.target.signature == farm.signature && assignment.leaseSeconds == 30)
+
+                let status = try #require(try await store.benchmarkStatus(id: farm.benchmarkID))
+                let byID = Dictionary(uniqueKeysWithValues: status.jobs.map { ($0.jobID, $0) })
+                for i in 0..<3 { #expect(byID[held[i].jobID]?.state == "succeeded") }
+                #expect(byID[extra.jobID]?.state == "succeeded")
+                #expect(byID[held[3].jobID]?.state == "leased" && byID[held[3].jobID]?.agentName == "agent3")
+                #expect(byID[next.jobID]?.state == "leased" && byID[next.jobID]?.agentName == "agent0")
+                let queued = status.jobs.filter { $0.state == "queued" }.count
+                #expect(queued == 2, "8 jobs: 4 + 1 leased before, 1 with the results")
+                // The draining agent's success paused it; the paused one stays paused.
+                let states = Dictionary(uniqueKeysWithValues: try await store.agentStatuses(offlineAfterSeconds: 90).map { ($0.name, $0.state) })
+                #expect(states["agent1"] == "paused" && states["agent2"] == "paused" && states["agent0"] == "active", "\(states)")
+                // The next job's token is the current one: its result is accepted.
+                #expect(try await store.submitResults([ResultSubmission(jobID: next.jobID, leaseToken: next.leaseToken, result: ok)]) == [true])
+            }
+        }
+    }
+
     @Test func oneResultStatementAcceptsEachCurrentAttemptOnceAndStoresEveryField() async throws {
         try await TestDatabase.withFreshDatabase { url in
             try await PostgresStore.with(url, logger: logger, migrate: true) { store in

@@ -12,6 +12,9 @@ import Synchronization
 /// arrivals during one statement, so PostgreSQL sees a few statements and
 /// commits per second instead of one per agent. Leases use it (each batch skips
 /// no one else's locked rows) and so do results (one commit for many).
+///
+/// With `maxConcurrent` above 1, that many statements may run for a key at
+/// once: a call leads a new one while fewer run and nobody is waiting.
 final class StatementBatcher<Key: Hashable & Sendable, Input: Sendable, Output: Sendable>: Sendable {
     typealias Run = @Sendable (_ key: Key, _ inputs: [Input]) async throws -> [Output]
     /// Told the size and duration of every statement (for `/metrics`).
@@ -33,6 +36,8 @@ final class StatementBatcher<Key: Hashable & Sendable, Input: Sendable, Output: 
 
     private struct Line {
         var waiting: [Waiter] = []
+        /// Statements running for this key (at most `maxConcurrent`).
+        var running = 1
 
         /// The oldest `count` waiters, removed from the line.
         mutating func take(_ count: Int) -> [Waiter] {
@@ -44,8 +49,11 @@ final class StatementBatcher<Key: Hashable & Sendable, Input: Sendable, Output: 
 
     private let lines = Mutex<[Key: Line]>([:])
 
-    init(maxBatch: Int = 64, observe: @escaping Observe = { _, _ in }, run: @escaping Run) {
+    let maxConcurrent: Int
+
+    init(maxBatch: Int = 64, maxConcurrent: Int = 1, observe: @escaping Observe = { _, _ in }, run: @escaping Run) {
         self.maxBatch = max(1, maxBatch)
+        self.maxConcurrent = max(1, maxConcurrent)
         self.observe = observe
         self.run = run
     }
@@ -57,6 +65,10 @@ final class StatementBatcher<Key: Hashable & Sendable, Input: Sendable, Output: 
             // in place: a copied-out line copied its whole waiting array per call.
             let leads = lines.withLock { lines -> Bool in
                 if lines[key] != nil {
+                    if lines[key]!.running < maxConcurrent && lines[key]!.waiting.isEmpty {
+                        lines[key]!.running += 1
+                        return true
+                    }
                     lines[key]!.waiting.append(Waiter(input: input, turn: turn))
                     return false
                 }
@@ -90,7 +102,8 @@ final class StatementBatcher<Key: Hashable & Sendable, Input: Sendable, Output: 
         // Whoever arrived during the statement goes next, led by the oldest waiter.
         let next = lines.withLock { lines -> Waiter? in
             guard lines[key]?.waiting.isEmpty == false else {
-                lines[key] = nil
+                lines[key]!.running -= 1
+                if lines[key]!.running == 0 { lines[key] = nil }
                 return nil
             }
             return lines[key]!.waiting.removeFirst()

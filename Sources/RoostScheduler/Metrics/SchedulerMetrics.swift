@@ -56,7 +56,7 @@ public struct SchedulerMetrics: Sendable {
             help: "Result uploads accepted or refused by one statement.")
         let request = MetricNameDescriptor(
             namespace: "roost", metricName: "lease_request_duration", unitName: "seconds",
-            helpText: "Time from a lease request's arrival to its response, including the long-poll wait; outcome=leased or empty.")
+            helpText: "Time from a lease request's arrival (or a result upload's that asked for the next job) to its response, including the long-poll wait; outcome=leased or empty.")
         leaseRequestLeased = registry.makeDurationHistogram(descriptor: request, labels: [("outcome", "leased")], buckets: Self.requestBuckets)
         leaseRequestEmpty = registry.makeDurationHistogram(descriptor: request, labels: [("outcome", "empty")], buckets: Self.requestBuckets)
         let resultsName = MetricNameDescriptor(

@@ -15,6 +15,9 @@ struct AgentRoutes: Sendable {
     let leases: StatementBatcher<[String], String, LeasedJob?>
     /// Concurrent result uploads share one statement and one commit.
     let results: StatementBatcher<Int, ResultSubmission, Bool>
+    /// Succeeded results that ask for the next job, from agents of the same
+    /// targets: one statement accepts them and leases the next jobs.
+    let resultsLeasingNext: StatementBatcher<[String], (submission: ResultSubmission, agentID: String), (accepted: Bool, next: LeasedJob?)>
 
     init(store: any SchedulerStore, auth: Authenticator, signal: WorkSignal, config: SchedulerConfiguration, metrics: SchedulerMetrics) {
         self.store = store
@@ -31,6 +34,17 @@ struct AgentRoutes: Sendable {
         }
         results = StatementBatcher(observe: { size, _ in metrics.resultBatchSize.record(Double(size)) }) { _, submissions in
             try await store.submitResults(submissions)
+        }
+        // Two at once: this statement is long (a result and a lease per agent),
+        // and while one runs in its PostgreSQL backend the next batch can run in
+        // another — `SKIP LOCKED` keeps their leases apart, and an agent is in
+        // one batch at a time. Measured: +5 to +35 % closed-loop throughput.
+        resultsLeasingNext = StatementBatcher(maxConcurrent: 2, observe: { size, duration in
+            metrics.leaseQuery.record(duration)
+            metrics.leaseBatchSize.record(Double(size))
+            metrics.resultBatchSize.record(Double(size))
+        }) { signatures, items in
+            try await store.submitResultsLeasingNext(items, targetSignatures: signatures, leaseSeconds: leaseSeconds)
         }
     }
 
@@ -92,11 +106,29 @@ struct AgentRoutes: Sendable {
             let upload = try JSONResponse.decode(ResultUpload.self, from: body)
             // Decoding was the validation; the store keeps the upload as it came.
             let submission = ResultSubmission(jobID: id, leaseToken: upload.leaseToken, result: upload.result, uploadJSON: body)
-            guard try await results.submit(submission, key: 0) else {
-                throw APIError.conflict("result for job \(id) refused: the lease token is not the current attempt's")
+            let refused = APIError.conflict("result for job \(id) refused: the lease token is not the current attempt's")
+            // A success that asks for the next job: accepted and leased in one
+            // statement. (After an error the quarantine check must come first.)
+            if let next = upload.next, upload.result.status == .succeeded {
+                let settled = try await resultsLeasingNext.submit((submission, agent.agentID), key: entry.targetSignatures)
+                guard settled.accepted else { throw refused }
+                accepted(upload, job: id, agent: agent.name, context)
+                if let job = settled.next {
+                    leased(job, agent: agent.name, since: started, context)
+                    return JSONResponse.bytes(job.acceptedWireJSON, contentType: "application/json")
+                }
+                // Nothing at once: the rest is an ordinary long-poll (none with a wait of 0).
+                if next.waitSeconds > 0 {
+                    if let job = try await leaseOrWait(entry, waitSeconds: next.waitSeconds, started: started, context) {
+                        return JSONResponse.bytes(job.acceptedWireJSON, contentType: "application/json")
+                    }
+                } else {
+                    metrics.leaseRequestEmpty.record(ContinuousClock.now - started)
+                }
+                return JSONResponse.bytes(Self.acceptedBody, contentType: "application/json")
             }
-            metrics.recordResult(upload.result)
-            context.logger.info("result accepted", metadata: ["job": "\(id)", "agent": "\(agent.name)", "status": "\(upload.result.status)"])
+            guard try await results.submit(submission, key: 0) else { throw refused }
+            accepted(upload, job: id, agent: agent.name, context)
             // A success already settled a draining agent inside the result statement.
             if upload.result.status != .succeeded {
                 if let reason = try await store.quarantineAfterErrors(agentID: agent.agentID, errors: config.health.quarantineAfterErrors) {
@@ -171,9 +203,7 @@ struct AgentRoutes: Sendable {
         let signatures = entry.targetSignatures
         while true {
             if let job = try await leases.submit(agent.agentID, key: signatures) {
-                metrics.leasesGranted.increment()
-                metrics.leaseRequestLeased.record(ContinuousClock.now - started)
-                context.logger.info("job leased", metadata: ["job": "\(job.jobID)", "agent": "\(agent.name)", "attempt": "\(job.attempt)"])
+                leased(job, agent: agent.name, since: started, context)
                 return job
             }
             let remaining = deadline - ContinuousClock.now
@@ -183,5 +213,16 @@ struct AgentRoutes: Sendable {
             }
             await signal.wait(seconds: min(1.0, Double(remaining.components.seconds) + Double(remaining.components.attoseconds) * 1e-18))
         }
+    }
+
+    private func leased(_ job: LeasedJob, agent: String, since started: ContinuousClock.Instant, _ context: BasicRequestContext) {
+        metrics.leasesGranted.increment()
+        metrics.leaseRequestLeased.record(ContinuousClock.now - started)
+        context.logger.info("job leased", metadata: ["job": "\(job.jobID)", "agent": "\(agent)", "attempt": "\(job.attempt)"])
+    }
+
+    private func accepted(_ upload: ResultUpload, job: String, agent: String, _ context: BasicRequestContext) {
+        metrics.recordResult(upload.result)
+        context.logger.info("result accepted", metadata: ["job": "\(job)", "agent": "\(agent)", "status": "\(upload.result.status)"])
     }
 }

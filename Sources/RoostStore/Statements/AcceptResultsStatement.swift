@@ -14,8 +14,10 @@ import RoostCore
 /// are excluded by id); the route settles agents after error results itself,
 /// after its quarantine check. Returns the `ord` of each accepted row.
 struct AcceptResultsStatement: PostgresPreparedStatement {
-    static let sql = """
-        WITH input AS (
+    /// The result CTEs (`input`, `claimed`, `inserted`, `settled`) over a batch
+    /// in `$1`; `AcceptAndLeaseStatement` continues them with a lease.
+    static let resultCTEs = """
+        input AS (
             SELECT i.ord, i.job_id, i.token, i.state, i.outcome, i.error, i.engine, i.scenario, i.valid, i.invalid_reasons,
                    i.upload->'result' AS r
             FROM jsonb_to_recordset($1::jsonb) AS i(
@@ -55,6 +57,9 @@ struct AcceptResultsStatement: PostgresPreparedStatement {
               AND NOT EXISTS (SELECT 1 FROM jobs WHERE jobs.agent_id = agents.id AND jobs.state IN ('leased', 'running')
                                 AND jobs.id NOT IN (SELECT id FROM claimed))
         )
+        """
+    static let sql = """
+        WITH \(resultCTEs)
         SELECT c.ord FROM inserted JOIN claimed c ON c.id = inserted.job_id
         """
     typealias Row = Int

@@ -16,37 +16,69 @@ import PostgresNIO
 /// farm of agents started together, a burst of them every few seconds.
 struct LeaseJobsStatement: PostgresPreparedStatement {
     static let sql = """
-        WITH beat AS (
+        WITH \(leaseCTEs(.init(first: 1), requests: "CROSS JOIN (SELECT set_config('synchronous_commit', 'off', true)) AS async_commit"))
+        \(leaseUpdate(.init(first: 1)))
+        """
+
+    /// Where a statement binds the lease's inputs: six consecutive parameters
+    /// from `first` (agent ids, lease tokens, target signatures, the candidate
+    /// limit, lease seconds, heartbeat seconds).
+    struct Parameters {
+        var first: Int
+        var agents: String { "$\(first)::uuid[]" }
+        var tokens: String { "$\(first + 1)::text[]" }
+        var signatures: String { "$\(first + 2)::text[]" }
+        var limit: String { "$\(first + 3)" }
+        var leaseSeconds: String { "$\(first + 4)" }
+        var heartbeatSeconds: String { "$\(first + 5)" }
+    }
+
+    /// The CTEs `beat`, `req`, `candidates` and `next`. `requests` continues the
+    /// join that makes `req` (agents in request order, active ones only);
+    /// `beating` narrows which asking agents' heartbeats are refreshed.
+    static func leaseCTEs(_ p: Parameters, requests: String, beating: String = "") -> String {
+        """
+        beat AS (
             UPDATE agents SET last_heartbeat = now(), state = CASE WHEN state = 'offline' THEN 'active' ELSE state END
-            WHERE id = ANY($1::uuid[]) AND (last_heartbeat IS NULL OR last_heartbeat < now() - make_interval(secs => $6))
+            WHERE id = ANY(\(p.agents)) AND (last_heartbeat IS NULL OR last_heartbeat < now() - make_interval(secs => \(p.heartbeatSeconds)))\(beating)
         ),
         req AS (
             SELECT r.agent_id, r.token, row_number() OVER (ORDER BY r.ord) AS n, r.ord
-            FROM unnest($1::uuid[], $2::text[]) WITH ORDINALITY AS r(agent_id, token, ord)
+            FROM unnest(\(p.agents), \(p.tokens)) WITH ORDINALITY AS r(agent_id, token, ord)
             JOIN agents a ON a.id = r.agent_id AND a.state = 'active'
-            CROSS JOIN (SELECT set_config('synchronous_commit', 'off', true)) AS async_commit
+            \(requests)
         ),
         candidates AS (
-            SELECT c.id, c.priority, c.created_at FROM unnest($3::text[]) AS t(signature) CROSS JOIN LATERAL (
+            SELECT c.id, c.priority, c.created_at FROM unnest(\(p.signatures)) AS t(signature) CROSS JOIN LATERAL (
                 SELECT q.id, q.priority, q.created_at FROM jobs q
                 WHERE q.state = 'queued' AND q.target_signature = t.signature
                   AND (q.not_before IS NULL OR q.not_before <= now())
                 ORDER BY q.priority DESC, q.created_at, q.id
-                LIMIT $4 FOR UPDATE SKIP LOCKED
+                LIMIT \(p.limit) FOR UPDATE SKIP LOCKED
             ) c
             WHERE EXISTS (SELECT 1 FROM req)
         ),
         next AS (
             SELECT id, row_number() OVER (ORDER BY priority DESC, created_at, id) AS n FROM candidates
         )
+        """
+    }
+
+    /// The lease itself: the best candidates paired with the requests in order.
+    /// Returns `Row`'s columns.
+    static func leaseUpdate(_ p: Parameters) -> String {
+        """
         UPDATE jobs j SET state = 'leased', attempt = j.attempt + 1, lease_token = req.token,
-            lease_expires_at = now() + make_interval(secs => $5), agent_id = req.agent_id, updated_at = now(),
+            lease_expires_at = now() + make_interval(secs => \(p.leaseSeconds)), agent_id = req.agent_id, updated_at = now(),
             not_before = NULL, phase = NULL, heartbeat_at = now()
         FROM next JOIN req ON req.n = next.n, benchmarks b, models m
         WHERE j.id = next.id AND b.id = j.benchmark_id AND m.sha256 = b.model_sha256
         RETURNING req.ord, req.token, j.id, j.benchmark_id, j.attempt, m.name, m.sha256, j.artifact_sha256,
-                  COALESCE((SELECT a.bytes FROM artifacts a WHERE a.sha256 = j.artifact_sha256), m.bytes), j.target::text, b.spec::text
+                  COALESCE((SELECT a.bytes FROM artifacts a WHERE a.sha256 = j.artifact_sha256), m.bytes) AS bytes,
+                  j.target::text AS target, b.spec::text AS spec
         """
+    }
+
     typealias Row = (Int, String, UUID, UUID, Int, String, String, String, Int, String, String)
 
     var agentIDs: [UUID]
