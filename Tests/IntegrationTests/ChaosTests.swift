@@ -85,7 +85,7 @@ struct ChaosTests {
 
         // Thirty one-job benchmarks of the smallest shipped model, through the API.
         let models = farm.home.appendingPathComponent("models")
-        try ReferenceSuite.write(ReferenceSuite.models[0], to: models, seed: 2026)
+        _ = try ReferenceSuite.write(ReferenceSuite.models[0], to: models, seed: 2026)
         let token = try #require(RoostHome.readTrimmed(farm.home.appendingPathComponent("admin.token")))
         let admin = try RoostClient(scheduler: farm.scheduler, credential: token)
         let model = try await admin.uploadModel(try Data(contentsOf: models.appendingPathComponent("mlp-mnist/model.onnx")), name: "mlp-mnist")

@@ -32,12 +32,7 @@ struct ResultNextLeaseTests {
         try await TestDatabase.withFreshDatabase { url in
             let farm = try await TestFarm(databaseURL: url.description, prefix: "roost-next")
             defer { farm.stop() }
-            let adminToken = try #require(RoostHome.readTrimmed(farm.home.appendingPathComponent("admin.token")))
-            let admin = try RoostClient(scheduler: farm.scheduler, credential: adminToken)
-            let token = try await admin.createEnrollmentToken(ttlSeconds: 60).token
-            let enrolled = try await RoostClient(scheduler: farm.scheduler, credential: nil)
-                .enroll(EnrollRequest(token: token, name: "next-agent", tags: [:], hardware: hardware, profile: nil))
-            let agent = try RoostClient(scheduler: farm.scheduler, credential: enrolled.credential)
+            let (admin, agent) = try await farm.apiClients(enrolling: "next-agent", hardware: hardware)
             try await PostgresStore.with(url, logger: Logger(label: "it")) { store in
                 _ = try await StoreFixture(store, hardware: hardware).queue(jobs: 3, model: "next-model")
             }

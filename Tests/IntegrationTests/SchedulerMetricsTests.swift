@@ -25,12 +25,7 @@ struct SchedulerMetricsTests {
         try await TestDatabase.withFreshDatabase { url in
             let farm = try await TestFarm(databaseURL: url.description, prefix: "roost-metrics")
             defer { farm.stop() }
-            let adminToken = try #require(RoostHome.readTrimmed(farm.home.appendingPathComponent("admin.token")))
-            let admin = try RoostClient(scheduler: farm.scheduler, credential: adminToken)
-            let token = try await admin.createEnrollmentToken(ttlSeconds: 60).token
-            let enrolled = try await RoostClient(scheduler: farm.scheduler, credential: nil)
-                .enroll(EnrollRequest(token: token, name: "metrics-agent", tags: [:], hardware: hardware, profile: nil))
-            let agent = try RoostClient(scheduler: farm.scheduler, credential: enrolled.credential)
+            let (_, agent) = try await farm.apiClients(enrolling: "metrics-agent", hardware: hardware)
             try await queueJobs(url)
 
             // One valid result, one error result, then an empty poll.

@@ -82,6 +82,17 @@ final class TestFarm: @unchecked Sendable {
 
     func agent(_ name: String) -> RoostProcess? { agents[name] }
 
+    /// A client with the admin credential, and one for an agent enrolled through
+    /// the API (no agent process): for tests that speak the agent protocol themselves.
+    func apiClients(enrolling name: String, hardware: HardwareProfile) async throws -> (admin: RoostClient, agent: RoostClient) {
+        let adminToken = try #require(RoostHome.readTrimmed(home.appendingPathComponent("admin.token")))
+        let admin = try RoostClient(scheduler: scheduler, credential: adminToken)
+        let token = try await admin.createEnrollmentToken(ttlSeconds: 60).token
+        let enrolled = try await RoostClient(scheduler: scheduler, credential: nil)
+            .enroll(EnrollRequest(token: token, name: name, tags: [:], hardware: hardware, profile: nil))
+        return (admin, try RoostClient(scheduler: scheduler, credential: enrolled.credential))
+    }
+
     /// Runs a `roost` command against this farm's home to completion.
     func roost(_ arguments: [String], timeout: Double = 300) throws -> ProcessRunner.Output {
         try RoostProcess.run(arguments, home: home, timeout: timeout)
