@@ -24,29 +24,12 @@ extension PostgresStore {
     static let pollHeartbeatSeconds: Double = 5
 
     public func lease(agentIDs: [String], targetSignatures: [String], leaseSeconds: Double) async throws -> [LeasedJob?] {
-        var ids: [UUID] = []
-        var tokens: [String] = []
-        var slot: [Int] = []  // request index of each (id, token)
-        var seen = Set<UUID>()
-        for (i, agent) in agentIDs.enumerated() {
-            guard let id = UUID(uuidString: agent), seen.insert(id).inserted else { continue }
-            ids.append(id)
-            tokens.append(SecretToken.generate(prefix: "lease"))
-            slot.append(i)
-        }
         var out = [LeasedJob?](repeating: nil, count: agentIDs.count)
-        var distinct = Set<String>()
-        let targetSignatures = targetSignatures.filter { distinct.insert($0).inserted }
-        guard !ids.isEmpty else { return out }
-        let rows = try await client.execute(
-            LeaseJobsStatement(agentIDs: ids, tokens: tokens, targetSignatures: targetSignatures, leaseSeconds: leaseSeconds,
-                               heartbeatSeconds: Self.pollHeartbeatSeconds), logger: logger)
-        for try await row in rows {
-            let index = slot[row.0 - 1]
-            out[index] = LeasedJob(
-                jobID: row.2.uuidString.lowercased(), benchmarkID: row.3.uuidString.lowercased(), attempt: row.4,
-                leaseToken: row.1, leaseSeconds: leaseSeconds, modelName: row.5, modelSHA256: row.6,
-                artifactSHA256: row.7, artifactBytes: row.8, targetJSON: row.9, specJSON: row.10)
+        guard !agentIDs.isEmpty else { return out }
+        let inputs = LeaseJobsStatement.Inputs(agents: agentIDs, targetSignatures: targetSignatures, leaseSeconds: leaseSeconds,
+                                               heartbeatSeconds: Self.pollHeartbeatSeconds)
+        for try await row in try await client.execute(LeaseJobsStatement(inputs: inputs), logger: logger) {
+            out[row.0 - 1] = inputs.job(row)
         }
         return out
     }

@@ -73,28 +73,11 @@ extension PostgresStore {
         var out = [(accepted: Bool, next: LeasedJob?)](repeating: (false, nil), count: items.count)
         let (bytes, slot) = try Self.resultBatch(items.map(\.submission))
         guard !slot.isEmpty else { return out }
-        var agents: [UUID] = []
-        var tokens: [String] = []
-        var seen = Set<UUID>()
-        for index in slot {
-            let id = UUID(uuidString: items[index].agentID).flatMap { seen.insert($0).inserted ? $0 : nil }
-            agents.append(id ?? UUID(uuid: (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)))
-            tokens.append(SecretToken.generate(prefix: "lease"))
-        }
-        var distinct = Set<String>()
-        let rows = try await client.execute(
-            AcceptAndLeaseStatement(batch: bytes, agentIDs: agents, tokens: tokens, targetSignatures: targetSignatures.filter { distinct.insert($0).inserted },
-                                    leaseSeconds: leaseSeconds, heartbeatSeconds: Self.pollHeartbeatSeconds), logger: logger)
-        for try await row in rows {
-            let index = slot[row.0 - 1]
-            out[index].accepted = true
-            if let token = row.1, let job = row.2, let benchmark = row.3, let attempt = row.4, let name = row.5, let model = row.6,
-               let artifact = row.7, let size = row.8, let target = row.9, let spec = row.10 {
-                out[index].next = LeasedJob(
-                    jobID: job.uuidString.lowercased(), benchmarkID: benchmark.uuidString.lowercased(), attempt: attempt,
-                    leaseToken: token, leaseSeconds: leaseSeconds, modelName: name, modelSHA256: model,
-                    artifactSHA256: artifact, artifactBytes: size, targetJSON: target, specJSON: spec)
-            }
+        let lease = LeaseJobsStatement.Inputs(agents: slot.map { items[$0].agentID }, targetSignatures: targetSignatures,
+                                              leaseSeconds: leaseSeconds, heartbeatSeconds: Self.pollHeartbeatSeconds)
+        for try await row in try await client.execute(AcceptAndLeaseStatement(batch: bytes, lease: lease), logger: logger) {
+            let index = slot[row.ord - 1]
+            out[index] = (true, row.lease.map(lease.job))
         }
         return out
     }

@@ -51,6 +51,11 @@ struct AgentRoutes: Sendable {
     /// The result route's reply, encoded once.
     private static let acceptedBody = Array(#"{"accepted":true}"#.utf8)
 
+    /// The result route's reply: a `ResultAccepted`, with the job leased with it.
+    private static func accepted(next job: LeasedJob?) -> Response {
+        JSONResponse.bytes(job?.acceptedWireJSON ?? acceptedBody, contentType: "application/json")
+    }
+
     func register(on router: Router<BasicRequestContext>) {
         router.post("/v1/agents/enroll") { request, _ in try await enroll(request) }
         router.post("/v1/agents/heartbeat") { request, context -> Response in
@@ -115,17 +120,14 @@ struct AgentRoutes: Sendable {
                 accepted(upload, job: id, agent: agent.name, context)
                 if let job = settled.next {
                     leased(job, agent: agent.name, since: started, context)
-                    return JSONResponse.bytes(job.acceptedWireJSON, contentType: "application/json")
+                    return Self.accepted(next: job)
                 }
                 // Nothing at once: the rest is an ordinary long-poll (none with a wait of 0).
                 if next.waitSeconds > 0 {
-                    if let job = try await leaseOrWait(entry, waitSeconds: next.waitSeconds, started: started, context) {
-                        return JSONResponse.bytes(job.acceptedWireJSON, contentType: "application/json")
-                    }
-                } else {
-                    metrics.leaseRequestEmpty.record(ContinuousClock.now - started)
+                    return Self.accepted(next: try await leaseOrWait(entry, waitSeconds: next.waitSeconds, started: started, context))
                 }
-                return JSONResponse.bytes(Self.acceptedBody, contentType: "application/json")
+                metrics.leaseRequestEmpty.record(ContinuousClock.now - started)
+                return Self.accepted(next: nil)
             }
             guard try await results.submit(submission, key: 0) else { throw refused }
             accepted(upload, job: id, agent: agent.name, context)
@@ -138,10 +140,8 @@ struct AgentRoutes: Sendable {
             }
             // The next job rides on the same exchange; the result is committed
             // first, so a lease that fails here loses nothing already accepted.
-            if let next = upload.next, let job = try await leaseOrWait(entry, waitSeconds: next.waitSeconds, started: started, context) {
-                return JSONResponse.bytes(job.acceptedWireJSON, contentType: "application/json")
-            }
-            return JSONResponse.bytes(Self.acceptedBody, contentType: "application/json")
+            guard let next = upload.next else { return Self.accepted(next: nil) }
+            return Self.accepted(next: try await leaseOrWait(entry, waitSeconds: next.waitSeconds, started: started, context))
         }
         router.get("/v1/models/{sha}/reference") { request, context -> Response in
             try await auth.requireAgentOrAdmin(request)

@@ -25,29 +25,26 @@ struct AcceptAndLeaseStatement: PostgresPreparedStatement {
         SELECT c.ord, l.token, l.id, l.benchmark_id, l.attempt, l.name, l.sha256, l.artifact_sha256, l.bytes, l.target, l.spec
         FROM inserted JOIN claimed c ON c.id = inserted.job_id LEFT JOIN leased l ON l.ord = c.ord
         """
-    typealias Row = (Int, String?, UUID?, UUID?, Int?, String?, String?, String?, Int?, String?, String?)
+    /// An accepted result's `ord`, and the job leased with it (nil: none).
+    typealias Row = (ord: Int, lease: LeaseJobsStatement.Row?)
 
     /// The results, as `AcceptResultsStatement` takes them.
     var batch: [UInt8]
-    /// Per result, in `ord` order: its agent (the zero UUID for one that must not
-    /// be leased to) and the lease token its next job would get.
-    var agentIDs: [UUID]
-    var tokens: [String]
-    var targetSignatures: [String]
-    var leaseSeconds: Double
-    var heartbeatSeconds: Double
+    /// One lease request per result, in `ord` order.
+    var lease: LeaseJobsStatement.Inputs
 
     func makeBindings() throws -> PostgresBindings {
         var b = PostgresBindings(capacity: 7)
         b.append(String(decoding: batch, as: UTF8.self))
-        b.append(agentIDs)
-        b.append(tokens)
-        b.append(targetSignatures)
-        b.append(agentIDs.count)
-        b.append(leaseSeconds)
-        b.append(heartbeatSeconds)
+        lease.append(to: &b)
         return b
     }
 
-    func decodeRow(_ row: PostgresRow) throws -> Row { try row.decode(Row.self) }
+    func decodeRow(_ row: PostgresRow) throws -> Row {
+        // The lease columns are all NULL or all set (a LEFT JOIN).
+        let cells = row.makeRandomAccess()
+        guard cells[1].bytes != nil else { return (try cells[0].decode(Int.self), nil) }
+        let lease = try row.decode(LeaseJobsStatement.Row.self)
+        return (lease.0, lease)
+    }
 }

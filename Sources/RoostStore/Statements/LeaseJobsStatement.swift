@@ -1,5 +1,6 @@
 import Foundation
 import PostgresNIO
+import RoostCore
 
 /// The batch lease (see `PostgresStore.lease(agentIDs:…)`), prepared once per
 /// connection: planning this statement took longer than running it.
@@ -79,22 +80,55 @@ struct LeaseJobsStatement: PostgresPreparedStatement {
         """
     }
 
+    /// The request's `ord`, then the leased job: token, job, benchmark, attempt,
+    /// model name and digest, artifact digest and size, target and spec JSON.
     typealias Row = (Int, String, UUID, UUID, Int, String, String, String, Int, String, String)
 
-    var agentIDs: [UUID]
-    var tokens: [String]
-    var targetSignatures: [String]
-    var leaseSeconds: Double
-    var heartbeatSeconds: Double
+    /// What a lease binds, in `Parameters`' order: one request per agent, in order.
+    struct Inputs {
+        var agentIDs: [UUID]
+        var tokens: [String]
+        var targetSignatures: [String]
+        var leaseSeconds: Double
+        var heartbeatSeconds: Double
+
+        /// A fresh lease token per agent. An agent id that does not parse, or
+        /// repeats an earlier one, becomes the nil UUID, which no agent has: it
+        /// keeps its place (rows answer by `ord`) and is leased nothing.
+        init(agents: [String], targetSignatures: [String], leaseSeconds: Double, heartbeatSeconds: Double) {
+            var seen = Set<UUID>()
+            agentIDs = agents.map { agent in
+                UUID(uuidString: agent).flatMap { seen.insert($0).inserted ? $0 : nil } ?? UUID(uuid: (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0))
+            }
+            tokens = agents.map { _ in SecretToken.generate(prefix: "lease") }
+            var distinct = Set<String>()
+            self.targetSignatures = targetSignatures.filter { distinct.insert($0).inserted }
+            self.leaseSeconds = leaseSeconds
+            self.heartbeatSeconds = heartbeatSeconds
+        }
+
+        func append(to b: inout PostgresBindings) {
+            b.append(agentIDs)
+            b.append(tokens)
+            b.append(targetSignatures)
+            b.append(agentIDs.count)
+            b.append(leaseSeconds)
+            b.append(heartbeatSeconds)
+        }
+
+        /// The lease a row describes.
+        func job(_ row: Row) -> LeasedJob {
+            LeasedJob(jobID: row.2.uuidString.lowercased(), benchmarkID: row.3.uuidString.lowercased(), attempt: row.4,
+                      leaseToken: row.1, leaseSeconds: leaseSeconds, modelName: row.5, modelSHA256: row.6,
+                      artifactSHA256: row.7, artifactBytes: row.8, targetJSON: row.9, specJSON: row.10)
+        }
+    }
+
+    var inputs: Inputs
 
     func makeBindings() throws -> PostgresBindings {
         var b = PostgresBindings(capacity: 6)
-        b.append(agentIDs)
-        b.append(tokens)
-        b.append(targetSignatures)
-        b.append(agentIDs.count)
-        b.append(leaseSeconds)
-        b.append(heartbeatSeconds)
+        inputs.append(to: &b)
         return b
     }
 
