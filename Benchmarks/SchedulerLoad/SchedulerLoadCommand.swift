@@ -38,6 +38,10 @@ struct SchedulerLoadCommand: AsyncParsableCommand {
     @Option(help: "Port of the scheduler (0: random).") var port = 0
     @Option(help: "The scheduler's ROOST_LOG_LEVEL (info logs a line per lease and per result, as in production).") var schedulerLogLevel = "info"
     @Option(help: "Where to write the results.") var out = "bench-scheduler-results.json"
+    @Option(help: ArgumentHelp(
+        "Also write every measured lease as CSV (phase, seconds into the window, latency ms) to this file.",
+        discussion: "To see whether slow leases cluster in time (a stall) or spread evenly (queueing)."))
+    var samples: String?
 
     func validate() throws {
         guard agents >= 1, agents <= 2000 else { throw ValidationError("--agents must be between 1 and 2000") }
@@ -128,6 +132,12 @@ struct SchedulerLoadCommand: AsyncParsableCommand {
             return all
         }
         let leaseMs = tallies.flatMap(\.leaseMs)
+        if let samples {
+            let name = rate == nil ? "closed" : "paced"
+            var csv = ""
+            for t in tallies { for (at, ms) in zip(t.leaseAt, t.leaseMs) { csv += "\(name),\(String(format: "%.4f", at)),\(String(format: "%.3f", ms))\n" } }
+            appendSamples(csv, to: samples)
+        }
         var server: LoadReport.ServerFigures?
         if let before, let after = try? await counters(http) {
             func d(_ name: String) -> Double { (after[name] ?? 0) - (before[name] ?? 0) }
@@ -162,6 +172,14 @@ struct SchedulerLoadCommand: AsyncParsableCommand {
             throw ValidationError("no roost binary at \(path); build it (swift build -c release --product roost) or pass --roost")
         }
         return path
+    }
+
+    private func appendSamples(_ csv: String, to path: String) {
+        if !FileManager.default.fileExists(atPath: path) { FileManager.default.createFile(atPath: path, contents: Data("phase,at_s,latency_ms\n".utf8)) }
+        guard let handle = FileHandle(forWritingAtPath: path) else { return note("cannot write \(path)") }
+        handle.seekToEndOfFile()
+        handle.write(Data(csv.utf8))
+        handle.closeFile()
     }
 
     private func note(_ text: String) {

@@ -38,6 +38,8 @@ struct SimulatedAgent: Sendable {
 
     struct Tally: Sendable {
         var leaseMs: [Double] = []
+        /// When each of `leaseMs` was sent (or due), in seconds from the window's start.
+        var leaseAt: [Double] = []
         var resultMs: [Double] = []
         var emptyPolls = 0
         var errors = 0
@@ -175,7 +177,10 @@ struct SimulatedAgent: Sendable {
         }
         // Paced leases belong to the window they were due in; closed-loop ones to the one they finished in.
         let inWindow = due.map { $0 >= start && $0 < end } ?? (done >= start && done <= end)
-        if inWindow { tally.leaseMs.append(Self.ms(done - sent)) }
+        if inWindow {
+            tally.leaseMs.append(Self.ms(done - sent))
+            tally.leaseAt.append(Self.ms(sent - start) / 1000)
+        }
         // Uniform ±50 %: identical job times would keep the agents in lockstep,
         // arriving in bursts of hundreds, which no real farm does.
         if jobMs > 0 && pace == nil { try await Task.sleep(for: .microseconds(Int(jobMs * Double.random(in: 0.5...1.5) * 1000))) }

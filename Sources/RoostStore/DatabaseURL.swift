@@ -44,10 +44,31 @@ public struct DatabaseURL: Sendable, Equatable, CustomStringConvertible {
         PostgresConnection.Configuration(host: host, port: port, username: user, password: password, database: database, tls: .disable)
     }
 
+    /// The store's general pool. JIT is off: the scheduler's statements touch a
+    /// few rows each, and a plan whose estimate crosses `jit_above_cost` spends
+    /// tens of milliseconds compiling code it then runs once.
     var configuration: PostgresClient.Configuration {
         var config = PostgresClient.Configuration(host: host, port: port, username: user, password: password, database: database, tls: .disable)
         config.options.minimumConnections = 0
         config.options.maximumConnections = 20
+        config.options.additionalStartupParameters = [("jit", "off")]
+        return config
+    }
+
+    /// The pool for the queue's hot statements (lease, result, result with the
+    /// next lease), which are prepared once per connection and then planned once:
+    /// `plan_cache_mode = force_generic_plan`. PostgreSQL otherwise re-plans each
+    /// of them at every execution — its generic plan's estimate (an unknown
+    /// `LIMIT` is taken as a tenth of the queue) never looks cheaper than a
+    /// custom one — and planning the multi-CTE statements cost more than running
+    /// them. Only these statements run here: for the general pool's ad-hoc
+    /// queries a custom plan is the better default. The generic plans are rebuilt
+    /// whenever `ANALYZE` changes the tables' statistics, and a test holds them to
+    /// index scans on a large queue.
+    var queueConfiguration: PostgresClient.Configuration {
+        var config = configuration
+        config.options.maximumConnections = 8
+        config.options.additionalStartupParameters = [("jit", "off"), ("plan_cache_mode", "force_generic_plan")]
         return config
     }
 }

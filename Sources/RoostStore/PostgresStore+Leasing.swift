@@ -28,7 +28,7 @@ extension PostgresStore {
         guard !agentIDs.isEmpty else { return out }
         let inputs = LeaseJobsStatement.Inputs(agents: agentIDs, targetSignatures: targetSignatures, leaseSeconds: leaseSeconds,
                                                heartbeatSeconds: Self.pollHeartbeatSeconds)
-        for try await row in try await client.execute(LeaseJobsStatement(inputs: inputs), logger: logger) {
+        for try await row in try await queue.execute(LeaseJobsStatement(inputs: inputs), logger: logger) {
             out[row.0 - 1] = inputs.job(row)
         }
         return out

@@ -13,7 +13,7 @@ extension PostgresStore {
         let (bytes, slot) = try Self.resultBatch(submissions)
         var accepted = [Bool](repeating: false, count: submissions.count)
         guard !slot.isEmpty else { return accepted }
-        let rows = try await client.execute(AcceptResultsStatement(batch: bytes), logger: logger)
+        let rows = try await queue.execute(AcceptResultsStatement(batch: bytes), logger: logger)
         for try await ord in rows { accepted[slot[ord - 1]] = true }
         return accepted
     }
@@ -75,7 +75,7 @@ extension PostgresStore {
         guard !slot.isEmpty else { return out }
         let lease = LeaseJobsStatement.Inputs(agents: slot.map { items[$0].agentID }, targetSignatures: targetSignatures,
                                               leaseSeconds: leaseSeconds, heartbeatSeconds: Self.pollHeartbeatSeconds)
-        for try await row in try await client.execute(AcceptAndLeaseStatement(batch: bytes, lease: lease), logger: logger) {
+        for try await row in try await queue.execute(AcceptAndLeaseStatement(batch: bytes, lease: lease), logger: logger) {
             let index = slot[row.ord - 1]
             out[index] = (true, row.lease.map(lease.job))
         }

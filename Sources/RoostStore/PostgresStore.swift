@@ -7,10 +7,14 @@ import RoostCore
 public struct PostgresStore: SchedulerStore {
     /// Exposed for read-only checks (tests, dashboards); writes go through the store's methods.
     public let client: PostgresClient
+    /// Runs only the queue's prepared hot statements, on generic plans
+    /// (`DatabaseURL.queueConfiguration`).
+    let queue: PostgresClient
     let logger: Logger
 
-    public init(client: PostgresClient, logger: Logger) {
+    public init(client: PostgresClient, queue: PostgresClient, logger: Logger) {
         self.client = client
+        self.queue = queue
         self.logger = logger
     }
 
@@ -28,10 +32,12 @@ public struct PostgresStore: SchedulerStore {
         var background = logger
         background.logLevel = max(logger.logLevel, .error)
         let client = PostgresClient(configuration: url.configuration, backgroundLogger: background)
+        let queue = PostgresClient(configuration: url.queueConfiguration, backgroundLogger: background)
         return try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { await client.run() }
+            group.addTask { await queue.run() }
             defer { group.cancelAll() }
-            let store = PostgresStore(client: client, logger: logger)
+            let store = PostgresStore(client: client, queue: queue, logger: logger)
             do {
                 try await store.checkConnection(url, waitSeconds: waitSeconds)
                 if migrate { try await Migrator(client: client, logger: logger).migrate() }

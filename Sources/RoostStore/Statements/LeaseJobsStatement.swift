@@ -3,7 +3,8 @@ import PostgresNIO
 import RoostCore
 
 /// The batch lease (see `PostgresStore.lease(agentIDs:…)`), prepared once per
-/// connection: planning this statement took longer than running it.
+/// connection of the store's queue pool, which plans it once (a generic plan):
+/// planning this statement took longer than running it.
 ///
 /// It commits asynchronously (`synchronous_commit = off` for this transaction
 /// only): a lease lost in a database crash is harmless — the job is `queued`
