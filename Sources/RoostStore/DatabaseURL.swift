@@ -67,7 +67,10 @@ public struct DatabaseURL: Sendable, Equatable, CustomStringConvertible {
     /// index scans on a large queue.
     var queueConfiguration: PostgresClient.Configuration {
         var config = configuration
-        config.options.maximumConnections = 8
+        // At most four such statements run at once per target-signature set
+        // (one lease, one result, two result-and-lease); a farm of several
+        // hardware kinds runs a few sets at once.
+        config.options.maximumConnections = 16
         config.options.additionalStartupParameters = [("jit", "off"), ("plan_cache_mode", "force_generic_plan")]
         return config
     }
