@@ -175,7 +175,7 @@ struct SchedulerLoadCommand: AsyncParsableCommand {
     }
 
     private func appendSamples(_ csv: String, to path: String) {
-        if !FileManager.default.fileExists(atPath: path) { FileManager.default.createFile(atPath: path, contents: Data("phase,at_s,latency_ms\n".utf8)) }
+        if !FileManager.default.fileExists(atPath: path) { _ = FileManager.default.createFile(atPath: path, contents: Data("phase,at_s,latency_ms\n".utf8)) }
         guard let handle = FileHandle(forWritingAtPath: path) else { return note("cannot write \(path)") }
         handle.seekToEndOfFile()
         handle.write(Data(csv.utf8))

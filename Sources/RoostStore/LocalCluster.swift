@@ -104,7 +104,7 @@ public struct LocalCluster: Sendable {
         let name = url.database
         guard name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" }) else { return }
         try await PostgresStore.with(url.with(database: "postgres"), logger: logger) { store in
-            try await store.client.query(PostgresQuery(unsafeSQL: "DROP DATABASE IF EXISTS \(name) WITH (FORCE)"), logger: logger)
+            _ = try await store.client.query(PostgresQuery(unsafeSQL: "DROP DATABASE IF EXISTS \(name) WITH (FORCE)"), logger: logger)
         }
     }
 }

@@ -17,7 +17,7 @@ struct SchedulerMetricsTests {
     /// Two queued jobs for `hardware`'s target, inserted the way the scheduler would.
     func queueJobs(_ url: DatabaseURL) async throws {
         try await PostgresStore.with(url, logger: Logger(label: "it")) { store in
-            try await StoreFixture(store, hardware: hardware).queue(jobs: 2, model: "metrics-model")
+            _ = try await StoreFixture(store, hardware: hardware).queue(jobs: 2, model: "metrics-model")
         }
     }
 
@@ -51,6 +51,11 @@ struct SchedulerMetricsTests {
                 #"roost_lease_query_duration_seconds_bucket{le="+Inf"} 3"#,
                 #"roost_lease_request_duration_seconds_count{outcome="leased"} 2"#,
                 #"roost_lease_request_duration_seconds_count{outcome="empty"} 1"#,
+                // Three lease statements of one request each; two result statements of one upload each.
+                "# TYPE roost_lease_batch_size histogram",
+                "roost_lease_batch_size_count 3",
+                "roost_lease_batch_size_sum 3.0",
+                "roost_result_batch_size_count 2",
                 "# TYPE roost_jobs gauge",
                 #"roost_jobs{state="succeeded"} 1.0"#,
                 #"roost_jobs{state="error"} 1.0"#,

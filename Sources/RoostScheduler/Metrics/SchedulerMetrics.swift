@@ -48,12 +48,13 @@ public struct SchedulerMetrics: Sendable {
             namespace: "roost", metricName: "lease_query_duration", unitName: "seconds",
             helpText: "Time of one lease statement (FOR UPDATE SKIP LOCKED) against the database, hit or miss."),
             buckets: Self.queryBuckets)
-        leaseBatchSize = registry.makeValueHistogram(
-            name: "roost_lease_batch_size", buckets: [1, 2, 4, 8, 16, 32, 64, 128],
-            help: "Lease attempts served by one lease statement.")
-        resultBatchSize = registry.makeValueHistogram(
-            name: "roost_result_batch_size", buckets: [1, 2, 4, 8, 16, 32, 64, 128],
-            help: "Result uploads accepted or refused by one statement.")
+        // A count has no unit: an empty `unitName` adds no suffix to the name.
+        leaseBatchSize = registry.makeValueHistogram(descriptor: .init(
+            namespace: "roost", metricName: "lease_batch_size", unitName: "",
+            helpText: "Lease attempts served by one lease statement."), buckets: [1, 2, 4, 8, 16, 32, 64, 128])
+        resultBatchSize = registry.makeValueHistogram(descriptor: .init(
+            namespace: "roost", metricName: "result_batch_size", unitName: "",
+            helpText: "Result uploads accepted or refused by one statement."), buckets: [1, 2, 4, 8, 16, 32, 64, 128])
         let request = MetricNameDescriptor(
             namespace: "roost", metricName: "lease_request_duration", unitName: "seconds",
             helpText: "Time from a lease request's arrival (or a result upload's that asked for the next job) to its response, including the long-poll wait; outcome=leased or empty.")
