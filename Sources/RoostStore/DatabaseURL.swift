@@ -71,7 +71,7 @@ public struct DatabaseURL: Sendable, Equatable, CustomStringConvertible {
         // (one lease, one result, two result-and-lease); a farm of several
         // hardware kinds runs a few sets at once.
         config.options.maximumConnections = 16
-        config.options.additionalStartupParameters = [("jit", "off"), ("plan_cache_mode", "force_generic_plan")]
+        config.options.additionalStartupParameters.append(("plan_cache_mode", "force_generic_plan"))
         return config
     }
 }

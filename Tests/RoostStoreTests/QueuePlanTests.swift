@@ -44,7 +44,7 @@ struct QueuePlanTests {
                         #expect(leased == 1)
                     }
                     let rows = try await connection.query(PostgresQuery(unsafeSQL: """
-                        SELECT generic_plans::int, custom_plans::int FROM pg_prepared_statements WHERE statement LIKE '%jobs_queue%' OR name LIKE '%LeaseJobs%'
+                        SELECT generic_plans::int, custom_plans::int FROM pg_prepared_statements WHERE name LIKE '%LeaseJobsStatement%'
                         """), logger: logger)
                     var out: [(Int, Int)] = []
                     for try await row in rows.decode((Int, Int).self) { out.append(row) }
