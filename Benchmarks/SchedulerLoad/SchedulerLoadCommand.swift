@@ -52,6 +52,10 @@ struct SchedulerLoadCommand: AsyncParsableCommand {
         guard rate >= 0, rate <= 100_000 else { throw ValidationError("--rate must be between 0 and 100000") }
         guard waitSeconds >= 0, waitSeconds <= 30 else { throw ValidationError("--wait-seconds must be between 0 and 30") }
         guard (0...65535).contains(port), (1...65535).contains(pgPort) else { throw ValidationError("ports must be between 1 and 65535") }
+        if let samples {
+            let folder = URL(fileURLWithPath: samples).deletingLastPathComponent().path
+            guard FileManager.default.isWritableFile(atPath: folder) else { throw ValidationError("--samples: cannot write in \(folder)") }
+        }
     }
 
     func run() async throws {
@@ -66,6 +70,12 @@ struct SchedulerLoadCommand: AsyncParsableCommand {
         let jobCount = jobs > 0 ? jobs : Int((6000 + rate * 1.5) * (warmup + duration)) + 10_000
         let schedulerPort = port != 0 ? port : Int.random(in: 20000..<30000)
 
+        if let samples {
+            // This run's samples only: the phases append to a fresh file.
+            guard FileManager.default.createFile(atPath: samples, contents: Data("phase,at_s,latency_ms\n".utf8)) else {
+                throw ValidationError("--samples: cannot create \(samples)")
+            }
+        }
         note("starting PostgreSQL and the scheduler (\(binary))")
         let farm = try await LoadFarm.start(roost: binary, databaseURL: databaseURL, pgPort: pgPort, port: schedulerPort, logLevel: schedulerLogLevel)
         do {
@@ -175,7 +185,6 @@ struct SchedulerLoadCommand: AsyncParsableCommand {
     }
 
     private func appendSamples(_ csv: String, to path: String) {
-        if !FileManager.default.fileExists(atPath: path) { _ = FileManager.default.createFile(atPath: path, contents: Data("phase,at_s,latency_ms\n".utf8)) }
         guard let handle = FileHandle(forWritingAtPath: path) else { return note("cannot write \(path)") }
         handle.seekToEndOfFile()
         handle.write(Data(csv.utf8))
