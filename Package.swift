@@ -50,8 +50,12 @@ let package = Package(
             exclude: ["Generated/README.md"],
             swiftSettings: strict
         ),
-        .target(name: "RoostCompiler", dependencies: ["RoostCore", "RoostONNX"], swiftSettings: strict),
-        .target(name: "RoostRuntime", dependencies: ["RoostCore", "COpenBLAS"], swiftSettings: strict),
+        .target(name: "RoostCompiler", dependencies: ["RoostCore", "RoostONNX", "CRoostKernels"], swiftSettings: strict),
+        // Roost's own CPU kernels (packed GEMM, thread pool). Optimized in every build
+        // configuration: debug tests run real models through them. No -march: each
+        // vector routine names its ISA and the plan picks one from the probed target.
+        .target(name: "CRoostKernels", cSettings: [.unsafeFlags(["-O3"])]),
+        .target(name: "RoostRuntime", dependencies: ["RoostCore", "COpenBLAS", "CRoostKernels"], swiftSettings: strict),
         .target(name: "RoostBench", dependencies: ["RoostCore", "RoostRuntime", "RoostProbe"], swiftSettings: strict),
         // Runs the ONNX backend node tests (scripts/onnx-node-tests.sh) through the compiler and runtime.
         .target(
@@ -160,7 +164,7 @@ let package = Package(
         .testTarget(name: "RoostCoreTests", dependencies: ["RoostCore"]),
         .testTarget(name: "RoostONNXTests", dependencies: ["RoostONNX", "RoostCore", "RoostTestSupport"]),
         .testTarget(name: "RoostCompilerTests", dependencies: ["RoostCompiler", "RoostRuntime", "RoostONNX", "RoostCore", "RoostTestSupport"]),
-        .testTarget(name: "RoostRuntimeTests", dependencies: ["RoostRuntime", "RoostCompiler", "RoostONNX", "RoostCore", "RoostTestSupport"]),
+        .testTarget(name: "RoostRuntimeTests", dependencies: ["RoostRuntime", "CRoostKernels", "RoostCompiler", "RoostONNX", "RoostCore", "RoostTestSupport"]),
         .testTarget(name: "RoostConformanceTests", dependencies: ["RoostConformance", "RoostONNX", "RoostCore", "RoostTestSupport"]),
         .testTarget(name: "RoostBenchTests", dependencies: ["RoostBench", "RoostCompiler", "RoostONNX", "RoostRuntime", "RoostCore"]),
         .testTarget(name: "RoostProbeTests", dependencies: ["RoostProbe", "RoostCore"]),

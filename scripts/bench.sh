@@ -1,57 +1,89 @@
 #!/usr/bin/env bash
-# `make bench`: `roost bench local` on every reference model (../shared/models when
-# present, else the shipped suite) with both engines at 1 and 2 threads, side by
-# side in one run, into bench-results.json. PROFILE=standard for decision-grade runs.
+# `make bench`: Roost's native engine against ONNX Runtime on every reference model
+# (../shared/models when present, plus the shipped suite), at 1 and 2 threads,
+# side by side in one run. Prints per model and thread count roost p50, ONNX
+# Runtime p50, their ratio, and the GFLOP/s achieved against this machine's
+# measured FMA peak (`roost bench peak`); writes the same to bench-results.json.
+# PROFILE=standard for decision-grade runs; MODELS="mlp resnet18" for a subset.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bin="$(swift build -c release --show-bin-path)/roost"
 profile="${PROFILE:-quick}"
 out="${OUT:-bench-results.json}"
-models_dir="../shared/models"
-if [ ! -d "$models_dir" ]; then
-  echo "../shared/models is absent: benchmarking the shipped suite instead" >&2
-  models_dir="$(mktemp -d)"
-  "$bin" models generate --out "$models_dir" >/dev/null
-fi
-export ROOST_ORT_PYTHON="${ROOST_ORT_PYTHON:-$PWD/.venv/bin/python}"
 tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT
-for model in "$models_dir"/*/model.onnx; do
-  name="$(basename "$(dirname "$model")")"
-  for threads in 1 2; do
-    for engine in native onnxruntime; do
-      echo "== $name $engine ${threads}t" >&2
-      if "$bin" bench local "$model" --engine "$engine" --threads "$threads" --profile "$profile" --json > "$tmp/$name-$engine-$threads.json" 2> "$tmp/$name-$engine-$threads.err"; then :; else
-        echo "   failed: $(tail -n 1 "$tmp/$name-$engine-$threads.err")" >&2
-      fi
+dirs=()
+if [ -d ../shared/models ]; then dirs+=(../shared/models); else
+  echo "../shared/models is absent: benchmarking the shipped suite only" >&2
+fi
+"$bin" models generate --out "$tmp/shipped" >/dev/null
+dirs+=("$tmp/shipped")
+export ROOST_ORT_PYTHON="${ROOST_ORT_PYTHON:-$PWD/.venv/bin/python}"
+lscpu | sed -n 's/^Model name: *//p' | head -n 1 > "$tmp/cpu.txt"
+"$bin" bench peak --threads 1,2 --json > "$tmp/peak.json"
+for dir in "${dirs[@]}"; do
+  for model in "$dir"/*/model.onnx; do
+    name="$(basename "$(dirname "$model")")"
+    if [ -n "${MODELS:-}" ] && [[ " $MODELS " != *" $name "* ]]; then continue; fi
+    "$bin" compile "$model" --target host --out "$tmp/$name.roost" >/dev/null
+    "$bin" inspect "$tmp/$name.roost" --json > "$tmp/$name.inspect.json"
+    for threads in 1 2; do
+      # Alternate the engines so both see the same machine state.
+      for engine in native onnxruntime; do
+        echo "== $name $engine ${threads}t" >&2
+        if "$bin" bench local "$model" --engine "$engine" --threads "$threads" --profile "$profile" --json \
+             > "$tmp/$name-$engine-$threads.json" 2> "$tmp/$name-$engine-$threads.err"; then :; else
+          echo "   failed: $(tail -n 1 "$tmp/$name-$engine-$threads.err")" >&2
+        fi
+      done
     done
   done
 done
-python3 - "$tmp" "$out" <<'PY'
+python3 - "$tmp" "$out" "$profile" <<'PY'
 import glob, json, os, sys
-tmp, out = sys.argv[1], sys.argv[2]
-rows = []
-for f in sorted(glob.glob(os.path.join(tmp, "*.json"))):
-    name, engine, threads = os.path.basename(f)[:-5].rsplit("-", 2)
+tmp, out, profile = sys.argv[1], sys.argv[2], sys.argv[3]
+peak = json.load(open(os.path.join(tmp, "peak.json")))
+peaks = {p["threads"]: p["gflops"] for p in peak["peaks"]}
+def load(name, engine, threads):
+    f = os.path.join(tmp, "%s-%s-%d.json" % (name, engine, threads))
     try:
         r = json.load(open(f))
     except Exception:
-        rows.append({"model": name, "engine": engine, "threads": int(threads), "status": "error",
-                     "error": open(f[:-5] + ".err").read().strip()[-300:]})
-        continue
+        err = open(f[:-5] + ".err").read().strip()[-300:] if os.path.exists(f[:-5] + ".err") else "not run"
+        return {"status": "error", "error": err}
     s = r.get("statistics") or {}
-    rows.append({"model": name, "engine": engine, "threads": int(threads), "status": r["status"],
-                 "p50_ms": s.get("p50"), "p99_ms": s.get("p99"), "p50_ci": s.get("p50CI"), "throughput_qps": s.get("throughput"),
-                 "samples": s.get("count"), "valid": (r.get("validity") or {}).get("valid"),
-                 "invalid_reasons": (r.get("validity") or {}).get("reasons"),
-                 "accuracy_passed": (r.get("accuracy") or {}).get("passed"), "blas_core": r["environment"].get("blasCore"),
-                 "other_cpu_fraction": r["environment"].get("otherCPUFraction"), "error": r.get("errorMessage")})
-json.dump({"results": rows}, open(out, "w"), indent=2)
-print("%-14s %-12s %3s %10s %10s  %s" % ("model", "engine", "thr", "p50 ms", "p99 ms", "validity"))
+    return {"status": r["status"], "p50_ms": s.get("p50"), "p99_ms": s.get("p99"), "p50_ci": s.get("p50CI"),
+            "throughput_qps": s.get("throughput"), "samples": s.get("count"),
+            "valid": (r.get("validity") or {}).get("valid"), "invalid_reasons": (r.get("validity") or {}).get("reasons"),
+            "accuracy_passed": (r.get("accuracy") or {}).get("passed"),
+            "other_cpu_fraction": (r.get("environment") or {}).get("otherCPUFraction"), "error": r.get("errorMessage")}
+rows = []
+for f in sorted(glob.glob(os.path.join(tmp, "*.inspect.json"))):
+    name = os.path.basename(f)[:-len(".inspect.json")]
+    header = json.load(open(f))["header"]
+    flops = int(header["decisions"].get("flops", "0"))
+    for threads in (1, 2):
+        nat, ort = load(name, "native", threads), load(name, "onnxruntime", threads)
+        row = {"model": name, "threads": threads, "gflop": flops / 1e9, "gemm": header["decisions"].get("gemm.kernel"),
+               "roost": nat, "onnxruntime": ort, "peak_gflops": peaks.get(threads)}
+        if nat.get("p50_ms") and ort.get("p50_ms"):
+            row["ratio"] = nat["p50_ms"] / ort["p50_ms"]
+        for key, r in (("roost", nat), ("onnxruntime", ort)):
+            if r.get("p50_ms") and flops:
+                r["gflops"] = flops / (r["p50_ms"] / 1e3) / 1e9
+                if peaks.get(threads): r["peak_fraction"] = r["gflops"] / peaks[threads]
+        rows.append(row)
+cpu = open(os.path.join(tmp, "cpu.txt")).read().strip()
+json.dump({"cpu": cpu, "isa": peak["isa"], "profile": profile, "fma_peak_gflops": peaks, "results": rows}, open(out, "w"), indent=2)
+print("%s, %s; FMA peak %s; profile %s" % (cpu, peak["isa"], ", ".join("%dt %.1f GFLOP/s" % (t, g) for t, g in sorted(peaks.items())), profile))
+print("%-14s %3s %7s %10s %10s %7s %14s %14s" % ("model", "thr", "GFLOP", "roost p50", "ORT p50", "ratio", "roost GFLOP/s", "ORT GFLOP/s"))
+def cell(r, key, fmt):
+    return fmt % r[key] if r.get(key) is not None else (r["status"] if key == "p50_ms" else "-")
 for x in rows:
-    p50 = "%.3f" % x["p50_ms"] if x.get("p50_ms") else "-"
-    p99 = "%.3f" % x["p99_ms"] if x.get("p99_ms") else "-"
-    print("%-14s %-12s %3d %10s %10s  %s" % (x["model"], x["engine"], x["threads"], p50, p99,
-          x["status"] if x["status"] != "succeeded" else ("VALID" if x.get("valid") else "INVALID")))
+    n, o = x["roost"], x["onnxruntime"]
+    pct = lambda r: "%.1f (%2.0f%%)" % (r["gflops"], 100 * r["peak_fraction"]) if r.get("peak_fraction") else "-"
+    flag = "" if (n.get("valid") and o.get("valid")) else "  (a run is INVALID: see JSON)"
+    print("%-14s %3d %7.3f %10s %10s %7s %14s %14s%s" % (x["model"], x["threads"], x["gflop"], cell(n, "p50_ms", "%.3f"),
+          cell(o, "p50_ms", "%.3f"), "%.2fx" % x["ratio"] if x.get("ratio") else "-", pct(n), pct(o), flag))
 print("wrote", out)
 PY

@@ -1,4 +1,5 @@
 import Foundation
+import CRoostKernels
 import RoostCore
 import RoostONNX
 
@@ -27,7 +28,8 @@ public struct Compiler: Sendable {
             _ = try registry.lowering(for: node, opset: graph.opset)
         }
         for pass in passes { try pass.run(&graph) }
-        let (plan, weights) = try PlanBuilder(registry: registry).build(graph)
+        var (plan, weights) = try PlanBuilder(registry: registry).build(graph)
+        KernelSelection(target: target).apply(plan: &plan, weights: &weights)
         let header = ArtifactHeader(
             compilerVersion: RoostVersion.compiler, target: target, modelSHA256: model.sha256, modelName: name,
             decisions: decisions(for: target, plan: plan))
@@ -45,9 +47,26 @@ public struct Compiler: Sendable {
         var d = [
             "blas.coreType": target.blasCoreType ?? "auto",
             "threads": String(target.threads),
-            "gemm.kernel": "cblas_sgemm",
         ]
+        d["gemm.kernel"] = Self.gemmSummary(of: plan)
+        d["flops"] = String(PlanCost.flops(of: plan))
+        d["simd"] = KernelSelection(target: target).simdFamily ?? "portable"
+        d["gemm.tile"] = "\(ROOST_GEMM_MR)x\(ROOST_GEMM_NR)"
         d["conv.algorithms"] = ConvSpecialization.algorithmSummary(of: plan)
         return d
+    }
+
+    /// How many matrix-product steps each GEMM implementation runs, e.g.
+    /// `openblas:0,roost-avx2:21 (packed 20)`; nil for a plan without any.
+    static func gemmSummary(of plan: ExecutionPlan) -> String? {
+        let products = plan.steps.filter { step in
+            step.kernel == "gemm" || step.kernel == "matmul"
+                || (step.kernel == "conv" && ["im2col-gemm", "gemm-1x1"].contains(step.attributes["algorithm"]?.string ?? ""))
+        }
+        guard !products.isEmpty else { return nil }
+        var counts: [String: Int] = [:]
+        for step in products { counts[step.attributes["gemm"]?.string ?? "openblas", default: 0] += 1 }
+        let packed = products.filter { $0.attributes["packedWeights"] != nil }.count
+        return counts.keys.sorted().map { "\($0):\(counts[$0]!)" }.joined(separator: ",") + " (packed \(packed))"
     }
 }

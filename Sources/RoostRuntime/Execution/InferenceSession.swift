@@ -9,6 +9,8 @@ public final class InferenceSession {
     private let weights: UnsafeMutablePointer<Float>
     private let kernels: [any Kernel]
     private let pointers: [UnsafeMutablePointer<Float>]
+    /// The session's own threads: every parallel kernel runs on them.
+    public let context: ExecutionContext
 
     public init(artifact: Artifact) throws {
         self.artifact = artifact
@@ -19,6 +21,7 @@ public final class InferenceSession {
         let weights = Self.allocate(max(artifact.weights.count, 1))
         artifact.weights.withUnsafeBufferPointer { if let base = $0.baseAddress { weights.update(from: base, count: $0.count) } }
         let ptrs = plan.values.map { ($0.storage == .arena ? arena : weights) + $0.offset }
+        let context = ExecutionContext(threads: artifact.header.target.threads)
         var kernels: [any Kernel] = []
         do {
             for step in plan.steps {
@@ -27,7 +30,7 @@ public final class InferenceSession {
                     inputShapes: step.inputs.map { $0 < 0 ? [] : plan.values[$0].shape },
                     outputs: step.outputs.filter { $0 >= 0 }.map { ptrs[$0] },
                     outputShapes: step.outputs.filter { $0 >= 0 }.map { plan.values[$0].shape },
-                    threads: max(1, artifact.header.target.threads))
+                    context: context)
                 kernels.append(try KernelFactory.make(step, ops))
             }
         } catch {
@@ -38,6 +41,7 @@ public final class InferenceSession {
         self.arena = arena
         self.weights = weights
         self.pointers = ptrs
+        self.context = context
         self.kernels = kernels
     }
 

@@ -1,9 +1,13 @@
 import COpenBLAS
+import CRoostKernels
 import RoostCore
 
-/// ONNX Gemm on OpenBLAS `cblas_sgemm`, with the bias broadcast into the output
-/// first (so BLAS accumulates onto it with beta) and an optional fused activation
-/// (any `FusedActivation` kind: relu, clip, leakyrelu, …).
+/// ONNX Gemm. On Roost's GEMM (step attribute `gemm`) B usually arrives packed
+/// by the compiler, and alpha, the bias (per column, per row or a full matrix)
+/// and clamp-type activations are applied to each tile in registers; M = 1 runs
+/// as a GEMV over the packed panels. On OpenBLAS `cblas_sgemm`, the bias is
+/// broadcast into the output first (so BLAS accumulates onto it with beta) and
+/// the activation runs after.
 struct GemmKernel: Kernel {
     let a: UnsafeMutablePointer<Float>, b: UnsafeMutablePointer<Float>, c: UnsafeMutablePointer<Float>?
     let y: UnsafeMutablePointer<Float>
@@ -12,6 +16,11 @@ struct GemmKernel: Kernel {
     let alpha: Float, beta: Float
     let biasRows: Int, biasCols: Int
     let activation: FusedActivation
+    /// Roost's GEMM, when the compiler chose it; `bPacked` says B is in panels.
+    let gemm: PackedGemm?
+    let bPacked: Bool
+    /// An activation the micro-kernel cannot apply, run over Y afterwards.
+    let activationAfter: Bool
 
     init(_ step: PlanStep, _ ops: KernelOperands) throws {
         func invalid(_ m: String) -> RoostError { RoostError.invalidArtifact("gemm \(step.origin): \(m)") }
@@ -42,7 +51,14 @@ struct GemmKernel: Kernel {
         guard (1...Int(Int32.max)).contains(m), (1...Int(Int32.max)).contains(n), (1...Int(Int32.max)).contains(k) else {
             throw invalid("m=\(m), n=\(n), k=\(k) out of range")
         }
-        let aShape = ops.inputShapes[0], bShape = ops.inputShapes[1]
+        let aShape = ops.inputShapes[0]
+        let packed = try GemmImplementation.packedOperand(step)
+        guard packed == nil || packed == "b" else { throw invalid("only B can arrive packed") }
+        bPacked = packed == "b"
+        let bShape = bPacked ? (transB ? [n, k] : [k, n]) : ops.inputShapes[1]
+        if bPacked, ops.inputShapes[1] != [PackedGemm.packedBFloats(k: k, n: n)] {
+            throw invalid("packed B has shape \(ops.inputShapes[1]), expected [\(PackedGemm.packedBFloats(k: k, n: n))]")
+        }
         guard aShape == (transA ? [k, m] : [m, k]), bShape == (transB ? [n, k] : [k, n]), ops.outputShapes[0] == [m, n] else {
             throw invalid("A \(aShape), B \(bShape), Y \(ops.outputShapes[0]) disagree with m=\(m), n=\(n), k=\(k), transA=\(transA), transB=\(transB)")
         }
@@ -54,9 +70,39 @@ struct GemmKernel: Kernel {
                 throw invalid("bias shape \(bias) does not broadcast to [\(m), \(n)]")
             }
         }
+        switch try GemmImplementation(step) {
+        case .openBLAS:
+            guard !bPacked else { throw invalid("packed weights need Roost's GEMM") }
+            gemm = nil
+            activationAfter = true
+        case .roost(let isa):
+            var call = PackedGemm(m: m, n: n, k: k, isa: isa, context: ops.context)
+            call.plainA(lda: transA ? m : k, transposed: transA)
+            call.plainB(ldb: transB ? k : n, transposed: transB)
+            call.call.epilogue.alpha = alpha
+            if let c {
+                // Roost's epilogue adds the bias once; a scaled bias stays on OpenBLAS.
+                guard beta == 1 else { throw invalid("Roost's GEMM takes beta = 1 only") }
+                switch (biasRows, biasCols) {
+                case (_, n) where biasRows == 1: call.call.epilogue.bias_n = UnsafePointer(c)
+                case (m, 1): call.call.epilogue.bias_m = UnsafePointer(c)
+                case (m, n):
+                    call.call.epilogue.residual = UnsafePointer(c)
+                    call.call.epilogue.ldr = n
+                default: throw invalid("bias shape \(bias) is not a row, a column or the whole output")
+                }
+            }
+            activationAfter = !call.call.epilogue.fuse(activation)
+            gemm = call
+        }
     }
 
     func run() {
+        if let gemm {
+            gemm.run(a: a, aPacked: nil, b: bPacked ? nil : b, bPacked: bPacked ? b : nil, c: y)
+            if activationAfter { activation.apply(y, count: m * n) }
+            return
+        }
         if let c, beta != 0 {
             for i in 0..<m {
                 let src = c + (biasRows == 1 ? 0 : i * biasCols)

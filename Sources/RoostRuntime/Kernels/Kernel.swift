@@ -12,8 +12,10 @@ public struct KernelOperands {
     public var inputShapes: [[Int]]
     public var outputs: [UnsafeMutablePointer<Float>]
     public var outputShapes: [[Int]]
-    /// Intra-op threads the artifact was planned for (kernels that parallelize themselves use it).
-    public var threads: Int
+    /// The session's threads and shared scratch (kernels that parallelize themselves use them).
+    public var context: ExecutionContext
+    /// Intra-op threads the session runs with.
+    public var threads: Int { context.threads }
 }
 
 /// Prepares one kernel from its step and resolved operands.

@@ -7,7 +7,7 @@ import RoostONNX
 
 /// `roost bench queue|status|cancel`.
 struct BenchCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "bench", abstract: "Queue benchmarks on the farm and follow them.", subcommands: [Queue.self, Status.self, Cancel.self, BenchLocalCommand.self])
+    static let configuration = CommandConfiguration(commandName: "bench", abstract: "Queue benchmarks on the farm and follow them.", subcommands: [Queue.self, Status.self, Cancel.self, BenchLocalCommand.self, BenchPeakCommand.self])
 
     struct Queue: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Upload a model and benchmark it on every matching agent.")

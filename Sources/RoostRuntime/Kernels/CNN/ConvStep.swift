@@ -27,7 +27,11 @@ struct ConvStep {
         activation = try FusedActivation(step)
         let w = window
         x = try ops.checkedInput(0, count: try step.elements(batch, channels, w.inputPlane), "input X", step)
-        weights = try ops.checkedInput(1, count: try step.elements(outChannels, channels / group, w.taps), "weights W", step)
+        // Weights the compiler packed into GEMM panels: one packed A per group.
+        let weightCount = try GemmImplementation.packedOperand(step) == "a"
+            ? group * PackedGemm.packedAFloats(m: outChannels / group, k: try step.elements(channels / group, w.taps))
+            : try step.elements(outChannels, channels / group, w.taps)
+        weights = try ops.checkedInput(1, count: weightCount, "weights W", step)
         bias = try ops.checkedOptionalInput(2, count: outChannels, "bias B", step)
         let outputCount = try step.elements(batch, outChannels, w.outputPlane)
         residual = step.attributes["residual"]?.int == 1 ? try ops.checkedInput(3, count: outputCount, "fused residual", step) : nil

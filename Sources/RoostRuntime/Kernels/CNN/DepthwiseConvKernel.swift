@@ -1,3 +1,4 @@
+import CRoostKernels
 import RoostCore
 
 /// Depthwise conv (algorithm `direct-depthwise`: one input channel per group,
@@ -15,6 +16,8 @@ import RoostCore
 struct DepthwiseConvKernel: Kernel {
     let conv: ConvStep
     let multiplier: Int
+    /// The compiler asked for the AVX2 + FMA inner loop (step attribute `simd`).
+    let avx2: Bool
     /// Columns per phase row (the padded output row pitch) and floats per phase.
     let pitch: Int, phaseSize: Int
     /// Per worker: the phase planes of its current input channel.
@@ -37,6 +40,15 @@ struct DepthwiseConvKernel: Kernel {
             throw RoostError.invalidArtifact("\(step.origin): direct-depthwise needs group == channels (\(conv.group) vs \(conv.channels))")
         }
         multiplier = conv.outChannels / conv.channels
+        switch step.attributes["simd"]?.string {
+        case nil: avx2 = false
+        case "avx2":
+            guard roost_isa_supported(ROOST_ISA_AVX2) != 0 else {
+                throw RoostError.invalidArtifact("\(step.origin): compiled for AVX2 + FMA, which this CPU lacks; compile for this machine's target")
+            }
+            avx2 = true
+        case let other?: throw RoostError.invalidArtifact("\(step.origin): SIMD family '\(other)' is unknown to this runtime")
+        }
         let g = conv.window
         // Every padded row/column a tap can touch, and at least the padded input.
         let rows = Swift.max(g.h + g.pt + g.pb, (g.oh - 1) * g.sh + (g.kh - 1) * g.dh + 1)
@@ -49,7 +61,7 @@ struct DepthwiseConvKernel: Kernel {
         let phaseRows = Swift.max((rows + g.sh - 1) / g.sh, g.oh + maxRowShift)
         phaseSize = Swift.max(try step.elements(phaseRows, pitch, limit: limit, what),
                               outputBlocks * 16 + (try step.elements(maxRowShift, pitch, limit: limit, what)) + maxColumnShift)
-        partition = ChannelPartition(count: conv.batch * conv.channels, threads: ops.threads,
+        partition = ChannelPartition(count: conv.batch * conv.channels, context: ops.context,
                                      work: ChannelPartition.work(conv.batch * conv.outChannels * g.outputPlane, g.taps))
         let inputCount = try step.elements(phaseSize, g.sh, g.sw, limit: limit, what)
         inputs = (0..<partition.workers).map { _ in CNNScratchBuffer(count: inputCount) }
@@ -93,7 +105,13 @@ struct DepthwiseConvKernel: Kernel {
                 for k in 0..<multiplier {
                     let m = channel * multiplier + k
                     let w = c.weights + m * g.taps
-                    if g.taps == 9 { accumulate3x3(w, offsets, input, output) } else { accumulate(w, offsets, input, output) }
+                    if avx2 {
+                        roost_depthwise_blocks_avx2(outputBlocks, input, offsets.baseAddress, offsets.count, w, output)
+                    } else if g.taps == 9 {
+                        accumulate3x3(w, offsets, input, output)
+                    } else {
+                        accumulate(w, offsets, input, output)
+                    }
                     let y = c.y + (image * c.outChannels + m) * g.outputPlane
                     for oy in 0..<g.oh {
                         c.finish(from: output + oy * pitch, row: y + oy * g.ow, count: g.ow, n: image, m: m, offset: oy * g.ow)

@@ -42,7 +42,7 @@ struct PoolKernel: Kernel {
         }
         rows = extents(outputs: g.oh, stride: g.sh, pad: g.pt, padEnd: g.pb, dilation: g.dh, size: g.h, kernel: g.kh)
         columns = extents(outputs: g.ow, stride: g.sw, pad: g.pl, padEnd: g.pr, dilation: g.dw, size: g.w, kernel: g.kw)
-        partition = ChannelPartition(count: planes, threads: ops.threads, work: ChannelPartition.work(planes * g.outputPlane, g.taps))
+        partition = ChannelPartition(count: planes, context: ops.context, work: ChannelPartition.work(planes * g.outputPlane, g.taps))
         lines = (0..<partition.workers).map { _ in CNNScratchBuffer(count: g.w) }
     }
 

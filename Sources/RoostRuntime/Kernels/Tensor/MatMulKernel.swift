@@ -1,4 +1,5 @@
 import COpenBLAS
+import CRoostKernels
 import RoostCore
 
 /// ONNX MatMul on `cblas_sgemm`: one call per broadcast batch, or a single call
@@ -14,6 +15,10 @@ final class MatMulKernel: Kernel {
     let aOffsets: KernelScratch<Int>, bOffsets: KernelScratch<Int>
     let batches: Int
     let activation: GemmEpilogue
+    /// Roost's GEMM, when the compiler chose it (B shared by every batch may arrive packed).
+    let gemm: PackedGemm?
+    let bPacked: Bool
+    let activationAfter: Bool
 
     init(_ step: PlanStep, _ ops: KernelOperands) throws {
         a = try ops.input(0, step)
@@ -32,7 +37,13 @@ final class MatMulKernel: Kernel {
             throw RoostError.invalidArtifact("matmul \(step.origin): inconsistent batch shapes")
         }
         let count = batch.reduce(1, *)
-        guard ops.inputCount(0) == aBatch.reduce(1, *) * m * k, ops.inputCount(1) == bBatch.reduce(1, *) * k * n,
+        let packed = try GemmImplementation.packedOperand(step)
+        guard packed == nil || (packed == "b" && bBatch.allSatisfy { $0 == 1 }) else {
+            throw RoostError.invalidArtifact("matmul \(step.origin): only a B shared by every batch can arrive packed")
+        }
+        bPacked = packed == "b"
+        let bCount = bPacked ? PackedGemm.packedBFloats(k: k, n: n) : bBatch.reduce(1, *) * k * n
+        guard ops.inputCount(0) == aBatch.reduce(1, *) * m * k, ops.inputCount(1) == bCount,
               ops.outputCount(0) == count * m * n, bias == nil || ops.inputCount(2) == n else {
             throw RoostError.invalidArtifact("matmul \(step.origin): operand sizes do not match m=\(m) k=\(k) n=\(n) batch \(batch)")
         }
@@ -67,10 +78,35 @@ final class MatMulKernel: Kernel {
         }
         aOffsets = KernelScratch(aOff)
         bOffsets = KernelScratch(bOff)
+        switch try GemmImplementation(step) {
+        case .openBLAS:
+            guard !bPacked else { throw RoostError.invalidArtifact("matmul \(step.origin): packed weights need Roost's GEMM") }
+            gemm = nil
+            activationAfter = true
+        case .roost(let isa):
+            var call = PackedGemm(m: gemmM, n: n, k: k, isa: isa, context: ops.context)
+            call.plainA(lda: transA ? m : k, transposed: transA)
+            call.plainB(ldb: transB ? k : n, transposed: transB)
+            call.call.epilogue.alpha = alpha
+            if let bias { call.call.epilogue.bias_n = UnsafePointer(bias) }
+            activationAfter = !call.call.epilogue.fuse(activation)
+            gemm = call
+        }
     }
 
     func run() {
         let rows = gemmM * batches
+        if let gemm, k > 0 {
+            for i in 0..<batches {
+                if bPacked {
+                    gemm.run(a: a + aOffsets.pointer[i], aPacked: nil, b: nil, bPacked: b, c: y + i * gemmM * n)
+                } else {
+                    gemm.run(a: a + aOffsets.pointer[i], aPacked: nil, b: b + bOffsets.pointer[i], bPacked: nil, c: y + i * gemmM * n)
+                }
+            }
+            if activationAfter { activation.apply(y, rows * n) }
+            return
+        }
         var beta: Float = 0
         if let bias {
             for r in 0..<rows { (y + r * n).update(from: bias, count: n) }

@@ -1,0 +1,237 @@
+// The GEMM driver: K/N/M blocking around the micro-kernel (Goto's loop order),
+// run-time packing of the operands that were not packed at compile time, the
+// one-row GEMV form, and the split of the output over the session's threads.
+#include "GemmInternal.h"
+#include <string.h>
+
+#if defined(__x86_64__)
+#include <cpuid.h>
+#endif
+
+static size_t round_up(size_t v, size_t to) { return (v + to - 1) / to * to; }
+static size_t min_size(size_t a, size_t b) { return a < b ? a : b; }
+
+int roost_isa_supported(roost_isa isa) {
+    switch (isa) {
+    case ROOST_ISA_PORTABLE: return 1;
+    case ROOST_ISA_AVX2:
+#if defined(__x86_64__)
+        __builtin_cpu_init();
+        return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+#else
+        return 0;
+#endif
+    }
+    return 0;
+}
+
+size_t roost_packed_a_floats(size_t m, size_t k) { return round_up(m, MR) * k; }
+size_t roost_packed_b_floats(size_t k, size_t n) { return round_up(n, NR) * k; }
+
+/// A[m0.., k0..] block (mc × kc) → MR-row panels, each kc·MR.
+static void pack_a_block(const float *a, size_t lda, int trans, size_t m, size_t m0, size_t mc, size_t k0, size_t kc, float *out) {
+    for (size_t p = 0; p < mc; p += MR, out += kc * MR) {
+        size_t rows = min_size(MR, m - (m0 + p));
+        if (rows > mc - p) rows = mc - p;
+        for (size_t k = 0; k < kc; k++) {
+            float *dst = out + k * MR;
+            size_t r = 0;
+            if (trans) { // A[i, k] lives at a[k·lda + i]: one contiguous run per k
+                const float *src = a + (k0 + k) * lda + m0 + p;
+                for (; r < rows; r++) dst[r] = src[r];
+            } else {
+                const float *src = a + (m0 + p) * lda + k0 + k;
+                for (; r < rows; r++) dst[r] = src[r * lda];
+            }
+            for (; r < MR; r++) dst[r] = 0;
+        }
+    }
+}
+
+/// B[k0.., n0..] block (kc × nc) → NR-column panels, each kc·NR.
+static void pack_b_block(const float *b, size_t ldb, int trans, size_t n, size_t n0, size_t nc, size_t k0, size_t kc, float *out) {
+    for (size_t p = 0; p < nc; p += NR, out += kc * NR) {
+        size_t cols = min_size(NR, n - (n0 + p));
+        if (cols > nc - p) cols = nc - p;
+        if (!trans && cols == NR) {
+            const float *src = b + k0 * ldb + n0 + p;
+            for (size_t k = 0; k < kc; k++) memcpy(out + k * NR, src + k * ldb, NR * sizeof(float));
+            continue;
+        }
+        for (size_t k = 0; k < kc; k++) {
+            float *dst = out + k * NR;
+            size_t j = 0;
+            if (trans) { // B[k, j] lives at b[j·ldb + k]
+                const float *src = b + (n0 + p) * ldb + k0 + k;
+                for (; j < cols; j++) dst[j] = src[j * ldb];
+            } else {
+                const float *src = b + (k0 + k) * ldb + n0 + p;
+                for (; j < cols; j++) dst[j] = src[j];
+            }
+            for (; j < NR; j++) dst[j] = 0;
+        }
+    }
+}
+
+/// The patch-matrix block B[k0.., n0..] (kc × nc) of a convolution, straight
+/// from the image. Each panel's 16 output positions are decoded once; a panel
+/// inside one output row at stride 1 copies contiguous runs.
+static void pack_b_im2col_block(const roost_im2col *geo, const float *x, size_t n, size_t n0, size_t nc, size_t k0, size_t kc, float *out) {
+    const long h = (long)geo->h, w = (long)geo->w;
+    const size_t taps = geo->kh * geo->kw;
+    for (size_t p = 0; p < nc; p += NR, out += kc * NR) {
+        long iy0[NR], ix0[NR];
+        size_t cols = min_size(NR, n - (n0 + p));
+        if (cols > nc - p) cols = nc - p;
+        for (size_t j = 0; j < cols; j++) {
+            size_t col = n0 + p + j;
+            iy0[j] = (long)((col / geo->ow) * geo->sh) - (long)geo->pt;
+            ix0[j] = (long)((col % geo->ow) * geo->sw) - (long)geo->pl;
+        }
+        int one_row = cols == NR && geo->sw == 1 && iy0[0] == iy0[NR - 1];
+        for (size_t k = 0; k < kc; k++) {
+            size_t kk = k0 + k, c = kk / taps, t = kk % taps;
+            long dy = (long)((t / geo->kw) * geo->dh), dx = (long)((t % geo->kw) * geo->dw);
+            const float *plane = x + c * geo->h * geo->w;
+            float *dst = out + k * NR;
+            if (one_row) {
+                long iy = iy0[0] + dy, ix = ix0[0] + dx;
+                if (iy >= 0 && iy < h && ix >= 0 && ix + NR <= w) {
+                    memcpy(dst, plane + iy * w + ix, NR * sizeof(float));
+                    continue;
+                }
+            }
+            size_t j = 0;
+            for (; j < cols; j++) {
+                long iy = iy0[j] + dy, ix = ix0[j] + dx;
+                dst[j] = (iy >= 0 && iy < h && ix >= 0 && ix < w) ? plane[iy * w + ix] : 0.0f;
+            }
+            for (; j < NR; j++) dst[j] = 0;
+        }
+    }
+}
+
+void roost_pack_a(size_t m, size_t k, const float *a, size_t lda, int trans, float *out) {
+    pack_a_block(a, lda, trans, m, 0, round_up(m, MR), 0, k, out);
+    // pack_a_block lays panels out kc·MR apart; with kc = k that is the whole-K layout.
+}
+
+void roost_pack_b(size_t k, size_t n, const float *b, size_t ldb, int trans, float *out) {
+    pack_b_block(b, ldb, trans, n, 0, round_up(n, NR), 0, k, out);
+}
+
+size_t roost_gemm_scratch_per_thread(void) { return (size_t)KC * NC + (size_t)MC * KC; }
+
+static roost_ukernel ukernel_for(roost_isa isa) {
+#if defined(__x86_64__)
+    if (isa == ROOST_ISA_AVX2) return roost_ukernel_avx2;
+#endif
+    (void)isa;
+    return roost_ukernel_portable;
+}
+
+static roost_gemv gemv_for(roost_isa isa) {
+#if defined(__x86_64__)
+    if (isa == ROOST_ISA_AVX2) return roost_gemv_avx2;
+#endif
+    (void)isa;
+    return roost_gemv_portable;
+}
+
+/// C[m0..m1, n0..n1) of the product; m0 is MR-aligned, n0 NR-aligned.
+static void gemm_region(const roost_gemm *g, roost_isa isa, size_t m0, size_t m1, size_t n0, size_t n1, float *scratch) {
+    const size_t K = g->k;
+    float *bblock = scratch, *ablock = scratch + (size_t)KC * NC;
+    if (g->m == 1 && g->b_packed && !g->a_packed && (!g->a_trans || g->lda == 1)) {
+        gemv_for(isa)(K, g->a, g->b_packed, g->c, n0, n1, g->n, &g->epilogue);
+        return;
+    }
+    roost_ukernel kernel = ukernel_for(isa);
+    for (size_t jc = n0; jc < n1; jc += NC) {
+        size_t nc = min_size(NC, n1 - jc);
+        for (size_t pc = 0; pc < K; pc += KC) {
+            size_t kc = min_size(KC, K - pc);
+            int last = pc + kc == K;
+            const float *bbase;
+            size_t bstride;
+            if (g->b_packed) {
+                bbase = g->b_packed + (jc / NR) * K * NR + pc * NR;
+                bstride = K * NR;
+            } else {
+                if (g->b_im2col)
+                    pack_b_im2col_block(g->b_im2col, g->b, g->n, jc, round_up(nc, NR), pc, kc, bblock);
+                else
+                    pack_b_block(g->b, g->ldb, g->b_trans, g->n, jc, round_up(nc, NR), pc, kc, bblock);
+                bbase = bblock;
+                bstride = kc * NR;
+            }
+            size_t mstep = g->a_packed ? m1 - m0 : MC;
+            for (size_t ic = m0; ic < m1; ic += mstep) {
+                size_t mc = min_size(mstep, m1 - ic);
+                const float *abase;
+                size_t astride;
+                if (g->a_packed) {
+                    abase = g->a_packed + (ic / MR) * K * MR + pc * MR;
+                    astride = K * MR;
+                } else {
+                    pack_a_block(g->a, g->lda, g->a_trans, g->m, ic, round_up(mc, MR), pc, kc, ablock);
+                    abase = ablock;
+                    astride = kc * MR;
+                }
+                for (size_t jr = 0; jr < nc; jr += NR) {
+                    const float *bp = bbase + (jr / NR) * bstride;
+                    size_t nr = min_size(NR, nc - jr);
+                    for (size_t ir = 0; ir < mc; ir += MR) {
+                        size_t row = ic + ir, col = jc + jr;
+                        kernel(kc, abase + (ir / MR) * astride, bp, g->c + row * g->ldc + col, g->ldc,
+                               min_size(MR, mc - ir), nr, pc > 0, last ? &g->epilogue : NULL, row, col);
+                    }
+                }
+            }
+        }
+    }
+}
+
+typedef struct {
+    const roost_gemm *g;
+    roost_isa isa;
+    float *scratch;
+    int split_n;
+    size_t panels_per_task, panels;
+} gemm_job;
+
+static void gemm_task(void *context, int task, int thread) {
+    const gemm_job *job = context;
+    const roost_gemm *g = job->g;
+    size_t first = (size_t)task * job->panels_per_task;
+    if (first >= job->panels) return;
+    size_t last = min_size(job->panels, first + job->panels_per_task);
+    float *scratch = job->scratch + (size_t)thread * roost_gemm_scratch_per_thread();
+    if (job->split_n)
+        gemm_region(g, job->isa, 0, g->m, first * NR, min_size(g->n, last * NR), scratch);
+    else
+        gemm_region(g, job->isa, first * MR, min_size(g->m, last * MR), 0, g->n, scratch);
+}
+
+void roost_gemm_run(const roost_gemm *g, roost_isa isa, roost_pool *pool, float *scratch) {
+    if (g->m == 0 || g->n == 0) return;
+    if (g->k == 0) { // an empty sum: the epilogue of zero
+        for (size_t i = 0; i < g->m; i++)
+            for (size_t j = 0; j < g->n; j++) g->c[i * g->ldc + j] = roost_finish(&g->epilogue, 0, i, j);
+        return;
+    }
+    if (!roost_isa_supported(isa)) isa = ROOST_ISA_PORTABLE;
+    int threads = roost_pool_threads(pool);
+    size_t mp = (g->m + MR - 1) / MR, np = (g->n + NR - 1) / NR;
+    // Below ~64k multiply-adds a second thread costs more to wake than it saves.
+    double work = (double)g->m * (double)g->n * (double)g->k;
+    if (work < 65536.0) threads = 1;
+    gemm_job job = {.g = g, .isa = isa, .scratch = scratch};
+    // Split the dimension with more panels; each thread packs its own blocks.
+    job.split_n = np >= mp || g->m == 1;
+    job.panels = job.split_n ? np : mp;
+    if ((size_t)threads > job.panels) threads = (int)job.panels;
+    job.panels_per_task = (job.panels + (size_t)threads - 1) / (size_t)threads;
+    int tasks = (int)((job.panels + job.panels_per_task - 1) / job.panels_per_task);
+    roost_pool_run(threads > 1 ? pool : NULL, tasks, gemm_task, &job);
+}

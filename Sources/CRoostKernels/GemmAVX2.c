@@ -1,0 +1,143 @@
+// AVX2 + FMA: the 6×16 register tile (12 accumulators, two B vectors and one
+// broadcast A value: 15 of the 16 ymm registers) and the panel GEMV.
+#if defined(__x86_64__)
+#include "GemmInternal.h"
+#include <immintrin.h>
+
+#define AVX2 __attribute__((target("avx2,fma")))
+
+/// Lane masks for the first `nr` of 16 columns.
+AVX2 static inline void column_masks(size_t nr, __m256i *m0, __m256i *m1) {
+    const __m256i iota = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
+    __m256i n = _mm256_set1_epi32((int)nr);
+    *m0 = _mm256_cmpgt_epi32(n, iota);
+    *m1 = _mm256_cmpgt_epi32(n, _mm256_add_epi32(iota, _mm256_set1_epi32(8)));
+}
+
+/// The epilogue for one row of the tile, in registers.
+AVX2 static inline void finish_row(const roost_epilogue *ep, __m256 *v0, __m256 *v1, size_t row, size_t col0,
+                                   int full, __m256i m0, __m256i m1) {
+    if (ep->alpha != 1.0f) {
+        __m256 s = _mm256_set1_ps(ep->alpha);
+        *v0 = _mm256_mul_ps(*v0, s);
+        *v1 = _mm256_mul_ps(*v1, s);
+    }
+    if (ep->bias_m) {
+        __m256 b = _mm256_broadcast_ss(ep->bias_m + row);
+        *v0 = _mm256_add_ps(*v0, b);
+        *v1 = _mm256_add_ps(*v1, b);
+    }
+    if (ep->bias_n) {
+        const float *b = ep->bias_n + col0;
+        *v0 = _mm256_add_ps(*v0, full ? _mm256_loadu_ps(b) : _mm256_maskload_ps(b, m0));
+        *v1 = _mm256_add_ps(*v1, full ? _mm256_loadu_ps(b + 8) : _mm256_maskload_ps(b + 8, m1));
+    }
+    if (ep->residual) {
+        const float *r = ep->residual + row * ep->ldr + col0;
+        *v0 = _mm256_add_ps(*v0, full ? _mm256_loadu_ps(r) : _mm256_maskload_ps(r, m0));
+        *v1 = _mm256_add_ps(*v1, full ? _mm256_loadu_ps(r + 8) : _mm256_maskload_ps(r + 8, m1));
+    }
+    __m256 lo = _mm256_set1_ps(ep->lo), hi = _mm256_set1_ps(ep->hi);
+    // Operand order keeps NaN: max/min return their second operand when either is NaN.
+    *v0 = _mm256_min_ps(hi, _mm256_max_ps(lo, *v0));
+    *v1 = _mm256_min_ps(hi, _mm256_max_ps(lo, *v1));
+    if (ep->leaky) {
+        __m256 alpha = _mm256_set1_ps(ep->leaky_alpha), zero = _mm256_setzero_ps();
+        *v0 = _mm256_blendv_ps(*v0, _mm256_mul_ps(*v0, alpha), _mm256_cmp_ps(*v0, zero, _CMP_LT_OQ));
+        *v1 = _mm256_blendv_ps(*v1, _mm256_mul_ps(*v1, alpha), _mm256_cmp_ps(*v1, zero, _CMP_LT_OQ));
+    }
+}
+
+AVX2 static inline void store_row(float *c, __m256 v0, __m256 v1, int accumulate, const roost_epilogue *ep,
+                                  size_t row, size_t col0, int full, __m256i m0, __m256i m1) {
+    if (accumulate) {
+        v0 = _mm256_add_ps(v0, full ? _mm256_loadu_ps(c) : _mm256_maskload_ps(c, m0));
+        v1 = _mm256_add_ps(v1, full ? _mm256_loadu_ps(c + 8) : _mm256_maskload_ps(c + 8, m1));
+    }
+    if (ep) finish_row(ep, &v0, &v1, row, col0, full, m0, m1);
+    if (full) {
+        _mm256_storeu_ps(c, v0);
+        _mm256_storeu_ps(c + 8, v1);
+    } else {
+        _mm256_maskstore_ps(c, m0, v0);
+        _mm256_maskstore_ps(c + 8, m1, v1);
+    }
+}
+
+#define ROW_FMA(r)                                   \
+    do {                                             \
+        __m256 av = _mm256_broadcast_ss(a + (r));    \
+        c##r##0 = _mm256_fmadd_ps(av, b0, c##r##0);  \
+        c##r##1 = _mm256_fmadd_ps(av, b1, c##r##1);  \
+    } while (0)
+
+#define STEP()                                        \
+    do {                                              \
+        __m256 b0 = _mm256_loadu_ps(b);               \
+        __m256 b1 = _mm256_loadu_ps(b + 8);           \
+        ROW_FMA(0); ROW_FMA(1); ROW_FMA(2);           \
+        ROW_FMA(3); ROW_FMA(4); ROW_FMA(5);           \
+        a += MR;                                      \
+        b += NR;                                      \
+    } while (0)
+
+AVX2 void roost_ukernel_avx2(size_t kc, const float *a, const float *b, float *c, size_t ldc,
+                             size_t mr, size_t nr, int accumulate, const roost_epilogue *ep, size_t row0, size_t col0) {
+    __m256 c00 = _mm256_setzero_ps(), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00;
+    __m256 c30 = c00, c31 = c00, c40 = c00, c41 = c00, c50 = c00, c51 = c00;
+    size_t k = 0;
+    for (; k + 4 <= kc; k += 4) {
+        _mm_prefetch((const char *)(b + 8 * NR), _MM_HINT_T0);
+        STEP(); STEP(); STEP(); STEP();
+    }
+    for (; k < kc; k++) STEP();
+
+    int full = nr == NR;
+    __m256i m0 = _mm256_setzero_si256(), m1 = m0;
+    if (!full) column_masks(nr, &m0, &m1);
+    store_row(c, c00, c01, accumulate, ep, row0, col0, full, m0, m1);
+    if (mr > 1) store_row(c + ldc, c10, c11, accumulate, ep, row0 + 1, col0, full, m0, m1);
+    if (mr > 2) store_row(c + 2 * ldc, c20, c21, accumulate, ep, row0 + 2, col0, full, m0, m1);
+    if (mr > 3) store_row(c + 3 * ldc, c30, c31, accumulate, ep, row0 + 3, col0, full, m0, m1);
+    if (mr > 4) store_row(c + 4 * ldc, c40, c41, accumulate, ep, row0 + 4, col0, full, m0, m1);
+    if (mr > 5) store_row(c + 5 * ldc, c50, c51, accumulate, ep, row0 + 5, col0, full, m0, m1);
+}
+
+/// One packed panel: four independent accumulator pairs over k hide the FMA
+/// latency that a single dot-product chain would expose.
+AVX2 void roost_gemv_avx2(size_t k, const float *x, const float *b_packed, float *y,
+                          size_t n0, size_t n1, size_t n, const roost_epilogue *ep) {
+    (void)n;
+    for (size_t p0 = n0; p0 < n1; p0 += NR) {
+        const float *b = b_packed + (p0 / NR) * k * NR;
+        __m256 s0 = _mm256_setzero_ps(), s1 = s0, t0 = s0, t1 = s0, u0 = s0, u1 = s0, w0 = s0, w1 = s0;
+        size_t i = 0;
+        for (; i + 4 <= k; i += 4, b += 4 * NR) {
+            _mm_prefetch((const char *)(b + 16 * NR), _MM_HINT_T0);
+            _mm_prefetch((const char *)(b + 18 * NR), _MM_HINT_T0);
+            __m256 x0 = _mm256_broadcast_ss(x + i), x1 = _mm256_broadcast_ss(x + i + 1);
+            __m256 x2 = _mm256_broadcast_ss(x + i + 2), x3 = _mm256_broadcast_ss(x + i + 3);
+            s0 = _mm256_fmadd_ps(x0, _mm256_loadu_ps(b), s0);
+            s1 = _mm256_fmadd_ps(x0, _mm256_loadu_ps(b + 8), s1);
+            t0 = _mm256_fmadd_ps(x1, _mm256_loadu_ps(b + NR), t0);
+            t1 = _mm256_fmadd_ps(x1, _mm256_loadu_ps(b + NR + 8), t1);
+            u0 = _mm256_fmadd_ps(x2, _mm256_loadu_ps(b + 2 * NR), u0);
+            u1 = _mm256_fmadd_ps(x2, _mm256_loadu_ps(b + 2 * NR + 8), u1);
+            w0 = _mm256_fmadd_ps(x3, _mm256_loadu_ps(b + 3 * NR), w0);
+            w1 = _mm256_fmadd_ps(x3, _mm256_loadu_ps(b + 3 * NR + 8), w1);
+        }
+        for (; i < k; i++, b += NR) {
+            __m256 xv = _mm256_broadcast_ss(x + i);
+            s0 = _mm256_fmadd_ps(xv, _mm256_loadu_ps(b), s0);
+            s1 = _mm256_fmadd_ps(xv, _mm256_loadu_ps(b + 8), s1);
+        }
+        __m256 v0 = _mm256_add_ps(_mm256_add_ps(s0, t0), _mm256_add_ps(u0, w0));
+        __m256 v1 = _mm256_add_ps(_mm256_add_ps(s1, t1), _mm256_add_ps(u1, w1));
+        size_t cols = n1 - p0 < NR ? n1 - p0 : NR;
+        int full = cols == NR;
+        __m256i m0 = _mm256_setzero_si256(), m1 = m0;
+        if (!full) column_masks(cols, &m0, &m1);
+        store_row(y + p0, v0, v1, 0, ep, 0, p0, full, m0, m1);
+    }
+}
+#endif

@@ -1,0 +1,44 @@
+// Shared between the GEMM driver and its per-ISA micro-kernels.
+#ifndef ROOST_GEMM_INTERNAL_H
+#define ROOST_GEMM_INTERNAL_H
+#include "roost_kernels.h"
+
+#define MR ROOST_GEMM_MR
+#define NR ROOST_GEMM_NR
+/// K block: an A micro-panel (KC·MR) and a B micro-panel (KC·NR) together stay in L1.
+#define KC 256
+/// Column block: the packed B block (KC·NC) stays in L2 while the A panels pass over it.
+#define NC 256
+/// Row block when A is packed at run time (MC·KC in L2).
+#define MC 120
+
+/// acc[MR×NR] = A panel · B panel over kc; then (accumulate) += C; then, on the
+/// last K block (ep != NULL), the epilogue at (row0, col0); stores mr×nr of it.
+typedef void (*roost_ukernel)(size_t kc, const float *a, const float *b, float *c, size_t ldc,
+                              size_t mr, size_t nr, int accumulate, const roost_epilogue *ep, size_t row0, size_t col0);
+
+void roost_ukernel_portable(size_t kc, const float *a, const float *b, float *c, size_t ldc,
+                            size_t mr, size_t nr, int accumulate, const roost_epilogue *ep, size_t row0, size_t col0);
+void roost_ukernel_avx2(size_t kc, const float *a, const float *b, float *c, size_t ldc,
+                        size_t mr, size_t nr, int accumulate, const roost_epilogue *ep, size_t row0, size_t col0);
+
+/// y[n0..n1) = x[0..k) · B (pre-packed panels), then the epilogue; n0 is panel aligned.
+typedef void (*roost_gemv)(size_t k, const float *x, const float *b_packed, float *y,
+                           size_t n0, size_t n1, size_t n, const roost_epilogue *ep);
+void roost_gemv_portable(size_t k, const float *x, const float *b_packed, float *y,
+                         size_t n0, size_t n1, size_t n, const roost_epilogue *ep);
+void roost_gemv_avx2(size_t k, const float *x, const float *b_packed, float *y,
+                     size_t n0, size_t n1, size_t n, const roost_epilogue *ep);
+
+/// The epilogue of one value (used by the portable kernels and for tails).
+static inline float roost_finish(const roost_epilogue *ep, float v, size_t row, size_t col) {
+    v *= ep->alpha;
+    if (ep->bias_m) v += ep->bias_m[row];
+    if (ep->bias_n) v += ep->bias_n[col];
+    if (ep->residual) v += ep->residual[row * ep->ldr + col];
+    v = v < ep->lo ? ep->lo : v;
+    v = v > ep->hi ? ep->hi : v;
+    if (ep->leaky && v < 0) v *= ep->leaky_alpha;
+    return v;
+}
+#endif

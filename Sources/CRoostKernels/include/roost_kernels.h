@@ -1,0 +1,121 @@
+// Roost's own CPU kernels: a packed single-precision GEMM with fused epilogues,
+// its GEMV form for one-row problems, a thread pool owned by an inference session,
+// and the FMA peak probe the benchmark compares against.
+//
+// Nothing here is compiled for the build machine's ISA: every vector routine
+// carries its own target attribute and the caller picks the kernel family from
+// the ISA the agent probed (recorded in the artifact), so one binary serves every
+// x86-64 level and a wrong choice fails loudly instead of faulting.
+#ifndef ROOST_KERNELS_H
+#define ROOST_KERNELS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/// Register tile of the micro-kernels: MR rows × NR columns. Packed panels (the
+/// layout weights are stored in inside an artifact) are built for this tile.
+enum { ROOST_GEMM_MR = 6, ROOST_GEMM_NR = 16 };
+
+/// Kernel families. The value is stored in compiled plans; keep the numbers stable.
+typedef enum {
+    ROOST_ISA_PORTABLE = 0, ///< plain C, any CPU (also the reference the tests compare with)
+    ROOST_ISA_AVX2 = 1,     ///< x86-64 AVX2 + FMA (Haswell, Zen and later)
+} roost_isa;
+
+/// Whether this CPU can run `isa` (cpuid), so a misrouted artifact is refused.
+int roost_isa_supported(roost_isa isa);
+
+// MARK: thread pool
+
+typedef struct roost_pool roost_pool;
+
+/// A pool of `threads` − 1 workers plus the calling thread. Workers spin briefly
+/// between tasks (a batch-1 model dispatches thousands of small steps a second),
+/// then sleep.
+roost_pool *roost_pool_create(int threads);
+void roost_pool_destroy(roost_pool *pool);
+int roost_pool_threads(const roost_pool *pool);
+
+/// Runs fn(context, task, thread) for task in [0, tasks), spread over the pool;
+/// returns when every task is done. `thread` is in [0, threads) and stable per
+/// worker, so tasks can index per-thread scratch. A NULL pool runs inline.
+typedef void (*roost_task_fn)(void *context, int task, int thread);
+void roost_pool_run(roost_pool *pool, int tasks, roost_task_fn fn, void *context);
+
+// MARK: GEMM
+
+/// Applied to each output tile while it is still in registers, after the last
+/// K block: y = act(alpha·acc + bias_m[row] + bias_n[col] + residual[row, col]).
+typedef struct {
+    float alpha;              ///< scale of the product (1 for none)
+    const float *bias_m;      ///< one value per output row, or NULL
+    const float *bias_n;      ///< one value per output column, or NULL
+    const float *residual;    ///< same shape as C, or NULL
+    size_t ldr;               ///< row stride of residual
+    float lo, hi;             ///< clamp (relu is [0, +inf); none is [-inf, +inf])
+    float leaky_alpha;        ///< used when leaky != 0: y < 0 ? alpha·y : y (after the clamp)
+    int leaky;
+} roost_epilogue;
+
+/// B as the patch matrix of a 2-D convolution over one image group (im2col
+/// without the matrix): B[(c·kh + ky)·kw + kx, oy·ow + ox] = x[c, oy·sh − pt + ky·dh,
+/// ox·sw − pl + kx·dw], zero in the padding. The packer reads the image directly.
+typedef struct {
+    size_t channels, h, w, kh, kw, sh, sw, pt, pl, dh, dw, oh, ow;
+} roost_im2col;
+
+/// C[M,N] = A[M,K] · B[K,N], then the epilogue. Each operand is either pre-packed
+/// (`*_packed`: panels of MR rows / NR columns over the whole K, zero-padded) or
+/// plain row-major (optionally transposed) and packed here, block by block, into
+/// `scratch`. C is overwritten.
+typedef struct {
+    size_t m, n, k;
+    const float *a; size_t lda; int a_trans; const float *a_packed;
+    const float *b; size_t ldb; int b_trans; const float *b_packed;
+    const roost_im2col *b_im2col; ///< when set, b is the image these patches come from
+    float *c; size_t ldc;
+    roost_epilogue epilogue;
+} roost_gemm;
+
+/// Floats of scratch one call needs per thread (packing buffers for the operands
+/// that are not pre-packed).
+size_t roost_gemm_scratch_per_thread(void);
+
+/// Runs the product on `pool` (NULL: the calling thread). `scratch` holds
+/// roost_gemm_scratch_per_thread() floats for every pool thread, 64-byte aligned.
+void roost_gemm_run(const roost_gemm *g, roost_isa isa, roost_pool *pool, float *scratch);
+
+/// Packs A[M,K] (row-major, or its transpose when trans) into MR-row panels over
+/// the whole K: out[p·K·MR + k·MR + r] = A[p·MR + r, k], zero past M.
+/// `out` holds roost_packed_a_floats(m, k) floats.
+void roost_pack_a(size_t m, size_t k, const float *a, size_t lda, int trans, float *out);
+size_t roost_packed_a_floats(size_t m, size_t k);
+
+/// Packs B[K,N] into NR-column panels over the whole K:
+/// out[p·K·NR + k·NR + c] = B[k, p·NR + c], zero past N.
+void roost_pack_b(size_t k, size_t n, const float *b, size_t ldb, int trans, float *out);
+size_t roost_packed_b_floats(size_t k, size_t n);
+
+// MARK: depthwise convolution
+
+/// out[q] = Σ_t w[t] · x[q + offsets[t]] for q in [0, 16·blocks): the direct
+/// depthwise kernel's accumulation over its padded, stride-phased input plane.
+/// x86-64 only (AVX2 + FMA); callers check roost_isa_supported first.
+void roost_depthwise_blocks_avx2(size_t blocks, const float *x, const ptrdiff_t *offsets, size_t taps,
+                                 const float *w, float *out);
+
+// MARK: the machine's limit
+
+/// Single-precision FLOP/s that `threads` threads (one per CPU) achieve on
+/// independent FMA chains of the given family for about `seconds`: the peak the
+/// benchmark's GFLOP/s figures are read against.
+double roost_fma_peak(roost_isa isa, int threads, double seconds);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,179 @@
+import CRoostKernels
+import RoostCore
+
+/// Chooses the code each compute step runs on the target, from its ISA and the
+/// step's shape (no search, no timing), and records it in the step:
+/// - matrix products (`conv` on im2col/1×1, `gemm`, `matmul`): Roost's packed
+///   GEMM or OpenBLAS (attribute `gemm`), with each constant operand of a Roost
+///   step packed into the micro-kernel's panel layout (`packedWeights`: `a` or
+///   `b`) — once, here, so a query never repacks weights; the weight blob is
+///   rebuilt without the unpacked originals;
+/// - direct depthwise convs: the AVX2 + FMA inner loop where the ISA has it (`simd`).
+public struct KernelSelection: Sendable {
+    public let target: TargetSpec
+    public init(target: TargetSpec) { self.target = target }
+
+    /// The implementation for an M×N×K product on this target, nil for OpenBLAS.
+    ///
+    /// AVX2 targets run everything on Roost's 6×16 AVX2 kernels. On AVX-512
+    /// targets OpenBLAS's SkylakeX kernels use twice the vector width, so Roost
+    /// keeps only the one-row products (GEMV over packed panels, where OpenBLAS's
+    /// per-call overhead dominates). Elsewhere (SSE, ARM) OpenBLAS's tuned kernels
+    /// stay until Roost has its own for those ISAs.
+    public func implementation(m: Int, n: Int, k: Int) -> String? {
+        switch target.isa {
+        case .x86_64_avx2: "roost-avx2"
+        case .x86_64_avx512: m == 1 ? "roost-avx2" : nil
+        default: nil
+        }
+    }
+
+    /// The vector family of Roost's direct kernels on this target, nil for the portable loops.
+    public var simdFamily: String? {
+        switch target.isa {
+        case .x86_64_avx2, .x86_64_avx512: "avx2"
+        default: nil
+        }
+    }
+
+    public func apply(plan: inout ExecutionPlan, weights: inout [Float]) {
+        var uses: [Int: Int] = [:]
+        for step in plan.steps { for id in step.inputs where id >= 0 { uses[id, default: 0] += 1 } }
+        // Weight values that share storage (views of one constant) move together and are never packed.
+        var sharers: [Int: Int] = [:]
+        for v in plan.values where v.storage == .weights { sharers[v.offset, default: 0] += 1 }
+        func packable(_ id: Int) -> Bool {
+            id >= 0 && plan.values[id].storage == .weights && uses[id] == 1 && sharers[plan.values[id].offset] == 1
+        }
+
+        var packed: [Int: [Float]] = [:]
+        for i in plan.steps.indices {
+            var step = plan.steps[i]
+            if step.kernel == "conv", step.attributes["algorithm"]?.string == "direct-depthwise", let simd = simdFamily {
+                plan.steps[i].attributes["simd"] = .string(simd)
+                continue
+            }
+            guard let choice = choose(step, plan), [choice.m, choice.n, choice.k, choice.groups].allSatisfy({ (1..<(1 << 30)).contains($0) })
+            else { continue }
+            step.attributes["gemm"] = .string(choice.implementation)
+            if let operand = choice.packable, packable(step.inputs[1]),
+               plan.values[step.inputs[1]].elementCount == (operand == "a" ? choice.groups * choice.m * choice.k : choice.k * choice.n),
+               plan.values[step.inputs[1]].offset + plan.values[step.inputs[1]].elementCount <= weights.count {
+                // A weight whose size disagrees with the step is left for the kernel's own checks to refuse.
+                let w = plan.values[step.inputs[1]]
+                let data = Array(weights[w.offset..<(w.offset + w.elementCount)])
+                let packedData = operand == "a" ? Self.packA(data, choice) : Self.packB(data, choice)
+                let id = plan.values.count
+                plan.values.append(PlanValue(id: id, name: w.name + ".packed", shape: [packedData.count], storage: .weights, offset: 0))
+                packed[id] = packedData
+                step.inputs[1] = id
+                step.attributes["packedWeights"] = .string(String(operand))
+            }
+            plan.steps[i] = step
+        }
+        guard !packed.isEmpty else { return }
+        rebuildWeights(&plan, &weights, packed)
+    }
+
+    /// What a step would run and which of its operands could be packed.
+    struct Choice {
+        var implementation: String
+        var packable: Character?
+        var m: Int, n: Int, k: Int, groups: Int = 1, transB: Bool = false
+    }
+
+    func choose(_ step: PlanStep, _ plan: ExecutionPlan) -> Choice? {
+        let a = step.attributes
+        switch step.kernel {
+        case "conv":
+            guard let algorithm = a["algorithm"]?.string, algorithm == "im2col-gemm" || algorithm == "gemm-1x1",
+                  let group = a["group"]?.int, group > 0, let out = a["outChannels"]?.int, out % group == 0,
+                  step.inputs.count > 1, step.inputs[1] >= 0, step.outputs.first.map({ $0 >= 0 }) == true else { return nil }
+            let w = plan.values[step.inputs[1]].shape, y = plan.values[step.outputs[0]].shape
+            guard w.count >= 3, y.count >= 3 else { return nil }
+            let m = out / group, k = w.dropFirst().reduce(1, *), n = y.dropFirst(2).reduce(1, *)
+            guard let impl = implementation(m: m, n: n, k: k) else { return nil }
+            return Choice(implementation: impl, packable: "a", m: m, n: n, k: k, groups: group)
+        case "gemm":
+            guard let m = a["m"]?.int, let n = a["n"]?.int, let k = a["k"]?.int else { return nil }
+            // Roost's epilogue adds an unscaled bias that is a row, a column or the whole output.
+            if step.inputs.count > 2, step.inputs[2] >= 0 {
+                guard (a["beta"]?.float ?? 1) == 1 else { return nil }
+                let bias = plan.values[step.inputs[2]].shape
+                let padded = Array(repeating: 1, count: max(0, 2 - bias.count)) + bias.suffix(2)
+                let ok = (padded[0] == 1 && padded[1] == n) || (padded[0] == m && padded[1] == 1) || (padded[0] == m && padded[1] == n)
+                guard ok, bias.count <= 2 else { return nil }
+            }
+            guard let impl = implementation(m: m, n: n, k: k) else { return nil }
+            return Choice(implementation: impl, packable: "b", m: m, n: n, k: k, transB: a["transB"]?.int == 1)
+        case "matmul":
+            guard let m = a["m"]?.int, let n = a["n"]?.int, let k = a["k"]?.int, let bBatch = a["bBatch"]?.ints else { return nil }
+            guard let impl = implementation(m: m, n: n, k: k) else { return nil }
+            let shared = bBatch.allSatisfy { $0 == 1 }
+            return Choice(implementation: impl, packable: shared ? "b" : nil, m: m, n: n, k: k, transB: a["transB"]?.int == 1)
+        default:
+            return nil
+        }
+    }
+
+    /// Conv weights, one [M/g, C/g·kh·kw] matrix per group, each packed as A.
+    static func packA(_ w: [Float], _ c: Choice) -> [Float] {
+        let per = roost_packed_a_floats(c.m, c.k)
+        var out = [Float](repeating: 0, count: per * c.groups)
+        w.withUnsafeBufferPointer { src in
+            out.withUnsafeMutableBufferPointer { dst in
+                for g in 0..<c.groups {
+                    roost_pack_a(c.m, c.k, src.baseAddress! + g * c.m * c.k, c.k, 0, dst.baseAddress! + g * per)
+                }
+            }
+        }
+        return out
+    }
+
+    /// A constant B[K,N] (stored [N,K] when transposed) in NR-column panels.
+    static func packB(_ w: [Float], _ c: Choice) -> [Float] {
+        var out = [Float](repeating: 0, count: roost_packed_b_floats(c.k, c.n))
+        w.withUnsafeBufferPointer { src in
+            out.withUnsafeMutableBufferPointer { dst in
+                roost_pack_b(c.k, c.n, src.baseAddress!, c.transB ? c.k : c.n, c.transB ? 1 : 0, dst.baseAddress!)
+            }
+        }
+        return out
+    }
+
+    /// Lays the blob out anew: every weight region a step still reads (aligned as
+    /// the plan builder aligns), then the packed operands; unread originals go.
+    private func rebuildWeights(_ plan: inout ExecutionPlan, _ weights: inout [Float], _ packed: [Int: [Float]]) {
+        var read = Set<Int>()
+        for step in plan.steps { for id in step.inputs where id >= 0 { read.insert(id) } }
+        var blob: [Float] = []
+        blob.reserveCapacity(weights.count)
+        func align() {
+            let pad = (MemoryPlanner.alignment - blob.count % MemoryPlanner.alignment) % MemoryPlanner.alignment
+            blob.append(contentsOf: repeatElement(0, count: pad))
+        }
+        var moved: [Int: Int] = [:] // old offset → new offset
+        for v in plan.values where v.storage == .weights && packed[v.id] == nil {
+            let regionRead = plan.values.contains { $0.storage == .weights && $0.offset == v.offset && read.contains($0.id) && packed[$0.id] == nil }
+            guard regionRead, moved[v.offset] == nil else { continue }
+            align()
+            let extent = plan.values.filter { $0.storage == .weights && $0.offset == v.offset && packed[$0.id] == nil }.map(\.elementCount).max() ?? 0
+            moved[v.offset] = blob.count
+            blob.append(contentsOf: weights[v.offset..<(v.offset + extent)])
+        }
+        for i in plan.values.indices where plan.values[i].storage == .weights {
+            if let data = packed[i] {
+                align()
+                plan.values[i].offset = blob.count
+                blob.append(contentsOf: data)
+            } else if let offset = moved[plan.values[i].offset] {
+                plan.values[i].offset = offset
+            } else {
+                // An original nothing reads any more: an empty value, so the plan stays dense.
+                plan.values[i].shape = [0]
+                plan.values[i].offset = 0
+            }
+        }
+        weights = blob
+    }
+}

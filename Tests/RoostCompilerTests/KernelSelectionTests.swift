@@ -1,0 +1,112 @@
+import CRoostKernels
+import Foundation
+import Testing
+import RoostCore
+import RoostONNX
+import RoostRuntime
+@testable import RoostCompiler
+
+/// The compiler's per-step GEMM choice and compile-time weight packing: which
+/// implementation each target gets, that packed plans compute what the OpenBLAS
+/// plan of the same model computes (within 1e-5 relative), and that the weight
+/// blob holds the packed operands instead of the originals.
+@Suite struct KernelSelectionTests {
+    /// Conv 3×3/2 (2 groups, bias) → Relu → Conv 1×1 with a residual Add → Relu →
+    /// Flatten → Gemm (transB, bias) → Relu → MatMul with a constant B, batch `batch`.
+    static func model(batch: Int) throws -> ONNXModel {
+        var b = ModelBuilder(name: "gemm-selection")
+        var x = b.input("x", shape: [batch, 4, 9, 11])
+        let w1 = b.initializer("w1", .seeded(shape: [6, 2, 3, 3], seed: 1)), b1 = b.initializer("b1", .seeded(shape: [6], seed: 2))
+        x = b.node("Conv", [x, w1, b1], attributes: ["group": .int(2), "strides": .ints([2, 2]), "pads": .ints([1, 1, 1, 1]), "kernel_shape": .ints([3, 3])])
+        let r = b.node("Relu", [x])
+        let w2 = b.initializer("w2", .seeded(shape: [6, 6, 1, 1], seed: 3))
+        let p = b.node("Conv", [r, w2], attributes: ["kernel_shape": .ints([1, 1])])
+        let sum = b.node("Add", [p, r])
+        x = b.node("Relu", [sum])
+        x = b.node("Flatten", [x])  // 6 · 5 · 6 = 180
+        let w3 = b.initializer("w3", .seeded(shape: [37, 180], seed: 4)), b3 = b.initializer("b3", .seeded(shape: [37], seed: 5))
+        let fc = b.node("Gemm", [x, w3, b3], attributes: ["transB": .int(1)])
+        x = b.node("Relu", [fc])
+        let w4 = b.initializer("w4", .seeded(shape: [37, 21], seed: 6))
+        _ = b.node("MatMul", [x, w4], output: "y")
+        b.output("y", shape: [batch, 21])
+        return try ONNXModel(data: b.serialized())
+    }
+
+    func compile(_ model: ONNXModel, _ isa: IsaLevel, threads: Int = 1) throws -> Artifact {
+        try Compiler().compile(model, name: "m", target: TargetSpec(isa: isa, blasCoreType: nil, threads: threads))
+    }
+
+    func products(_ a: Artifact) -> [PlanStep] { a.plan.steps.filter { ["conv", "gemm", "matmul"].contains($0.kernel) } }
+
+    @Test func eachTargetGetsTheImplementationItsISAFavours() throws {
+        let model = try Self.model(batch: 1)
+        let avx2 = try compile(model, .x86_64_avx2)
+        #expect(products(avx2).count == 4)
+        #expect(products(avx2).allSatisfy { $0.attributes["gemm"]?.string == "roost-avx2" && $0.attributes["packedWeights"] != nil })
+        #expect(avx2.header.decisions["gemm.kernel"] == "roost-avx2:4 (packed 4)")
+
+        let sse = try compile(model, .x86_64_sse)
+        #expect(products(sse).allSatisfy { $0.attributes["gemm"] == nil && $0.attributes["packedWeights"] == nil })
+        #expect(sse.header.decisions["gemm.kernel"] == "openblas:4 (packed 0)")
+
+        // AVX-512: OpenBLAS keeps the wide products; one-row Gemm/MatMul run as Roost GEMVs.
+        let avx512 = try compile(model, .x86_64_avx512)
+        #expect(products(avx512).map { $0.attributes["gemm"]?.string ?? "openblas" } == ["openblas", "openblas", "roost-avx2", "roost-avx2"])
+    }
+
+    @Test func packedPlansComputeWhatTheOpenBLASPlanComputes() throws {
+        guard roost_isa_supported(ROOST_ISA_AVX2) != 0 else {
+            print("skipped: this CPU has no AVX2 + FMA, so the AVX2 plan cannot run here")
+            return
+        }
+        for batch in [1, 3] {
+            let model = try Self.model(batch: batch)
+            let input = HostTensor.seeded(shape: [batch, 4, 9, 11], seed: 42)
+            let reference = try InferenceSession(artifact: compile(model, .x86_64_sse)).run([input])[0]
+            for threads in [1, 2] {
+                let packed = try InferenceSession(artifact: ArtifactCodec.decode(ArtifactCodec.encode(compile(model, .x86_64_avx2, threads: threads))))
+                let y = try packed.run([input])[0]
+                #expect(y.shape == reference.shape)
+                let scale = max(reference.data.map(abs).max() ?? 1, 1)
+                let worst = zip(y.data, reference.data).map { abs($0 - $1) / scale }.max() ?? 0
+                #expect(worst <= 1e-5, "batch \(batch), \(threads) thread(s): worst relative difference \(worst)")
+            }
+        }
+    }
+
+    @Test func theBlobHoldsThePackedOperandsInsteadOfTheOriginals() throws {
+        let model = try Self.model(batch: 1)
+        let sse = try compile(model, .x86_64_sse), avx2 = try compile(model, .x86_64_avx2)
+        // Packing pads rows to 6 and columns to 16, and the originals are gone.
+        let expected = 2 * roost_packed_a_floats(3, 18) + roost_packed_a_floats(6, 6)
+            + roost_packed_b_floats(180, 37) + roost_packed_b_floats(37, 21)
+            + 6 + 37  // the two biases stay as they were
+        let packedValues = avx2.plan.values.filter { $0.name.hasSuffix(".packed") }
+        #expect(packedValues.count == 4)
+        #expect(packedValues.map(\.elementCount).reduce(0, +) + 43 == expected)
+        #expect(avx2.weights.count >= expected && avx2.weights.count < expected + 16 * 8)
+        #expect(avx2.weights.count > sse.weights.count)
+        // Every value still lies inside its storage (the session validates the plan).
+        _ = try InferenceSession(artifact: avx2)
+    }
+
+    @Test func aTiedWeightIsNotPacked() throws {
+        // One constant feeds two Gemms: packing it for one would leave the other without it.
+        var b = ModelBuilder(name: "tied")
+        let x = b.input("x", shape: [1, 8])
+        let w = b.initializer("w", .seeded(shape: [8, 8], seed: 9))
+        let h = b.node("Gemm", [x, w])
+        _ = b.node("Gemm", [h, w], output: "y")
+        b.output("y", shape: [1, 8])
+        let model = try ONNXModel(data: b.serialized())
+        let a = try compile(model, .x86_64_avx2)
+        #expect(products(a).allSatisfy { $0.attributes["gemm"]?.string == "roost-avx2" && $0.attributes["packedWeights"] == nil })
+        let input = HostTensor.seeded(shape: [1, 8], seed: 3)
+        let reference = try InferenceSession(artifact: compile(model, .x86_64_sse)).run([input])[0]
+        if roost_isa_supported(ROOST_ISA_AVX2) != 0 {
+            let y = try InferenceSession(artifact: a).run([input])[0]
+            #expect(zip(y.data, reference.data).allSatisfy { abs($0 - $1) <= 1e-5 * max(1, abs($1)) })
+        }
+    }
+}
