@@ -193,7 +193,7 @@ struct HostileInputTests {
             let out = try f.farm.roost(["report", "--model", name, "--format", "csv", "--scheduler", f.farm.scheduler])
             #expect(out.status == 0, "\(out.stderr)")
             let lines = out.stdout.components(separatedBy: "\r\n")
-            #expect(lines.count >= 2)
+            try #require(lines.count >= 2, "no data line: \(out.stdout)")
             #expect(lines[1].hasPrefix(#""'=HYPERLINK("#), "first cell: \(lines[1].prefix(60))")
         }
     }
