@@ -48,7 +48,6 @@ extension PostgresStore {
                 if rn == 1 { current.append(r) } else if rn == 2 { previous.append(r) }
                 if inBaseline { chosen.append(r) }
             } catch {
-                throw error
                 if !unreadable.contains(where: { $0.jobID == jobID }) {
                     let reason = String(describing: error)
                     unreadable.append(UnreadableRow(jobID: jobID, reason: reason.count > 300 ? String(reason.prefix(300)) + "…" : reason))

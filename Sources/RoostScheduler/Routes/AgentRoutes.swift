@@ -252,9 +252,10 @@ struct AgentRoutes: Sendable {
         let limit = declared.map({ $0 <= small }) == true ? small : InputLimits.resultBodyBytes(samples: try await jobMaxSamples())
         do {
             let upload = try JSONResponse.decode(ResultUpload.self, from: try await JSONResponse.body(of: request, limit: limit))
-            let samples = InputLimits.hardMaxSamples
+            let samples = upload.result.samplesMs.count > InputLimits.leastMaxSamples ? try await jobMaxSamples() : InputLimits.leastMaxSamples
             do {
                 try InputCheck.standard.allowing(samples: samples).validate(upload)
+                try ResultCheck.semantics(upload.result)
             } catch let v as InputViolation { throw APIError(v) }
             return upload
         } catch let e as APIError {

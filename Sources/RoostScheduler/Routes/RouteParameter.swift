@@ -6,7 +6,7 @@ extension Parameters {
     /// `%`) or bytes that are not UTF-8 are a 400, never guessed at.
     func decoded(_ name: String) throws -> String {
         let raw = try require(name)
-        guard let value = Optional(raw) else {
+        guard let value = Self.percentDecoded(raw) else {
             throw APIError(.badRequest, "path parameter '\(name)' is not valid percent-encoded UTF-8", field: name)
         }
         return value
