@@ -68,7 +68,7 @@ extension RoostClient {
     }
 
     public func benchmark(id: String) async throws -> BenchmarkStatus {
-        try await get("/v1/benchmarks/\(id)", as: BenchmarkStatus.self)
+        try await get("/v1/benchmarks/\(Self.segment(id))", as: BenchmarkStatus.self)
     }
 
     public func recentBenchmarks() async throws -> [BenchmarkStatus] {
@@ -82,7 +82,7 @@ extension RoostClient {
     /// The model's current results and its baseline (`compareTo`, else each row's previous result).
     public func reportData(model: String, compareTo: String? = nil) async throws -> ReportData {
         let query = compareTo.map { ["compare_to": $0] } ?? [:]
-        return try decode(ReportData.self, try await send("GET", "/v1/reports/\(model)", query: query).body)
+        return try decode(ReportData.self, try await send("GET", "/v1/reports/\(Self.segment(model))", query: query).body)
     }
 
     public func models() async throws -> [ModelInfo] {

@@ -11,11 +11,11 @@ extension RoostClient {
     }
 
     public func cancelBenchmark(id: String) async throws -> CancelResponse {
-        try decode(CancelResponse.self, try await send("POST", "/v1/benchmarks/\(id)/cancel").body)
+        try decode(CancelResponse.self, try await send("POST", "/v1/benchmarks/\(Self.segment(id))/cancel").body)
     }
 
     /// Drain, pause or resume an agent by name; returns it as it is afterwards.
     public func changeAgentState(name: String, action: AgentState.Action) async throws -> AgentInfo {
-        try decode(AgentInfo.self, try await send("POST", "/v1/agents/\(name)/\(action.rawValue)").body)
+        try decode(AgentInfo.self, try await send("POST", "/v1/agents/\(Self.segment(name))/\(action.rawValue)").body)
     }
 }

@@ -28,6 +28,38 @@ public struct RoostClient: Sendable {
         self.init(baseURL: url, credential: credential)
     }
 
+    /// One path segment with everything but RFC 3986's unreserved characters
+    /// percent-encoded: a model or agent name with `/`, `?`, `#`, `%` or a space
+    /// stays one segment and reaches the scheduler as typed.
+    public static func segment(_ s: String) -> String {
+        var out = ""
+        for byte in s.utf8 {
+            if isUnreserved(byte) { out.unicodeScalars.append(Unicode.Scalar(byte)) } else { out += String(format: "%%%02X", byte) }
+        }
+        return out
+    }
+
+    /// A path as `send` takes it: segments already encoded with `segment` pass
+    /// through; any other byte a path may not hold (a space, a stray `%`) is encoded.
+    static func encodedPath(_ path: String) -> String {
+        let bytes = Array(path.utf8)
+        var out = ""
+        var i = 0
+        while i < bytes.count {
+            let b = bytes[i]
+            let escape = b == UInt8(ascii: "%") && i + 2 < bytes.count && isHex(bytes[i + 1]) && isHex(bytes[i + 2])
+            if isUnreserved(b) || b == UInt8(ascii: "/") || escape { out.unicodeScalars.append(Unicode.Scalar(b)) } else { out += String(format: "%%%02X", b) }
+            i += 1
+        }
+        return out
+    }
+
+    private static func isUnreserved(_ b: UInt8) -> Bool {
+        (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5A) || (b >= 0x61 && b <= 0x7A) || b == 0x2D || b == 0x2E || b == 0x5F || b == 0x7E
+    }
+
+    private static func isHex(_ b: UInt8) -> Bool { (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x46) || (b >= 0x61 && b <= 0x66) }
+
     public struct Reply: Sendable {
         public var status: Int
         public var body: Data
@@ -37,7 +69,9 @@ public struct RoostClient: Sendable {
     @discardableResult
     public func send(_ method: String, _ path: String, body: Data? = nil, contentType: String = "application/json",
                      query: [String: String] = [:], allow: Set<Int> = []) async throws -> Reply {
-        var components = URLComponents(url: baseURL.appendingPathComponent(path), resolvingAgainstBaseURL: false)!
+        var components = URLComponents(url: baseURL, resolvingAgainstBaseURL: false)!
+        let base = components.percentEncodedPath.hasSuffix("/") ? String(components.percentEncodedPath.dropLast()) : components.percentEncodedPath
+        components.percentEncodedPath = base + Self.encodedPath(path)
         if !query.isEmpty { components.queryItems = query.sorted { $0.key < $1.key }.map { URLQueryItem(name: $0.key, value: $0.value) } }
         var request = URLRequest(url: components.url!)
         request.httpMethod = method

@@ -25,6 +25,7 @@ public struct SchedulerServer: Sendable {
             let router = buildRouter(store: store, signal: signal)
             let app = Application(
                 router: router,
+                server: JSONParseErrorChannel.builder(),
                 configuration: .init(address: .hostname(config.host, port: config.port), serverName: "roost-scheduler"),
                 onServerRunning: { _ in
                     logger.info("scheduler listening", metadata: ["url": "http://\(config.host):\(config.port)"])

@@ -62,8 +62,9 @@ extension PostgresStore {
     /// Extends the lease of the current attempt; nil when the token is stale.
     /// A cancel requested since the last beat ends the attempt here, in the same
     /// statement: the job becomes `cancelled` and the reply tells the agent to stop.
-    public func heartbeatJob(jobID: String, leaseToken: String, phase: String, leaseSeconds: Double) async throws -> JobHeartbeatResponse? {
+    public func heartbeatJob(jobID: String, leaseToken: String, agentID: String?, phase: String, leaseSeconds: Double) async throws -> JobHeartbeatResponse? {
         guard let jid = UUID(uuidString: jobID) else { return nil }
+        let agent = agentID.map { UUID(uuidString: $0) ?? UUID(uuid: UUID.nilBytes) }
         let rows = try await client.query("""
             UPDATE jobs SET state = CASE WHEN cancel_requested THEN 'cancelled' ELSE 'running' END,
                 phase = \(phase), heartbeat_at = now(), updated_at = now(),
@@ -74,6 +75,7 @@ extension PostgresStore {
                     THEN attempts || (\(unescaped: Self.attemptRecord(.cancelled)) || jsonb_build_object('error', 'cancelled while running'))
                     ELSE attempts END
             WHERE id = \(jid) AND lease_token = \(leaseToken) AND state IN ('leased', 'running')
+              AND (\(agent)::uuid IS NULL OR agent_id = \(agent))
             RETURNING cancel_requested
             """, logger: logger)
         for try await cancel in rows.decode(Bool.self) { return JobHeartbeatResponse(leaseSeconds: leaseSeconds, cancel: cancel) }
@@ -141,5 +143,28 @@ extension PostgresStore {
         jsonb_build_object('attempt', attempt, 'agentName', (SELECT a.name FROM agents a WHERE a.id = jobs.agent_id),
             'outcome', '\(outcome.rawValue)', 'endedAt', to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'))
         """
+    }
+
+    /// Who holds `jobID`'s current attempt with this lease token, when someone
+    /// does: how a refused heartbeat, result or release tells a foreign
+    /// credential (403) from a stale token (409).
+    public func leaseHolder(jobID: String, leaseToken: String) async throws -> (agentID: String, name: String)? {
+        guard let jid = UUID(uuidString: jobID) else { return nil }
+        let rows = try await client.query("""
+            SELECT a.id, a.name FROM jobs j JOIN agents a ON a.id = j.agent_id
+            WHERE j.id = \(jid) AND j.lease_token = \(leaseToken) AND j.state IN ('leased', 'running')
+            """, logger: logger)
+        for try await (id, name) in rows.decode((UUID, String).self) { return (id.uuidString.lowercased(), name) }
+        return nil
+    }
+
+    /// The spec of the benchmark `jobID` belongs to (a result's limits depend on it).
+    public func jobSpec(jobID: String) async throws -> BenchmarkSpec? {
+        guard let jid = UUID(uuidString: jobID) else { return nil }
+        let rows = try await client.query("""
+            SELECT b.spec::text FROM jobs j JOIN benchmarks b ON b.id = j.benchmark_id WHERE j.id = \(jid)
+            """, logger: logger)
+        for try await text in rows.decode(String.self) { return try decodeJSON(BenchmarkSpec.self, text) }
+        return nil
     }
 }

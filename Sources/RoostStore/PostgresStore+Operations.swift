@@ -10,8 +10,9 @@ extension PostgresStore {
     /// number goes back, so the next lease gets the same one) and records the
     /// hand-back in the history. A job cancelled meanwhile ends `cancelled`.
     /// False when the token is stale.
-    public func releaseJob(jobID: String, leaseToken: String, reason: String) async throws -> Bool {
+    public func releaseJob(jobID: String, leaseToken: String, agentID: String?, reason: String) async throws -> Bool {
         guard let jid = UUID(uuidString: jobID) else { return false }
+        let agent = agentID.map { UUID(uuidString: $0) ?? UUID(uuid: UUID.nilBytes) }
         let rows = try await client.query("""
             UPDATE jobs SET state = CASE WHEN cancel_requested THEN 'cancelled' ELSE 'queued' END,
                 attempt = CASE WHEN cancel_requested THEN attempt ELSE attempt - 1 END,
@@ -19,6 +20,7 @@ extension PostgresStore {
                 attempts = attempts || (\(unescaped: Self.attemptRecord(.released)) || jsonb_build_object('error', \(reason)::text)),
                 lease_token = NULL, lease_expires_at = NULL, phase = NULL, not_before = NULL, updated_at = now()
             WHERE id = \(jid) AND lease_token = \(leaseToken) AND state IN ('leased', 'running')
+              AND (\(agent)::uuid IS NULL OR agent_id = \(agent))
             RETURNING id
             """, logger: logger)
         for try await _ in rows.decode(UUID.self) { return true }

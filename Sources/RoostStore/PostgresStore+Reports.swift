@@ -18,8 +18,8 @@ extension PostgresStore {
                 SELECT r.*, j.benchmark_id, j.target AS job_target,
                        row_number() OVER (
                            PARTITION BY r.agent_id, r.engine,
-                                        COALESCE((r.environment->>'blasThreads')::int, (j.target->>'threads')::int),
-                                        COALESCE((r.scenario_metrics->>'batch')::int, 1), r.scenario
+                                        COALESCE(\(unescaped: Self.safeInt("r.environment->>'blasThreads'")), (j.target->>'threads')::int),
+                                        COALESCE(\(unescaped: Self.safeInt("r.scenario_metrics->>'batch'")), 1), r.scenario
                            ORDER BY r.created_at DESC) AS rn,
                        j.benchmark_id = \(baselineBenchmark) AS in_baseline
                 FROM results r JOIN jobs j ON j.id = r.job_id JOIN benchmarks b ON b.id = j.benchmark_id
@@ -36,33 +36,64 @@ extension PostgresStore {
         var current: [ReportRow] = []
         var previous: [ReportRow] = []
         var chosen: [ReportRow] = []
-        for try await row in rows.decode((Int, Bool, UUID, UUID, String, String, String?, [Double], String, String?, Date,
-                                          UUID, String, String, String, String, String, Double?, Date?,
-                                          String, String, String?, String?).self) {
-            let agent = try agentInfo((row.11, row.12, row.13, row.14, row.15, row.16, row.17, row.18))
-            let result = BenchmarkResult(
-                status: row.5 == "succeeded" ? .succeeded : .error,
-                statistics: try row.6.map { try decodeJSON(LatencyStatistics.self, $0) }, samplesMs: row.7,
-                environment: try decodeJSON(RunEnvironment.self, row.8), errorMessage: row.9,
-                scenario: Scenario(rawValue: row.19), validity: Validity(reasons: try decodeJSON([String].self, row.20)),
-                accuracy: try row.21.map { try decodeJSON(AccuracyReport.self, $0) },
-                scenarioMetrics: try row.22.map { try decodeJSON(ScenarioMetrics.self, $0) })
-            let r = ReportRow(benchmarkID: row.2.uuidString.lowercased(), jobID: row.3.uuidString.lowercased(), agent: agent,
-                              target: try decodeJSON(TargetSpec.self, row.4), result: result, finishedAt: row.10)
-            if row.0 == 1 { current.append(r) } else if row.0 == 2 { previous.append(r) }
-            if row.1 { chosen.append(r) }
+        var unreadable: [UnreadableRow] = []
+        // Row by row: one stored result that no longer reads (or fails today's
+        // checks) is listed as unreadable, and the rest of the report renders.
+        for try await row in rows {
+            let cells = row.makeRandomAccess()
+            let jobID = (try? cells[3].decode(UUID.self))?.uuidString.lowercased() ?? "unknown"
+            do {
+                let (rn, inBaseline, r) = try reportRow(row)
+                try ResultCheck.semantics(r.result)
+                if rn == 1 { current.append(r) } else if rn == 2 { previous.append(r) }
+                if inBaseline { chosen.append(r) }
+            } catch {
+                if !unreadable.contains(where: { $0.jobID == jobID }) {
+                    let reason = String(describing: error)
+                    unreadable.append(UnreadableRow(jobID: jobID, reason: reason.count > 300 ? String(reason.prefix(300)) + "…" : reason))
+                    logger.warning("unreadable result row left out of a report", metadata: ["job": "\(jobID)", "model": "\(model.name)", "error": "\(reason)"])
+                }
+            }
         }
         if baselineBenchmark != nil, chosen.isEmpty {
             throw RoostError.notFound("benchmark \(compareTo ?? "") has no accepted results for model \(model.name)")
         }
-        return ReportData(model: model, rows: current, baseline: baselineBenchmark == nil ? previous : chosen)
+        return ReportData(model: model, rows: current, baseline: baselineBenchmark == nil ? previous : chosen, unreadable: unreadable)
+    }
+
+    /// A small non-negative integer out of a JSON text field, else NULL: a
+    /// stored value of the wrong type must not fail the whole report's query.
+    static func safeInt(_ expression: String) -> String {
+        "CASE WHEN (\(expression)) ~ '^[0-9]{1,9}$' THEN (\(expression))::int END"
+    }
+
+    /// One row of `reportData`'s query: its rank, whether it is in the chosen baseline, and the row.
+    private func reportRow(_ row: PostgresRow) throws -> (Int, Bool, ReportRow) {
+        let row = try row.decode((Int, Bool, UUID, UUID, String, String, String?, [Double], String, String?, Date,
+                                  UUID, String, String, String, String, String, Double?, Date?,
+                                  String, String, String?, String?).self)
+        let agent = try agentInfo((row.11, row.12, row.13, row.14, row.15, row.16, row.17, row.18))
+        let result = BenchmarkResult(
+            status: row.5 == "succeeded" ? .succeeded : .error,
+            statistics: try row.6.map { try decodeJSON(LatencyStatistics.self, $0) }, samplesMs: row.7,
+            environment: try decodeJSON(RunEnvironment.self, row.8), errorMessage: row.9,
+            scenario: Scenario(rawValue: row.19), validity: Validity(reasons: try decodeJSON([String].self, row.20)),
+            accuracy: try row.21.map { try decodeJSON(AccuracyReport.self, $0) },
+            scenarioMetrics: try row.22.map { try decodeJSON(ScenarioMetrics.self, $0) })
+        let r = ReportRow(benchmarkID: row.2.uuidString.lowercased(), jobID: row.3.uuidString.lowercased(), agent: agent,
+                          target: try decodeJSON(TargetSpec.self, row.4), result: result, finishedAt: row.10)
+        return (row.0, row.1, r)
     }
 
     /// Every stored model, newest first (`roost report --all`).
     public func models() async throws -> [ModelInfo] {
-        let rows = try await client.query("SELECT sha256, name, bytes FROM models ORDER BY created_at DESC", logger: logger)
+        let rows = try await client.query("""
+            SELECT sha256, name, bytes, version, (count(*) OVER (PARTITION BY name))::int FROM models ORDER BY created_at DESC, version DESC
+            """, logger: logger)
         var out: [ModelInfo] = []
-        for try await (sha, name, bytes) in rows.decode((String, String, Int).self) { out.append(ModelInfo(sha256: sha, name: name, bytes: bytes)) }
+        for try await (sha, name, bytes, version, versions) in rows.decode((String, String, Int, Int, Int).self) {
+            out.append(ModelInfo(sha256: sha, name: name, bytes: bytes, version: version, versions: versions))
+        }
         return out
     }
 

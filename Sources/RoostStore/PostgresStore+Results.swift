@@ -19,7 +19,7 @@ extension PostgresStore {
     }
 
     /// The batch for `AcceptResultsStatement` (and `AcceptAndLeaseStatement`):
-    /// one JSON array written by hand around each raw upload, U+0000 escapes
+    /// one JSON array written by hand around each validated, re-encoded upload, U+0000 escapes
     /// rewritten; `slot[ord - 1]` is the index in `submissions` of element
     /// `ord` (a job's second submission is left out).
     static func resultBatch(_ submissions: [ResultSubmission]) throws -> (bytes: [UInt8], slot: [Int]) {
@@ -37,6 +37,10 @@ extension PostgresStore {
             batch.key("ord", first: true); batch.int(slot.count)
             batch.key("job_id"); batch.string(jid.uuidString.lowercased())
             batch.key("token"); batch.string(sub.leaseToken)
+            if let agent = sub.agentID {
+                // An agent id that does not parse is the nil UUID, which holds no lease.
+                batch.key("agent_id"); batch.string((UUID(uuidString: agent) ?? UUID(uuid: UUID.nilBytes)).uuidString.lowercased())
+            }
             batch.key("state"); batch.string(succeeded ? "succeeded" : "error")
             batch.key("outcome"); batch.string((succeeded ? JobAttempt.Outcome.succeeded : .error).rawValue)
             if let error = r.errorMessage { batch.key("error"); batch.string(error) }
@@ -71,7 +75,11 @@ extension PostgresStore {
     public func submitResultsLeasingNext(_ items: [(submission: ResultSubmission, agentID: String)], targetSignatures: [String],
                                          leaseSeconds: Double) async throws -> [(accepted: Bool, next: LeasedJob?)] {
         var out = [(accepted: Bool, next: LeasedJob?)](repeating: (false, nil), count: items.count)
-        let (bytes, slot) = try Self.resultBatch(items.map(\.submission))
+        let (bytes, slot) = try Self.resultBatch(items.map { item in
+            var submission = item.submission
+            submission.agentID = submission.agentID ?? item.agentID
+            return submission
+        })
         guard !slot.isEmpty else { return out }
         let lease = LeaseJobsStatement.Inputs(agents: slot.map { items[$0].agentID }, targetSignatures: targetSignatures,
                                               leaseSeconds: leaseSeconds, heartbeatSeconds: Self.pollHeartbeatSeconds)
@@ -81,4 +89,9 @@ extension PostgresStore {
         }
         return out
     }
+}
+
+extension UUID {
+    /// The nil UUID's bytes: an id no row has.
+    static let nilBytes: uuid_t = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
 }

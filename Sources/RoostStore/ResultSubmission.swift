@@ -7,15 +7,20 @@ public struct ResultSubmission: Sendable {
     public var jobID: String
     public var leaseToken: String
     public var result: BenchmarkResult
-    /// The upload exactly as it arrived (a `ResultUpload` in JSON that decoded
-    /// as `result`), stored as sent instead of encoded again; nil: the store
-    /// encodes `result` itself.
+    /// `ResultUpload(leaseToken:result:)` encoded from the validated `result`
+    /// (the scheduler encodes it in the request's own task, off the batch's
+    /// path); nil: the store encodes it. Never the raw upload: its text may hold
+    /// what decoding did not see (a repeated key, an unknown field).
     public var uploadJSON: Data?
+    /// The agent whose credential came with the upload: accepted only if it
+    /// holds the lease. Nil only for callers that are not an agent (tests, tools).
+    public var agentID: String?
 
-    public init(jobID: String, leaseToken: String, result: BenchmarkResult, uploadJSON: Data? = nil) {
+    public init(jobID: String, leaseToken: String, result: BenchmarkResult, uploadJSON: Data? = nil, agentID: String? = nil) {
         self.jobID = jobID
         self.leaseToken = leaseToken
         self.result = result
         self.uploadJSON = uploadJSON
+        self.agentID = agentID
     }
 }

@@ -15,7 +15,10 @@ public protocol SchedulerStore: Sendable {
     func heartbeat(agentID: String, hardware: HardwareProfile?, target: TargetSpec?) async throws
 
     // Models and artifacts
-    func putModel(_ info: ModelInfo, content: Data) async throws
+    /// Stores a model; other bytes under a name already taken become that
+    /// name's next version. Returns the model as stored, with its version.
+    @discardableResult func putModel(_ info: ModelInfo, content: Data) async throws -> ModelInfo
+    /// By digest (or a unique prefix), `NAME` (its newest version) or `NAME@VERSION`; with `versions` filled in.
     func model(nameOrDigest: String) async throws -> ModelInfo?
     func modelContent(sha256: String) async throws -> Data?
     func artifact(model: String, targetSignature: String, compilerVersion: String) async throws -> (sha256: String, bytes: Int)?
@@ -31,7 +34,12 @@ public protocol SchedulerStore: Sendable {
     /// Leases at most one job to each of `agentIDs` (agents that share these
     /// target signatures) in one statement; the reply is aligned with `agentIDs`.
     func lease(agentIDs: [String], targetSignatures: [String], leaseSeconds: Double) async throws -> [LeasedJob?]
-    func heartbeatJob(jobID: String, leaseToken: String, phase: String, leaseSeconds: Double) async throws -> JobHeartbeatResponse?
+    /// Extends the lease of `jobID` held with `leaseToken` by `agentID` (nil: by whoever holds it).
+    func heartbeatJob(jobID: String, leaseToken: String, agentID: String?, phase: String, leaseSeconds: Double) async throws -> JobHeartbeatResponse?
+    /// The agent holding `jobID`'s current attempt with this token, if any.
+    func leaseHolder(jobID: String, leaseToken: String) async throws -> (agentID: String, name: String)?
+    /// The spec of the benchmark a job belongs to.
+    func jobSpec(jobID: String) async throws -> BenchmarkSpec?
     /// Accepts each result only with its attempt's current lease token, all in
     /// one statement; the reply is aligned with `submissions`. A draining agent
     /// whose job succeeded and that holds no other lease is paused with it.
@@ -46,7 +54,7 @@ public protocol SchedulerStore: Sendable {
     func releaseOrphanedLeases(agentID: String, backoffSeconds: Double, maxBackoffSeconds: Double) async throws -> [ExpiredLease]
 
     // Operations
-    func releaseJob(jobID: String, leaseToken: String, reason: String) async throws -> Bool
+    func releaseJob(jobID: String, leaseToken: String, agentID: String?, reason: String) async throws -> Bool
     func cancelBenchmark(id: String) async throws -> CancelResponse?
     func changeAgentState(name: String, action: AgentState.Action) async throws -> AgentStateChange
     func settleDraining(agentID: String?) async throws

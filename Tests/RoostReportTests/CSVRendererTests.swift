@@ -51,6 +51,47 @@ import RoostCore
         #expect(records[1][col("cost_per_million")] == "")
     }
 
+    /// Issue 18: a model named `=HYPERLINK(…)` was the raw first cell; a spreadsheet runs it.
+    @Test func textCellsThatASpreadsheetWouldEvaluateAreNeutralised() throws {
+        let col = { (name: String) in CSVRenderer.columns.firstIndex(of: name)! }
+        for lead in ["=", "+", "-", "@", "\t", "\r"] {
+            let model = ModelInfo(sha256: String(repeating: "ef", count: 32), name: lead + #"HYPERLINK("http://x","x")"#, bytes: 1)
+            let rows = [Fixtures.row(agent: lead + "cmd|' /C calc'!A0", median: 2, seed: 1, invalidReasons: [lead + "1+1"])]
+            let text = ReportRenderer.render(Fixtures.report(rows, model: model), format: .csv)
+            let records = Self.parse(text)
+            #expect(records.count == 2)
+            #expect(records[1][col("model")] == "'" + model.name, "lead \(lead.debugDescription)")
+            #expect(records[1][col("agent")].hasPrefix("'" + lead))
+            #expect(records[1][col("validity_reasons")].hasPrefix("'" + lead))
+            for (i, cell) in records[1].enumerated() where !CSVRenderer.numericColumns.contains(CSVRenderer.columns[i]) {
+                #expect(!["=", "+", "-", "@", "\t", "\r"].contains(cell.first.map(String.init) ?? ""), "\(CSVRenderer.columns[i]): \(cell)")
+            }
+        }
+        // Text that merely contains such characters is untouched, and numbers keep their sign.
+        #expect(Escape.csvText("a=b") == "a=b" && Escape.csvText("x-1") == "x-1")
+        #expect(Escape.csvText("-") == "'-" && Escape.csvText("") == "")
+        #expect(CSVRenderer.cells(["-1.5"] + [String](repeating: "", count: CSVRenderer.columns.count - 1)).hasPrefix("'-1.5"),
+                "model is a text column")
+        let threads = CSVRenderer.columns.firstIndex(of: "p50_ratio_to_baseline")!
+        var fields = [String](repeating: "", count: CSVRenderer.columns.count)
+        fields[threads] = "-0.5"
+        #expect(CSVRenderer.cells(fields).contains(",-0.5,"), "a number's sign must not be neutralised")
+    }
+
+    @Test func unreadableRowsAreLinesOfTheirOwn() throws {
+        var data = Fixtures.data([Fixtures.row(agent: "epyc", median: 2, seed: 1)])
+        data.unreadable = [UnreadableRow(jobID: "job-1", reason: "=bad statistics")]
+        let records = Self.parse(ReportRenderer.render(ReportBuilder.build(data: data), format: .csv))
+        let col = { (name: String) in CSVRenderer.columns.firstIndex(of: name)! }
+        #expect(records.count == 3)
+        #expect(records[2][col("row_id")] == "unreadable" && records[2][col("job_id")] == "job-1")
+        #expect(records[2][col("validity_reasons")] == "unreadable: =bad statistics")
+        let md = ReportRenderer.render(ReportBuilder.build(data: data), format: .md)
+        #expect(md.contains("Unreadable results") && md.contains("job-1"))
+        let html = ReportRenderer.render(ReportBuilder.build(data: data), format: .html)
+        #expect(html.contains("Unreadable results") && html.contains("job-1"))
+    }
+
     @Test func allModelsShareOneTable() {
         let other = ModelInfo(sha256: String(repeating: "cd", count: 32), name: "bert-mini", bytes: 99)
         let reports = [Fixtures.report(Fixtures.farm()), Fixtures.report([Fixtures.row(agent: "epyc", median: 9, seed: 3)], model: other)]

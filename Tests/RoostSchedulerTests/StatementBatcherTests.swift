@@ -98,6 +98,45 @@ import Testing
         #expect(try await batcher.submit(2, key: 0) == 2)
     }
 
+    /// Issue 18: one bad member made the whole batch fail (500 for every agent
+    /// uploading at that moment). Now the batch is retried member by member.
+    @Test func oneBadMemberFailsAloneAndTheRestOfItsBatchIsAnswered() async throws {
+        let batches = Mutex<[[Int]]>([])
+        let started = Counter()
+        let batcher = StatementBatcher<Int, Int, Int>(maxBatch: 64) { _, inputs in
+            let first = batches.withLock { $0.append(inputs); return $0.count == 1 }
+            // Hold the first statement until every caller queued behind it, so the rest share one batch.
+            let deadline = ContinuousClock.now + .seconds(60)
+            while first, started.value < 20, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(5)) }
+            if inputs.contains(13) { throw Boom() }
+            return inputs.map { $0 * 10 }
+        }
+        let answers = await withTaskGroup(of: (Int, Result<Int, any Error>).self) { group in
+            for i in 0..<20 {
+                // Input 0 leads the first statement; the rest (13 among them) queue behind it.
+                if i == 1 {
+                    while batches.withLock({ $0.isEmpty }) { try? await Task.sleep(for: .milliseconds(2)) }
+                }
+                group.addTask {
+                    started.increment()
+                    do { return (i, .success(try await batcher.submit(i, key: 0))) } catch { return (i, .failure(error)) }
+                }
+            }
+            var out: [Int: Result<Int, any Error>] = [:]
+            for await (i, a) in group { out[i] = a }
+            return out
+        }
+        #expect(answers.count == 20)
+        for (i, answer) in answers {
+            switch answer {
+            case .success(let v): #expect(i != 13 && v == i * 10)
+            case .failure(let e): #expect(i == 13 && e is Boom, "input \(i) failed with \(e)")
+            }
+        }
+        // The poisoned batch really was shared (else this test proves nothing).
+        #expect(batches.withLock { $0 }.contains { $0.count > 1 && $0.contains(13) })
+    }
+
     @Test func aStatementThatAnswersTheWrongCountIsAnErrorNotAMixUp() async throws {
         let batcher = StatementBatcher<Int, Int, Int> { _, _ in [] }
         await #expect(throws: BatchMismatch.self) { try await batcher.submit(1, key: 0) }

@@ -124,7 +124,7 @@ struct PostgresStoreTests {
                 let result = BenchmarkResult(status: .succeeded, statistics: stats, samplesMs: [1, 2, 3], environment: RunEnvironment())
                 // The presumed-dead first attempt's late result changes nothing.
                 #expect(try await store.submitResult(jobID: first.jobID, leaseToken: first.leaseToken, result: result) == false)
-                #expect(try await store.heartbeatJob(jobID: second.jobID, leaseToken: second.leaseToken, phase: "running", leaseSeconds: 30) != nil)
+                #expect(try await store.heartbeatJob(jobID: second.jobID, leaseToken: second.leaseToken, agentID: nil, phase: "running", leaseSeconds: 30) != nil)
                 #expect(try await store.submitResult(jobID: second.jobID, leaseToken: second.leaseToken, result: result))
                 #expect(try await store.submitResult(jobID: second.jobID, leaseToken: second.leaseToken, result: result) == false)
                 let rows = try await store.client.query("SELECT attempt, samples_ms, p50_ms FROM results WHERE job_id = \(UUID(uuidString: second.jobID)!)")

@@ -46,7 +46,7 @@ public struct StoreFixture: Sendable {
     public func queue(jobs: Int, model name: String = "m") async throws -> String {
         let model = Data("model bytes of \(name)".utf8)
         let sha = Digest.sha256Hex(of: model)
-        try await store.putModel(ModelInfo(sha256: sha, name: name, bytes: model.count), content: model)
+        _ = try await store.putModel(ModelInfo(sha256: sha, name: name, bytes: model.count), content: model)
         let artifact = Data("artifact of \(name)".utf8)
         let artifactSHA = Digest.sha256Hex(of: artifact)
         try await store.putArtifact(sha256: artifactSHA, model: sha, target: target, compilerVersion: "c", content: artifact)

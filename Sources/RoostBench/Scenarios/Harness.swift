@@ -64,6 +64,10 @@ public struct Harness: Sendable {
         return seconds(clock.now - start) / Double(n) * 2
     }
 
+    /// A result carries at most this many samples (the scheduler refuses more):
+    /// the timed phase ends there even if its minimum time has not passed.
+    var maxSamples: Int { InputLimits.maxSamples(for: spec) }
+
     func singleStream(_ engine: any InferenceEngine, singleRunSeconds: Double) throws -> Measurement {
         if try engine.timedRuns(count: 1) != nil { return try selfTimedSingleStream(engine, singleRunSeconds: singleRunSeconds) }
         let k = Self.iterationsPerSample(singleRunSeconds: singleRunSeconds, timerOverheadSeconds: Self.timerOverheadSeconds())
@@ -77,7 +81,7 @@ public struct Harness: Sendable {
             for _ in 0..<k { try engine.runOnce() }
             samples.append(Self.seconds(clock.now - t0) * 1000 / Double(k))
             elapsed = Self.seconds(clock.now - start)
-        } while (samples.count < spec.minIterations || elapsed < spec.minSeconds) && elapsed < spec.maxSeconds
+        } while (samples.count < spec.minIterations || elapsed < spec.minSeconds) && elapsed < spec.maxSeconds && samples.count < maxSamples
         return Measurement(samplesMs: samples, wallSeconds: elapsed, iterationsPerSample: k)
     }
 
@@ -92,7 +96,8 @@ public struct Harness: Sendable {
         repeat {
             samples += try Self.timed(engine, count: chunk)
             elapsed = Self.seconds(clock.now - start)
-        } while (samples.count < spec.minIterations || elapsed < spec.minSeconds) && elapsed < spec.maxSeconds
+        } while (samples.count < spec.minIterations || elapsed < spec.minSeconds) && elapsed < spec.maxSeconds && samples.count < maxSamples
+        if samples.count > maxSamples { samples.removeLast(samples.count - maxSamples) }
         return Measurement(samplesMs: samples, wallSeconds: elapsed)
     }
 
@@ -104,7 +109,7 @@ public struct Harness: Sendable {
         repeat {
             samples.append(try Self.timed(engine, count: spec.batch).reduce(0, +))
             elapsed = Self.seconds(clock.now - start)
-        } while (samples.count < spec.minIterations || elapsed < spec.minSeconds) && elapsed < spec.maxSeconds
+        } while (samples.count < spec.minIterations || elapsed < spec.minSeconds) && elapsed < spec.maxSeconds && samples.count < maxSamples
         let metrics = ScenarioMetrics(samplesPerSecond: Double(samples.count * spec.batch) / elapsed, batch: spec.batch)
         return Measurement(samplesMs: samples, wallSeconds: elapsed, metrics: metrics)
     }

@@ -34,6 +34,7 @@ struct ServerScenario {
             samples.append(max(0, now - arrival) * 1000 + service)
             elapsed = Harness.seconds(clock.now - start)
         } while (samples.count < minQueries || elapsed < minSeconds) && elapsed < spec.maxSeconds
+            && samples.count < InputLimits.maxSamples(for: spec)
         let metrics = ScenarioMetrics(targetQPS: qps, achievedQPS: Double(samples.count) / elapsed)
         return Harness.Measurement(samplesMs: samples, wallSeconds: elapsed, metrics: metrics)
     }

@@ -3,7 +3,14 @@ import Foundation
 // The JSON bodies of the scheduler's `/v1` API. They live in RoostCore so the
 // agent and CLI share them with the scheduler without linking the server stack.
 
-public struct APIErrorBody: Codable, Sendable { public var error: String; public init(error: String) { self.error = error } }
+/// Every error the scheduler answers, whatever the route or status. A refusal of
+/// input over a limit names the field and the limit (bytes, or entries of a list).
+public struct APIErrorBody: Codable, Sendable {
+    public var error: String
+    public var field: String?
+    public var limit: Int?
+    public init(error: String, field: String? = nil, limit: Int? = nil) { self.error = error; self.field = field; self.limit = limit }
+}
 
 public struct EnrollRequest: Codable, Sendable {
     public var token: String
@@ -98,7 +105,14 @@ public struct ModelInfo: Codable, Sendable, Equatable {
     public var sha256: String
     public var name: String
     public var bytes: Int
-    public init(sha256: String, name: String, bytes: Int) { self.sha256 = sha256; self.name = name; self.bytes = bytes }
+    /// Uploads of one name are numbered 1, 2, …: uploading other bytes under a
+    /// name makes its next version; `NAME` means the newest, `NAME@N` version N.
+    public var version: Int?
+    /// How many versions the name has (filled in by look-ups, so a client can say which it got).
+    public var versions: Int?
+    public init(sha256: String, name: String, bytes: Int, version: Int? = nil, versions: Int? = nil) {
+        self.sha256 = sha256; self.name = name; self.bytes = bytes; self.version = version; self.versions = versions
+    }
 }
 
 public struct QueueBenchmarkRequest: Codable, Sendable {
@@ -202,15 +216,26 @@ public struct ReportData: Codable, Sendable, Equatable {
     /// Rows of an earlier benchmark to check for regressions: `--compare-to BENCHMARK_ID`,
     /// or by default the previous benchmark of the same model on the same agents. Empty: no history.
     public var baseline: [ReportRow]
-    public init(model: ModelInfo, rows: [ReportRow], baseline: [ReportRow] = []) {
-        self.model = model; self.rows = rows; self.baseline = baseline
+    /// Stored results that could not be read back (or fail today's checks):
+    /// shown as unreadable with their job, never a reason for the report to fail.
+    public var unreadable: [UnreadableRow]
+    public init(model: ModelInfo, rows: [ReportRow], baseline: [ReportRow] = [], unreadable: [UnreadableRow] = []) {
+        self.model = model; self.rows = rows; self.baseline = baseline; self.unreadable = unreadable
     }
 
-    /// Tolerates bodies from schedulers that predate `baseline`.
+    /// Tolerates bodies from schedulers that predate `baseline` and `unreadable`.
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         model = try c.decode(ModelInfo.self, forKey: .model)
         rows = try c.decode([ReportRow].self, forKey: .rows)
         baseline = try c.decodeIfPresent([ReportRow].self, forKey: .baseline) ?? []
+        unreadable = try c.decodeIfPresent([UnreadableRow].self, forKey: .unreadable) ?? []
     }
+}
+
+/// A stored result a report could not use, and why.
+public struct UnreadableRow: Codable, Sendable, Equatable {
+    public var jobID: String
+    public var reason: String
+    public init(jobID: String, reason: String) { self.jobID = jobID; self.reason = reason }
 }

@@ -44,6 +44,15 @@ public enum Escape {
         return out
     }
 
+    /// A CSV text cell a spreadsheet will show and never evaluate (OWASP's CSV
+    /// injection rule): one that begins with `=`, `+`, `-`, `@`, a tab or a CR
+    /// gets a leading `'`, then RFC 4180 quoting. For text cells only: Roost's
+    /// numeric cells are its own formatted numbers (a `-` there is a sign).
+    public static func csvText(_ s: String) -> String {
+        guard let first = s.unicodeScalars.first, ["=", "+", "-", "@", "\t", "\r"].contains(first) else { return csv(s) }
+        return csv("'" + s)
+    }
+
     /// One CSV field per RFC 4180: quoted when it holds a comma, quote, CR or LF, quotes doubled.
     public static func csv(_ s: String) -> String {
         // "\r\n" is one Character in Swift, so test isNewline rather than "\n" and "\r".

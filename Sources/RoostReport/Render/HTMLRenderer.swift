@@ -38,9 +38,10 @@ public enum HTMLRenderer {
         var s = "<section id=\"\(anchor)\"><h2>\(e(r.model.name))</h2>\n"
         s += "<p>Model <code>\(e(String(r.model.sha256.prefix(12))))</code> · \(e(ReportText.bytes(r.model.bytes))) · generated \(e(NumberFormat.date(r.generatedAt)))</p>\n"
         s += recommendation(r)
-        guard !r.rows.isEmpty else { return s + excluded(r) + "</section>\n" }
+        guard !r.rows.isEmpty else { return s + excluded(r) + unreadable(r) + "</section>\n" }
         s += matrix(r)
         s += excluded(r)
+        s += unreadable(r)
         s += history(r)
         if let svg = LatencyDistributionChart.svg(r) {
             s += "<figure><figcaption>Latency distribution per target</figcaption>\n\(svg)\n</figure>\n"
@@ -87,6 +88,13 @@ public enum HTMLRenderer {
         for x in list {
             s += "<li>\(Escape.html(x.label)): " + x.exclusions.map { Escape.html($0.message) }.joined(separator: "; ") + "</li>\n"
         }
+        return s + "</ul>\n"
+    }
+
+    static func unreadable(_ r: ModelReport) -> String {
+        guard !r.unreadable.isEmpty else { return "" }
+        var s = "<h3>Unreadable results (left out)</h3><ul class=\"unreadable\">\n"
+        for u in r.unreadable { s += "<li>job <code>\(Escape.html(u.jobID))</code>: \(Escape.html(u.reason))</li>\n" }
         return s + "</ul>\n"
     }
 

@@ -18,7 +18,7 @@ public enum MarkdownRenderer {
         out += "**Recommendation** (objective: \(rec.objective.rawValue); constraints: \(e(ReportText.constraints(rec.constraints)))). "
         out += e(rec.summary) + "\n"
         for note in rec.significance?.notes ?? [] { out += "\n_Note: \(e(note))._\n" }
-        guard !r.rows.isEmpty else { return out + excluded(r) }
+        guard !r.rows.isEmpty else { return out + excluded(r) + unreadable(r) }
         out += "\n| | target | hardware | p50 ms [95% CI] | p99 ms [95% CI] | inferences/s | peak MiB | cold start ms | max abs err | validity | $/h | $/1M inf |\n"
         out += "|---|---|---|---:|---:|---:|---:|---:|---:|---|---:|---:|\n"
         for row in r.rows {
@@ -32,6 +32,7 @@ public enum MarkdownRenderer {
             out += "| " + cells.joined(separator: " | ") + " |\n"
         }
         out += excluded(r)
+        out += unreadable(r)
         out += history(r)
         if let note = r.tradeoff.note { out += "\n_\(e(note))_\n" }
         if !r.tradeoff.frontier.isEmpty {
@@ -48,6 +49,13 @@ public enum MarkdownRenderer {
         for x in list {
             out += "- \(Escape.markdown(x.label)): " + x.exclusions.map { Escape.markdown($0.message) }.joined(separator: "; ") + "\n"
         }
+        return out
+    }
+
+    static func unreadable(_ r: ModelReport) -> String {
+        guard !r.unreadable.isEmpty else { return "" }
+        var out = "\n### Unreadable results (left out)\n\n"
+        for u in r.unreadable { out += "- job `\(Escape.markdown(u.jobID))`: \(Escape.markdown(u.reason))\n" }
         return out
     }
 

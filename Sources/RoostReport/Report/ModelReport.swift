@@ -15,6 +15,8 @@ public struct ModelReport: Codable, Sendable, Equatable {
     public var tradeoff: Tradeoff
     /// Nil when the data carried no baseline rows.
     public var history: History?
+    /// Stored results that could not be read: listed with their job, left out of everything else.
+    public var unreadable: [UnreadableRow] = []
 
     public init(model: ModelInfo, generatedAt: Date, options: ReportOptions, rows: [MatrixRow], unmeasured: [ExcludedTarget],
                 recommendation: Recommendation, tradeoff: Tradeoff, history: History?) {
@@ -50,5 +52,6 @@ extension ModelReport {
         try c.encode(recommendation, forKey: .recommendation)
         try c.encode(tradeoff, forKey: .tradeoff)
         try c.encode(history, forKey: .history)
+        try c.encode(unreadable, forKey: .unreadable)
     }
 }

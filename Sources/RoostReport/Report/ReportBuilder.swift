@@ -8,10 +8,12 @@ public enum ReportBuilder {
         let history: History? = data.baseline.isEmpty ? nil
             : RegressionDetector.compare(current: matrix.rows, baseline: ReportMatrix(rows: data.baseline, options: options).rows,
                                          options: options)
-        return ModelReport(
+        var report = ModelReport(
             model: data.model, generatedAt: generatedAt, options: options, rows: matrix.rows, unmeasured: matrix.unmeasured,
             recommendation: Recommender.recommend(matrix, options: options), tradeoff: Tradeoff(rows: matrix.rows),
             history: history)
+        report.unreadable = data.unreadable
+        return report
     }
 
     /// `roost report --all`: one report per model, in the order given.

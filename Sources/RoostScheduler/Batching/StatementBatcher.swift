@@ -11,7 +11,8 @@ import Synchronization
 /// pays nothing (a batch of one); a busy one gets batches as large as the
 /// arrivals during one statement, so PostgreSQL sees a few statements and
 /// commits per second instead of one per agent. Leases use it (each batch skips
-/// no one else's locked rows) and so do results (one commit for many).
+/// no one else's locked rows) and so do results (one commit for many). Members
+/// are independent: a batch that fails is retried member by member.
 ///
 /// With `maxConcurrent` above 1, that many statements may run for a key at
 /// once: a call leads a new one while fewer run and nobody is waiting.
@@ -89,15 +90,7 @@ final class StatementBatcher<Key: Hashable & Sendable, Input: Sendable, Output: 
             lines[key] == nil ? [] : lines[key]!.take(maxBatch - 1)
         }
         let started = ContinuousClock.now
-        var outcome: Result<[Output], any Error>
-        do {
-            outcome = .success(try await run(key, [input] + followers.map(\.input)))
-        } catch {
-            outcome = .failure(error)
-        }
-        if case .success(let outputs) = outcome, outputs.count != followers.count + 1 {
-            outcome = .failure(BatchMismatch(inputs: followers.count + 1, outputs: outputs.count))
-        }
+        let answers = await answers(key, [input] + followers.map(\.input))
         observe(followers.count + 1, ContinuousClock.now - started)
         // Whoever arrived during the statement goes next, led by the oldest waiter.
         let next = lines.withLock { lines -> Waiter? in
@@ -110,9 +103,27 @@ final class StatementBatcher<Key: Hashable & Sendable, Input: Sendable, Output: 
         }
         next?.turn.resume(returning: .lead)
         for (i, follower) in followers.enumerated() {
-            follower.turn.resume(returning: .answered(outcome.map { $0[i + 1] }))
+            follower.turn.resume(returning: .answered(answers[i + 1]))
         }
-        return try outcome.get()[0]
+        return try answers[0].get()
+    }
+
+    /// One answer per input. When the batch's statement fails, each input runs
+    /// again alone: one bad member fails with its own error (and the route's
+    /// own status and log line), and the rest of the batch is answered as if it
+    /// had never met it. A failed statement changed nothing, so running its
+    /// members again is safe.
+    private func answers(_ key: Key, _ inputs: [Input]) async -> [Result<Output, any Error>] {
+        do {
+            let outputs = try await run(key, inputs)
+            guard outputs.count == inputs.count else { throw BatchMismatch(inputs: inputs.count, outputs: outputs.count) }
+            return outputs.map { .success($0) }
+        } catch {
+            guard inputs.count > 1, !(error is CancellationError) else { return inputs.map { _ in .failure(error) } }
+            var each: [Result<Output, any Error>] = []
+            for input in inputs { each += await answers(key, [input]) }
+            return each
+        }
     }
 }
 

@@ -15,10 +15,12 @@ struct AdminRoutes: Sendable {
     func register(on router: Router<BasicRequestContext>) {
         router.post("/v1/tokens/enroll") { request, _ -> Response in
             try await auth.requireAdmin(request)
-            struct Body: Decodable { var ttlSeconds: Double? }
+            struct Body: Codable { var ttlSeconds: Double? }
             let body = try await JSONResponse.decode(Body.self, from: request)
             let ttl = body.ttlSeconds ?? 3600
-            guard ttl > 0, ttl <= 30 * 86400 else { throw APIError.badRequest("token lifetime must be between 1 s and 30 days") }
+            guard ttl >= 1, ttl <= 30 * 86400 else {
+                throw APIError(.badRequest, "token lifetime must be between 1 s and 30 days, not \(ttl) s", field: "ttlSeconds")
+            }
             let token = SecretToken.generate(prefix: "enroll")
             let expires = try await store.createEnrollmentToken(hash: SecretToken.hash(token), ttlSeconds: ttl)
             return JSONResponse.make(TokenResponse(token: token, expiresAt: expires), status: .created)
@@ -30,9 +32,10 @@ struct AdminRoutes: Sendable {
         router.post("/v1/models") { request, _ in try await uploadModel(request) }
         router.post("/v1/models/{sha}/reference") { request, context -> Response in
             try await auth.requireAdmin(request)
-            let sha = try context.parameters.require("sha")
+            let sha = try context.parameters.decoded("sha")
             guard let model = try await store.model(nameOrDigest: sha), model.sha256 == sha else { throw APIError.notFound("no model \(sha)") }
-            var reference = try await JSONResponse.decode(ReferenceData.self, from: request, limit: 512 << 20)
+            // Reference tensors are large lists by nature: checked by decoding them as tensors.
+            var reference = try await JSONResponse.decodeUnchecked(ReferenceData.self, from: request, limit: 512 << 20)
             reference.source = "user"
             for t in reference.inputs + reference.outputs { _ = try t.tensor() }
             try await store.putReference(model: sha, reference)
@@ -45,13 +48,13 @@ struct AdminRoutes: Sendable {
         }
         router.get("/v1/benchmarks/{id}") { request, context -> Response in
             try await auth.requireAdmin(request)
-            let id = try context.parameters.require("id")
+            let id = try context.parameters.decoded("id")
             guard let status = try await store.benchmarkStatus(id: id) else { throw APIError.notFound("no benchmark \(id)") }
             return JSONResponse.make(status)
         }
         router.get("/v1/reports/{model}") { request, context -> Response in
             try await auth.requireAdmin(request)
-            let key = try context.parameters.require("model")
+            let key = try context.parameters.decoded("model")
             guard let model = try await store.model(nameOrDigest: key) else { throw APIError.notFound("no model named or with digest '\(key)'") }
             let compareTo = request.uri.queryParameters["compare_to"].map(String.init)
             do {
@@ -73,15 +76,20 @@ struct AdminRoutes: Sendable {
     /// The body is the ONNX file itself; it must decode as a model before it is stored.
     private func uploadModel(_ request: Request) async throws -> Response {
         try await auth.requireAdmin(request)
-        guard let name = request.uri.queryParameters["name"].map(String.init), !name.isEmpty, name.count <= 200 else {
+        guard let name = request.uri.queryParameters["name"].map(String.init), !name.isEmpty else {
             throw APIError.badRequest("model name required: POST /v1/models?name=NAME")
+        }
+        guard name.utf8.count <= InputLimits.modelNameBytes, !InputLimits.hasControlCharacters(name) else {
+            throw APIError(.badRequest, "model name must be 1 to \(InputLimits.modelNameBytes) bytes, without control characters",
+                           field: "name", limit: InputLimits.modelNameBytes)
         }
         let data = try await JSONResponse.body(of: request, limit: 1 << 30)
         let model: ONNXModel
         do { model = try ONNXModel(data: data) } catch let e as RoostError { throw APIError.badRequest(e.description) }
-        let info = ModelInfo(sha256: model.sha256, name: name, bytes: data.count)
-        try await store.putModel(info, content: data)
-        return JSONResponse.make(info, status: .created)
+        // Other bytes under a name already taken become its next version.
+        var stored = try await store.putModel(ModelInfo(sha256: model.sha256, name: name, bytes: data.count), content: data)
+        stored.versions = try await store.model(nameOrDigest: model.sha256)?.versions
+        return JSONResponse.make(stored, status: .created)
     }
 
     /// Picks matching agents — active, or paused/draining by an operator (their
@@ -90,6 +98,10 @@ struct AdminRoutes: Sendable {
     private func queue(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
         try await auth.requireAdmin(request)
         let body = try await JSONResponse.decode(QueueBenchmarkRequest.self, from: request)
+        guard body.spec.minIterations >= 0, body.spec.minIterations <= InputLimits.hardMaxSamples else {
+            throw APIError(.badRequest, "spec.minIterations must be 0 to \(InputLimits.hardMaxSamples) (the most samples a result may carry)",
+                           field: "spec.minIterations", limit: InputLimits.hardMaxSamples)
+        }
         let selector = try TargetSelector(parsing: body.targets)
         guard let model = try await store.model(nameOrDigest: body.modelSHA256) else {
             throw APIError.notFound("no model \(body.modelSHA256); upload it first")

@@ -77,13 +77,16 @@ struct AgentRoutes: Sendable {
         router.post("/v1/jobs/lease") { request, context in try await lease(request, context) }
         router.post("/v1/jobs/{id}/heartbeat") { request, context -> Response in
             let agent = try await auth.requireAgent(request)
-            let id = try context.parameters.require("id")
+            let id = try context.parameters.decoded("id")
             let beat = try await JSONResponse.decode(JobHeartbeat.self, from: request)
+            guard let r = try await store.heartbeatJob(jobID: id, leaseToken: beat.leaseToken, agentID: agent.agentID, phase: beat.phase,
+                                                       leaseSeconds: config.leaseSeconds) else {
+                let refusal = try await refused("heartbeat", job: id, token: beat.leaseToken, agent: agent, context)
+                if refusal.status == .conflict { try await store.heartbeat(agentID: agent.agentID, hardware: nil, target: nil) }
+                throw refusal
+            }
             // A busy agent is alive even though it is not polling for work.
             try await store.heartbeat(agentID: agent.agentID, hardware: nil, target: nil)
-            guard let r = try await store.heartbeatJob(jobID: id, leaseToken: beat.leaseToken, phase: beat.phase, leaseSeconds: config.leaseSeconds) else {
-                throw APIError.conflict("lease for job \(id) is no longer held by this attempt")
-            }
             if r.cancel {
                 context.logger.info("cancelled attempt told to stop", metadata: ["job": "\(id)", "agent": "\(agent.name)"])
                 try await store.settleDraining(agentID: agent.agentID)
@@ -92,10 +95,10 @@ struct AgentRoutes: Sendable {
         }
         router.post("/v1/jobs/{id}/release") { request, context -> Response in
             let agent = try await auth.requireAgent(request)
-            let id = try context.parameters.require("id")
+            let id = try context.parameters.decoded("id")
             let body = try await JSONResponse.decode(JobRelease.self, from: request)
-            guard try await store.releaseJob(jobID: id, leaseToken: body.leaseToken, reason: String(body.reason.prefix(500))) else {
-                throw APIError.conflict("lease for job \(id) is no longer held by this attempt")
+            guard try await store.releaseJob(jobID: id, leaseToken: body.leaseToken, agentID: agent.agentID, reason: body.reason) else {
+                throw try await refused("release", job: id, token: body.leaseToken, agent: agent, context)
             }
             context.logger.info("job handed back", metadata: ["job": "\(id)", "agent": "\(agent.name)", "reason": "\(body.reason)"])
             try await store.settleDraining(agentID: agent.agentID)
@@ -106,17 +109,17 @@ struct AgentRoutes: Sendable {
             let started = ContinuousClock.now
             let entry = try await auth.requireAgentEntry(request)
             let agent = entry.agent
-            let id = try context.parameters.require("id")
-            let body = try await JSONResponse.body(of: request, limit: 256 << 20)
-            let upload = try JSONResponse.decode(ResultUpload.self, from: body)
-            // Decoding was the validation; the store keeps the upload as it came.
-            let submission = ResultSubmission(jobID: id, leaseToken: upload.leaseToken, result: upload.result, uploadJSON: body)
-            let refused = APIError.conflict("result for job \(id) refused: the lease token is not the current attempt's")
+            let id = try context.parameters.decoded("id")
+            let upload = try await readResult(request, job: id, agent: agent.name, context)
+            // What is stored is what was validated: the decoded value, encoded
+            // again here (in this request's task, not the batch's), never the raw text.
+            let encoded = try RoostJSON.encoder().encode(ResultUpload(leaseToken: upload.leaseToken, result: upload.result))
+            let submission = ResultSubmission(jobID: id, leaseToken: upload.leaseToken, result: upload.result, uploadJSON: encoded, agentID: agent.agentID)
             // A success that asks for the next job: accepted and leased in one
             // statement. (After an error the quarantine check must come first.)
             if let next = upload.next, upload.result.status == .succeeded {
                 let settled = try await resultsLeasingNext.submit((submission, agent.agentID), key: entry.targetSignatures)
-                guard settled.accepted else { throw refused }
+                guard settled.accepted else { throw try await refused("result", job: id, token: upload.leaseToken, agent: agent, context) }
                 accepted(upload, job: id, agent: agent.name, context)
                 if let job = settled.next {
                     leased(job, agent: agent.name, since: started, context)
@@ -129,7 +132,9 @@ struct AgentRoutes: Sendable {
                 metrics.leaseRequestEmpty.record(ContinuousClock.now - started)
                 return Self.accepted(next: nil)
             }
-            guard try await results.submit(submission, key: 0) else { throw refused }
+            guard try await results.submit(submission, key: 0) else {
+                throw try await refused("result", job: id, token: upload.leaseToken, agent: agent, context)
+            }
             accepted(upload, job: id, agent: agent.name, context)
             // A success already settled a draining agent inside the result statement.
             if upload.result.status != .succeeded {
@@ -145,13 +150,13 @@ struct AgentRoutes: Sendable {
         }
         router.get("/v1/models/{sha}/reference") { request, context -> Response in
             try await auth.requireAgentOrAdmin(request)
-            let sha = try context.parameters.require("sha")
+            let sha = try context.parameters.decoded("sha")
             guard let reference = try await store.reference(model: sha) else { throw APIError.notFound("no reference data for model \(sha)") }
             return JSONResponse.make(reference)
         }
         router.get("/v1/artifacts/{sha}") { request, context -> Response in
             try await auth.requireAgentOrAdmin(request)
-            let sha = try context.parameters.require("sha")
+            let sha = try context.parameters.decoded("sha")
             guard Digest.isSHA256Hex(sha), let data = try await store.artifactContent(sha256: sha) else {
                 throw APIError.notFound("no artifact \(sha)")
             }
@@ -162,7 +167,10 @@ struct AgentRoutes: Sendable {
     private func enroll(_ request: Request) async throws -> Response {
         let body = try await JSONResponse.decode(EnrollRequest.self, from: request)
         let name = body.name.trimmingCharacters(in: .whitespaces)
-        guard !name.isEmpty, name.count <= 128 else { throw APIError.badRequest("agent name must be 1 to 128 characters") }
+        guard !name.isEmpty, name.utf8.count <= InputLimits.agentNameBytes, !InputLimits.hasControlCharacters(name) else {
+            throw APIError(.badRequest, "agent name must be 1 to \(InputLimits.agentNameBytes) bytes, without control characters",
+                           field: "name", limit: InputLimits.agentNameBytes)
+        }
         var effective = body
         effective.name = name
         let credential = SecretToken.generate(prefix: "agent")
@@ -215,6 +223,47 @@ struct AgentRoutes: Sendable {
         }
     }
 
+    /// Why a heartbeat, result or release of `job` with `token` was refused: the
+    /// lease is another agent's (403: a lease token is valid only with its own
+    /// agent's credential; logged with both names), or the token is stale (409).
+    private func refused(_ what: String, job id: String, token: String, agent: AgentInfo, _ context: BasicRequestContext) async throws -> APIError {
+        if let holder = try await store.leaseHolder(jobID: id, leaseToken: token), holder.agentID != agent.agentID {
+            context.logger.warning("lease token presented by an agent that does not hold it", metadata: [
+                "job": "\(id)", "what": "\(what)", "agent": "\(agent.name)", "holder": "\(holder.name)"])
+            return APIError.forbidden("\(what) for job \(id) refused: its lease is held by another agent, and a lease token is valid only with that agent's credential")
+        }
+        return APIError.conflict("\(what) for job \(id) refused: the lease token is not the current attempt's")
+    }
+
+    /// A result upload, read and checked: the body within its job's limit
+    /// (sized from the job's profile; the spec is looked up only for a body or
+    /// a sample count past the smallest profile's), every field within
+    /// `InputLimits`, every latency, rate and count finite and ≥ 0.
+    private func readResult(_ request: Request, job id: String, agent: String, _ context: BasicRequestContext) async throws -> ResultUpload {
+        let small = InputLimits.resultBodyBytes(samples: InputLimits.leastMaxSamples)
+        var maxSamples: Int?
+        func jobMaxSamples() async throws -> Int {
+            if let maxSamples { return maxSamples }
+            let spec = try await store.jobSpec(jobID: id)
+            maxSamples = spec.map(InputLimits.maxSamples(for:)) ?? InputLimits.leastMaxSamples
+            return maxSamples!
+        }
+        let declared = request.headers[.contentLength].flatMap { Int($0) }
+        let limit = declared.map({ $0 <= small }) == true ? small : InputLimits.resultBodyBytes(samples: try await jobMaxSamples())
+        do {
+            let upload = try JSONResponse.decode(ResultUpload.self, from: try await JSONResponse.body(of: request, limit: limit))
+            let samples = upload.result.samplesMs.count > InputLimits.leastMaxSamples ? try await jobMaxSamples() : InputLimits.leastMaxSamples
+            do {
+                try InputCheck.standard.allowing(samples: samples).validate(upload)
+                try ResultCheck.semantics(upload.result)
+            } catch let v as InputViolation { throw APIError(v) }
+            return upload
+        } catch let e as APIError {
+            context.logger.warning("result refused", metadata: ["job": "\(id)", "agent": "\(agent)", "status": "\(e.status.code)", "cause": "\(e.message)"])
+            throw e
+        }
+    }
+
     private func leased(_ job: LeasedJob, agent: String, since started: ContinuousClock.Instant, _ context: BasicRequestContext) {
         metrics.leasesGranted.increment()
         metrics.leaseRequestLeased.record(ContinuousClock.now - started)
@@ -226,3 +275,4 @@ struct AgentRoutes: Sendable {
         context.logger.info("result accepted", metadata: ["job": "\(job)", "agent": "\(agent)", "status": "\(upload.result.status)"])
     }
 }
+

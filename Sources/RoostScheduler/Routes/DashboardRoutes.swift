@@ -22,8 +22,7 @@ struct DashboardRoutes: Sendable {
         }
         router.get("/reports/{model}") { request, context -> Response in
             if let denied = try await access.check(request) { return denied }
-            let key = try context.parameters.require("model")
-            let name = key.removingPercentEncoding ?? key
+            let name = try context.parameters.decoded("model")
             guard let model = try await store.model(nameOrDigest: name) else {
                 throw APIError.notFound("no model named or with digest '\(name)'")
             }

@@ -22,7 +22,9 @@ struct HealthRoutes: Sendable {
         }
         router.post("/v1/agents/health") { request, context -> Response in
             let agent = try await auth.requireAgent(request)
-            let report = try await JSONResponse.decode(HealthReport.self, from: request, limit: 64 << 20)
+            let report = try await JSONResponse.decode(HealthReport.self, from: request,
+                                                       limit: InputLimits.resultBodyBytes(samples: InputLimits.leastMaxSamples),
+                                                       check: .standard.allowing(samples: InputLimits.leastMaxSamples))
             let verdict = try await judge(report, agent: agent)
             context.logger.log(level: verdict.outcome == .degraded || verdict.outcome == .failed ? .warning : .info, "health check",
                                metadata: ["agent": "\(agent.name)", "outcome": "\(verdict.outcome.rawValue)", "state": "\(verdict.state)",

@@ -14,8 +14,8 @@ struct OperationsRoutes: Sendable {
     func register(on router: Router<BasicRequestContext>) {
         router.post("/v1/agents/{name}/{action}") { request, context -> Response in
             try await auth.requireAdmin(request)
-            let name = try context.parameters.require("name")
-            let raw = try context.parameters.require("action")
+            let name = try context.parameters.decoded("name")
+            let raw = try context.parameters.decoded("action")
             guard let action = AgentState.Action(rawValue: raw) else {
                 throw APIError.notFound("no agent action '\(raw)'; use \(AgentState.Action.allCases.map(\.rawValue).joined(separator: ", "))")
             }
@@ -33,7 +33,7 @@ struct OperationsRoutes: Sendable {
         }
         router.post("/v1/benchmarks/{id}/cancel") { request, context -> Response in
             try await auth.requireAdmin(request)
-            let id = try context.parameters.require("id")
+            let id = try context.parameters.decoded("id")
             guard let outcome = try await store.cancelBenchmark(id: id) else { throw APIError.notFound("no benchmark \(id)") }
             context.logger.notice("benchmark cancelled", metadata: [
                 "benchmark": "\(id)", "cancelled": "\(outcome.cancelled)", "stopping": "\(outcome.stopping)",

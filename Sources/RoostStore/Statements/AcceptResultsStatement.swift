@@ -5,10 +5,10 @@ import RoostCore
 /// Accepts a batch of results in one statement (see `PostgresStore.submitResults`),
 /// prepared once per connection. The batch travels as one jsonb array, so
 /// results with and without statistics, accuracy or errors share one fixed
-/// statement. Each element carries the agent's upload as it arrived (`upload`,
-/// already decoded once by the scheduler, which is the validation); PostgreSQL
-/// takes the columns out of it, so the scheduler never encodes a result again. Each row is accepted only with
-/// its attempt's current lease token; the job's transition and its result row
+/// statement. Each element carries the upload as the scheduler validated and
+/// re-encoded it (`upload`; never the raw text, which may hold repeated keys);
+/// PostgreSQL takes the columns out of it. Each row is accepted only with
+/// its attempt's current lease token, from the agent holding it; the job's transition and its result row
 /// commit together. A draining agent whose last job just succeeded is paused
 /// in the same statement (the CTEs share one snapshot, so the jobs claimed here
 /// are excluded by id); the route settles agents after error results itself,
@@ -18,10 +18,10 @@ struct AcceptResultsStatement: PostgresPreparedStatement {
     /// in `$1`; `AcceptAndLeaseStatement` continues them with a lease.
     static let resultCTEs = """
         input AS (
-            SELECT i.ord, i.job_id, i.token, i.state, i.outcome, i.error, i.engine, i.scenario, i.valid, i.invalid_reasons,
+            SELECT i.ord, i.job_id, i.token, i.agent_id, i.state, i.outcome, i.error, i.engine, i.scenario, i.valid, i.invalid_reasons,
                    i.upload->'result' AS r
             FROM jsonb_to_recordset($1::jsonb) AS i(
-                ord int, job_id uuid, token text, state text, outcome text, error text,
+                ord int, job_id uuid, token text, agent_id uuid, state text, outcome text, error text,
                 engine text, scenario text, valid bool, invalid_reasons jsonb, upload jsonb)
         ),
         claimed AS (
@@ -33,6 +33,7 @@ struct AcceptResultsStatement: PostgresPreparedStatement {
                     || jsonb_build_object('error', i.error))
             FROM input i
             WHERE jobs.id = i.job_id AND jobs.lease_token = i.token AND jobs.state IN ('leased', 'running')
+              AND (i.agent_id IS NULL OR jobs.agent_id = i.agent_id)
             RETURNING jobs.id, jobs.attempt, jobs.agent_id, i.ord
         ),
         inserted AS (
@@ -64,7 +65,7 @@ struct AcceptResultsStatement: PostgresPreparedStatement {
         """
     typealias Row = Int
 
-    /// The batch as one JSON array, written by hand around each raw upload.
+    /// The batch as one JSON array, written by hand around each re-encoded upload.
     var batch: [UInt8]
 
     func makeBindings() throws -> PostgresBindings {

@@ -44,13 +44,25 @@ struct ReportCommand: AsyncParsableCommand {
             includeInvalid: includeInvalid, includeUnhealthyAgents: includeInvalid)
     }
 
+    /// Which version a name picked, when there was a choice: a name means its
+    /// newest version, and saying so keeps an older upload from being read as the current one.
+    static func pickNote(asked: String, got model: ModelInfo) -> String? {
+        guard let version = model.version, !model.sha256.hasPrefix(asked.lowercased()) else { return nil }
+        let versions = model.versions ?? 1
+        guard versions > 1 || asked != model.name else { return nil }
+        return "model '\(model.name)': version \(version) of \(versions) (sha256 \(model.sha256.prefix(12)))"
+            + (asked == model.name ? ", the newest; pick another with --model '\(model.name)@N' or a digest" : "")
+    }
+
     func run() async throws {
         try await runReportingErrors {
             let fmt = ReportFormat(rawValue: format) ?? .md
             let client = try admin.client()
             let reports: [ModelReport]
             if let model {
-                reports = [ReportBuilder.build(data: try await client.reportData(model: model, compareTo: compareTo), options: options)]
+                let data = try await client.reportData(model: model, compareTo: compareTo)
+                if let note = Self.pickNote(asked: model, got: data.model) { FileHandle.standardError.write(Data((note + "\n").utf8)) }
+                reports = [ReportBuilder.build(data: data, options: options)]
             } else {
                 var data: [ReportData] = []
                 for m in try await client.models() { data.append(try await client.reportData(model: m.sha256)) }
