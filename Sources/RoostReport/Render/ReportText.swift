@@ -51,7 +51,7 @@ enum ReportText {
 
     /// The labels of the benchmarks behind the rows (`commit=abc, branch=main`), one group per benchmark; nil when none.
     static func labels(of r: ModelReport) -> String? {
-        let groups = r.rows.compactMap(\.labels).filter { !$0.isEmpty }.map(BenchmarkLabels.text)
+        let groups = r.rows.compactMap(\.labels).filter { !$0.isEmpty }.map { BenchmarkLabels.text($0) }
         var seen = Set<String>()
         let unique = groups.filter { seen.insert($0).inserted }
         return unique.isEmpty ? nil : unique.joined(separator: "; ")
