@@ -64,7 +64,7 @@ struct CIGateTests {
             let dir = farm.home.appendingPathComponent("models")
             let base = try Self.model(in: dir, name: "base", layers: 2)
             let slow = try Self.model(in: dir, name: "slow", layers: 16)
-            let wrong = try Self.model(in: dir, name: "wrong", layers: 2, wrongReference: true)
+            let wrong = try Self.model(in: dir, name: "wrong", layers: 3, wrongReference: true)  // its own digest
             // The quick profile in full (the gate wants valid results), with the variance and
             // outside-load limits opened up: this machine is shared by parallel builds.
             let common = ["--targets", "suite=gate", "--wait", "--json", "--max-cv", "10", "--max-other-cpu", "1",
