@@ -60,13 +60,16 @@ if [ "$rc" -eq 0 ]; then
   rc=$?
   cat "$home/schemathesis-agent.log"
 fi
-cat "$home/schemathesis.log"
-errors="$(grep -c '"request failed"\|level=error\|error  *request failed' "$home/scheduler.log" || true)"
+errors="$(grep -c 'request failed' "$home/scheduler.log" || true)"
 if [ "$rc" -eq 0 ]; then
   echo "openapi fuzz: PASSED — 0 server errors, 0 schema violations against docs/openapi.json, as admin and as an agent ($((SECONDS - started)) s)"
   exit 0
 fi
-echo "--- scheduler log (last 40 lines) ---"; tail -n 40 "$home/scheduler.log"
+if grep -q "Fatal error\|Crash" "$home/scheduler.log"; then
+  echo "--- the scheduler crashed ---"; grep -m1 -B3 -A25 "Fatal error\|Crash" "$home/scheduler.log"
+else
+  echo "--- scheduler log (last 40 lines) ---"; tail -n 40 "$home/scheduler.log"
+fi
 if [ "$rc" -eq 124 ]; then echo "openapi fuzz: FAILED — schemathesis ran past ${FUZZ_TIMEOUT:-240} s"; else
   echo "openapi fuzz: FAILED — schemathesis exit $rc; see its failures above ($errors scheduler error lines)"; fi
 exit 1
