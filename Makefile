@@ -1,7 +1,8 @@
 # Roost — the two commands that matter:
 #   make demo   build and run a local two-agent farm on the shipped models, write the report
 #   make test   the ONNX conformance run (make conformance), then every Swift test
-#               against a private PostgreSQL this target starts and stops
+#               against a private PostgreSQL this target starts and stops, then
+#               schemathesis against a live scheduler (make openapi-fuzz)
 SHELL := /bin/bash
 SWIFT ?= swift
 APT_PACKAGES := libopenblas-dev libpq-dev libcurl4-openssl-dev postgresql-15 postgresql-client-15 python3-venv chromium fonts-dejavu-core
@@ -9,7 +10,7 @@ TEST_PG_PORT ?= 55439
 # Generated ONNX backend node tests (scripts/onnx-node-tests.sh); .build-* is git-ignored.
 ONNX_NODE_TESTS ?= .build-onnx-node-tests
 
-.PHONY: all deps build release test conformance venv demo bench bench-scheduler clean
+.PHONY: all deps build release test openapi-fuzz conformance venv demo bench bench-scheduler clean
 
 all: build
 
@@ -34,6 +35,14 @@ test: deps venv
 	  export ROOST_BIN="$$($(SWIFT) build --show-bin-path)/roost"; \
 	  $(SWIFT) test --skip-build --skip IntegrationTests && \
 	  $(SWIFT) test --skip-build --no-parallel --filter IntegrationTests'
+	@$(MAKE) --no-print-directory openapi-fuzz
+
+## schemathesis against a live scheduler on a private PostgreSQL: requests generated
+## from docs/openapi.json; fails on any 5xx or response that breaks the document.
+# Bounded (FUZZ_MAX_EXAMPLES per operation, FUZZ_TIMEOUT s); its last line says PASSED or FAILED.
+openapi-fuzz: venv
+	$(SWIFT) build --product roost
+	@scripts/with-test-postgres.sh $(TEST_PG_PORT) env ROOST_BIN="$$($(SWIFT) build --show-bin-path)/roost" scripts/openapi-fuzz.sh
 
 ## .venv: the onnx wheel (node-test generators) and onnxruntime for the ONNX Runtime engine.
 venv:

@@ -172,6 +172,6 @@ let package = Package(
         .testTarget(name: "RoostReportTests", dependencies: ["RoostReport", "RoostCore"]),
         .testTarget(name: "IntegrationTests", dependencies: ["RoostCore", "RoostONNX", "RoostClient", "RoostStore", "RoostTestSupport", "RoostTestDatabase"]),
         .testTarget(name: "RoostAgentTests", dependencies: ["RoostAgent", "RoostBench", "RoostCore"]),
-        .testTarget(name: "RoostSchedulerTests", dependencies: ["RoostScheduler"]),
+        .testTarget(name: "RoostSchedulerTests", dependencies: ["RoostScheduler", "RoostStore", "RoostCore", "RoostTestDatabase"]),
     ]
 )

@@ -9,3 +9,8 @@ ONNX_VERSION="${ONNX_VERSION:-1.23.2}"
 if ! .venv/bin/python -c "import onnx, onnxruntime, numpy, sys; sys.exit(onnx.__version__ != '$ONNX_VERSION')" 2>/dev/null; then
   .venv/bin/pip install -q "onnx==$ONNX_VERSION" onnxruntime numpy
 fi
+# schemathesis: `make test` fuzzes a live scheduler against docs/openapi.json (scripts/openapi-fuzz.sh).
+SCHEMATHESIS_VERSION="${SCHEMATHESIS_VERSION:-4.32.5}"
+if ! .venv/bin/python -c "import schemathesis, sys; sys.exit(schemathesis.__version__ != '$SCHEMATHESIS_VERSION')" 2>/dev/null; then
+  .venv/bin/pip install -q "schemathesis==$SCHEMATHESIS_VERSION"
+fi

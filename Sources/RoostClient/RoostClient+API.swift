@@ -85,6 +85,17 @@ extension RoostClient {
         return try decode(ReportData.self, try await send("GET", "/v1/reports/\(Self.segment(model))", query: query).body)
     }
 
+    /// One benchmark's results against `baseline` (a benchmark id or `key=value` label), for the CI gate.
+    public func benchmarkReportData(id: String, baseline: String?) async throws -> ReportData {
+        let query = baseline.map { ["baseline": $0] } ?? [:]
+        return try decode(ReportData.self, try await send("GET", "/v1/benchmarks/\(id)/report", query: query).body)
+    }
+
+    /// The scheduler's OpenAPI document, as served.
+    public func openAPIDocument() async throws -> Data {
+        try await send("GET", "/v1/openapi.json").body
+    }
+
     public func models() async throws -> [ModelInfo] {
         try await get("/v1/models", as: [ModelInfo].self)
     }

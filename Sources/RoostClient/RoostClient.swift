@@ -72,7 +72,13 @@ public struct RoostClient: Sendable {
         var components = URLComponents(url: baseURL, resolvingAgainstBaseURL: false)!
         let base = components.percentEncodedPath.hasSuffix("/") ? String(components.percentEncodedPath.dropLast()) : components.percentEncodedPath
         components.percentEncodedPath = base + Self.encodedPath(path)
-        if !query.isEmpty { components.queryItems = query.sorted { $0.key < $1.key }.map { URLQueryItem(name: $0.key, value: $0.value) } }
+        // Encoded strictly: Foundation leaves `=`, `&` and `+` in values as they are, and a
+        // label baseline (`branch=main`) or a model name may hold any of them.
+        if !query.isEmpty {
+            let plain = CharacterSet(charactersIn: "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._~")
+            func encode(_ s: String) -> String { s.addingPercentEncoding(withAllowedCharacters: plain) ?? s }
+            components.percentEncodedQueryItems = query.sorted { $0.key < $1.key }.map { URLQueryItem(name: encode($0.key), value: encode($0.value)) }
+        }
         var request = URLRequest(url: components.url!)
         request.httpMethod = method
         if let credential { request.setValue("Bearer \(credential)", forHTTPHeaderField: "Authorization") }

@@ -47,6 +47,7 @@ public struct SchedulerServer: Sendable {
         router.add(middleware: JSONErrorMiddleware())
         let auth = Authenticator(store: store)
         router.get("/health") { _, _ in JSONResponse.make(["status": "ok"]) }
+        OpenAPIDocument.register(on: router)
         AgentRoutes(store: store, auth: auth, signal: signal, config: config, metrics: metrics).register(on: router)
         AdminRoutes(store: store, auth: auth, signal: signal, compiler: CompileService(store: store, logger: logger, referenceWorker: config.referenceWorker)).register(on: router)
         DashboardRoutes(store: store, access: DashboardAccess(host: config.host, auth: auth)).register(on: router)

@@ -3,12 +3,15 @@ import PostgresNIO
 import RoostCore
 
 extension PostgresStore {
-    public func createBenchmark(id: String, model: String, targets: String, spec: BenchmarkSpec, jobs: [NewJob]) async throws {
+    public func createBenchmark(id: String, model: String, targets: String, spec: BenchmarkSpec, jobs: [NewJob],
+                                labels: [String: String]) async throws {
         guard let bid = UUID(uuidString: id) else { throw RoostError.invalidArgument("bad benchmark id") }
         let specJSON = json(spec)
+        let labelsJSON = json(labels)
         try await client.withTransaction(logger: logger) { tx in
             try await tx.query("""
-                INSERT INTO benchmarks (id, model_sha256, targets, spec) VALUES (\(bid), \(model), \(targets), \(specJSON)::jsonb)
+                INSERT INTO benchmarks (id, model_sha256, targets, spec, labels)
+                VALUES (\(bid), \(model), \(targets), \(specJSON)::jsonb, \(labelsJSON)::jsonb)
                 """, logger: logger)
             for job in jobs {
                 guard let jid = UUID(uuidString: job.id) else { throw RoostError.invalidArgument("bad job id") }
@@ -34,13 +37,13 @@ extension PostgresStore {
         var bindings = PostgresBindings()
         if let bind { bindings.append(bind) }
         let heads = try await client.query(PostgresQuery(unsafeSQL: """
-            SELECT b.id, b.targets, b.created_at, m.sha256, m.name, m.bytes FROM benchmarks b
+            SELECT b.id, b.targets, b.created_at, m.sha256, m.name, m.bytes, b.labels::text FROM benchmarks b
             JOIN models m ON m.sha256 = b.model_sha256 WHERE \(condition) ORDER BY b.created_at DESC LIMIT \(limit)
             """, binds: bindings), logger: logger)
         var out: [BenchmarkStatus] = []
-        for try await (id, targets, created, sha, name, bytes) in heads.decode((UUID, String, Date, String, String, Int).self) {
+        for try await (id, targets, created, sha, name, bytes, labels) in heads.decode((UUID, String, Date, String, String, Int, String).self) {
             out.append(BenchmarkStatus(benchmarkID: id.uuidString.lowercased(), model: ModelInfo(sha256: sha, name: name, bytes: bytes),
-                                       targets: targets, createdAt: created, jobs: []))
+                                       targets: targets, createdAt: created, jobs: [], labels: try decodeJSON([String: String].self, labels)))
         }
         for i in out.indices {
             let bid = UUID(uuidString: out[i].benchmarkID)!

@@ -15,7 +15,7 @@ extension PostgresStore {
         // rn = 1 is the current row of its key, rn = 2 the previous one.
         let rows = try await client.query("""
             WITH keyed AS (
-                SELECT r.*, j.benchmark_id, j.target AS job_target,
+                SELECT r.*, j.benchmark_id, j.target AS job_target, b.labels,
                        row_number() OVER (
                            PARTITION BY r.agent_id, r.engine,
                                         COALESCE(\(unescaped: Self.safeInt("r.environment->>'blasThreads'")), (j.target->>'threads')::int),
@@ -28,7 +28,7 @@ extension PostgresStore {
             SELECT k.rn::int, COALESCE(k.in_baseline, false), k.benchmark_id, k.job_id, k.job_target::text, k.status, k.statistics::text, k.samples_ms,
                    k.environment::text, k.error, k.created_at,
                    a.id, a.name, a.state, a.tags::text, a.hardware::text, a.target::text, a.price_per_hour, a.last_heartbeat,
-                   k.scenario, k.invalid_reasons::text, k.accuracy::text, k.scenario_metrics::text
+                   k.scenario, k.invalid_reasons::text, k.accuracy::text, k.scenario_metrics::text, k.labels::text
             FROM keyed k JOIN agents a ON a.id = k.agent_id
             WHERE k.rn <= 2 OR k.in_baseline
             ORDER BY a.name, k.engine, k.created_at DESC
@@ -71,7 +71,7 @@ extension PostgresStore {
     private func reportRow(_ row: PostgresRow) throws -> (Int, Bool, ReportRow) {
         let row = try row.decode((Int, Bool, UUID, UUID, String, String, String?, [Double], String, String?, Date,
                                   UUID, String, String, String, String, String, Double?, Date?,
-                                  String, String, String?, String?).self)
+                                  String, String, String?, String?, String?).self)
         let agent = try agentInfo((row.11, row.12, row.13, row.14, row.15, row.16, row.17, row.18))
         let result = BenchmarkResult(
             status: row.5 == "succeeded" ? .succeeded : .error,
@@ -80,9 +80,27 @@ extension PostgresStore {
             scenario: Scenario(rawValue: row.19), validity: Validity(reasons: try decodeJSON([String].self, row.20)),
             accuracy: try row.21.map { try decodeJSON(AccuracyReport.self, $0) },
             scenarioMetrics: try row.22.map { try decodeJSON(ScenarioMetrics.self, $0) })
+        let labels = try row.23.map { try decodeJSON([String: String].self, $0) } ?? [:]
         let r = ReportRow(benchmarkID: row.2.uuidString.lowercased(), jobID: row.3.uuidString.lowercased(), agent: agent,
-                          target: try decodeJSON(TargetSpec.self, row.4), result: result, finishedAt: row.10)
+                          target: try decodeJSON(TargetSpec.self, row.4), result: result, finishedAt: row.10,
+                          labels: labels.isEmpty ? nil : labels)
         return (row.0, row.1, r)
+    }
+
+    /// Rows of the reports' column list (rank, in-baseline, result, agent, labels)
+    /// as `ReportRow`s; a row that no longer reads is left out and logged.
+    func reportRows(_ rows: PostgresRowSequence) async throws -> [(rank: Int, inBaseline: Bool, row: ReportRow)] {
+        var out: [(rank: Int, inBaseline: Bool, row: ReportRow)] = []
+        for try await row in rows {
+            do {
+                let (rank, inBaseline, r) = try reportRow(row)
+                try ResultCheck.semantics(r.result)
+                out.append((rank, inBaseline, r))
+            } catch {
+                logger.warning("unreadable result row left out of a comparison", metadata: ["error": "\(error)"])
+            }
+        }
+        return out
     }
 
     /// Every stored model, newest first (`roost report --all`).

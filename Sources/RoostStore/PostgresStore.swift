@@ -80,7 +80,13 @@ public struct PostgresStore: SchedulerStore {
         return String(describing: error)
     }
 
-    func json<T: Encodable>(_ value: T) -> String { String(decoding: CanonicalJSON.encode(value), as: UTF8.self) }
+    /// JSON text for a jsonb parameter; a `\u0000` escape (which jsonb refuses, failing the
+    /// statement) becomes U+FFFD, as the result path does.
+    func json<T: Encodable>(_ value: T) -> String {
+        var bytes = Array(CanonicalJSON.encode(value))
+        JSONText.replaceNULEscapes(in: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
+    }
 
     func decodeJSON<T: Decodable>(_ type: T.Type, _ text: String) throws -> T {
         try RoostJSON.decoder().decode(type, from: Data(text.utf8))

@@ -28,7 +28,7 @@ public protocol SchedulerStore: Sendable {
     func reference(model: String) async throws -> ReferenceData?
 
     // Benchmarks and jobs
-    func createBenchmark(id: String, model: String, targets: String, spec: BenchmarkSpec, jobs: [NewJob]) async throws
+    func createBenchmark(id: String, model: String, targets: String, spec: BenchmarkSpec, jobs: [NewJob], labels: [String: String]) async throws
     func benchmarkStatus(id: String) async throws -> BenchmarkStatus?
     func recentBenchmarks(limit: Int) async throws -> [BenchmarkStatus]
     /// Leases at most one job to each of `agentIDs` (agents that share these
@@ -69,11 +69,20 @@ public protocol SchedulerStore: Sendable {
 
     // Reports
     func reportData(model: ModelInfo, compareTo: String?) async throws -> ReportData
+    /// One benchmark's accepted results against a baseline: a benchmark id, or
+    /// `key=value` for the newest earlier benchmark of a model of the same name
+    /// with that label and accepted results (the CI gate). Nil: no such benchmark.
+    func benchmarkReportData(id: String, baseline: String?) async throws -> ReportData?
     func models() async throws -> [ModelInfo]
     func jobCountsByState() async throws -> [String: Int]
 }
 
 extension SchedulerStore {
+    /// A benchmark without labels.
+    public func createBenchmark(id: String, model: String, targets: String, spec: BenchmarkSpec, jobs: [NewJob]) async throws {
+        try await createBenchmark(id: id, model: model, targets: targets, spec: spec, jobs: jobs, labels: [:])
+    }
+
     /// One result: a batch of one.
     public func submitResult(jobID: String, leaseToken: String, result: BenchmarkResult) async throws -> Bool {
         try await submitResults([ResultSubmission(jobID: jobID, leaseToken: leaseToken, result: result)]).first ?? false

@@ -26,6 +26,12 @@ struct RoostMain: AsyncParsableCommand {
             var command = try parseAsRoot()
             if var asyncCommand = command as? any AsyncParsableCommand { try await asyncCommand.run() } else { try command.run() }
         } catch {
+            // Usage errors exit 1 like every other error, so the codes a CI gate
+            // reads (3, 4, 5: see GateExitCode) mean only what they say.
+            if exitCode(for: error) == .validationFailure {
+                FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+                exit(withError: ExitCode.failure)
+            }
             exit(withError: error)
         }
     }

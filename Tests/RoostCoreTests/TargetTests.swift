@@ -25,6 +25,11 @@ import Testing
         hw.usableCPUIDs = [0, 1, 2, 3]
         hw.cgroupCPULimit = 2.5
         #expect(hw.effectiveCPUs == 2)
+        // Profiles arrive from the wire: absurd limits must not trap (the scheduler computes this on enroll).
+        hw.cgroupCPULimit = 1.7976931348623157e308
+        #expect(hw.effectiveCPUs == 4)
+        hw.cgroupCPULimit = .infinity
+        #expect(hw.effectiveCPUs == 4)
     }
 
     @Test func signatureIsStableAndSeparatesThreadCounts() throws {

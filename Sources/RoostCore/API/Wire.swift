@@ -122,8 +122,11 @@ public struct QueueBenchmarkRequest: Codable, Sendable {
     public var spec: BenchmarkSpec
     /// Engines to measure on each matching agent that has them (default: native).
     public var engines: [String]?
-    public init(modelSHA256: String, targets: String, spec: BenchmarkSpec, engines: [String]? = nil) {
-        self.modelSHA256 = modelSHA256; self.targets = targets; self.spec = spec; self.engines = engines
+    /// Free-form `key=value` facts stored with the benchmark (git commit, branch), so
+    /// a CI run can name its baseline by label and reports say what was measured.
+    public var labels: [String: String]?
+    public init(modelSHA256: String, targets: String, spec: BenchmarkSpec, engines: [String]? = nil, labels: [String: String]? = nil) {
+        self.modelSHA256 = modelSHA256; self.targets = targets; self.spec = spec; self.engines = engines; self.labels = labels
     }
 }
 
@@ -153,8 +156,11 @@ public struct BenchmarkStatus: Codable, Sendable, Equatable {
     public var targets: String
     public var createdAt: Date
     public var jobs: [JobSummary]
-    public init(benchmarkID: String, model: ModelInfo, targets: String, createdAt: Date, jobs: [JobSummary]) {
+    /// The labels it was queued with (`--label key=value`); nil from schedulers that predate them.
+    public var labels: [String: String]?
+    public init(benchmarkID: String, model: ModelInfo, targets: String, createdAt: Date, jobs: [JobSummary], labels: [String: String]? = nil) {
         self.benchmarkID = benchmarkID; self.model = model; self.targets = targets; self.createdAt = createdAt; self.jobs = jobs
+        self.labels = labels
     }
 
     public static let terminalStates: Set<String> = ["succeeded", "failed", "error", "cancelled"]
@@ -205,8 +211,12 @@ public struct ReportRow: Codable, Sendable, Equatable {
     public var target: TargetSpec
     public var result: BenchmarkResult
     public var finishedAt: Date
-    public init(benchmarkID: String, jobID: String, agent: AgentInfo, target: TargetSpec, result: BenchmarkResult, finishedAt: Date) {
+    /// The labels of the benchmark this result belongs to.
+    public var labels: [String: String]?
+    public init(benchmarkID: String, jobID: String, agent: AgentInfo, target: TargetSpec, result: BenchmarkResult, finishedAt: Date,
+                labels: [String: String]? = nil) {
         self.benchmarkID = benchmarkID; self.jobID = jobID; self.agent = agent; self.target = target; self.result = result; self.finishedAt = finishedAt
+        self.labels = labels
     }
 }
 

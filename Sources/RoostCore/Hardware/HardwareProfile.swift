@@ -55,7 +55,8 @@ public struct HardwareProfile: Codable, Sendable, Equatable {
     /// CPUs a benchmark on this agent can actually use: affinity, then the cgroup quota.
     public var effectiveCPUs: Int {
         var n = usableCPUIDs.isEmpty ? logicalCPUs : usableCPUIDs.count
-        if let limit = cgroupCPULimit, limit > 0 { n = min(n, max(1, Int(limit.rounded(.down)))) }
+        // Clamped before converting: a profile from the wire may say 1e308 (Int(_:) would trap).
+        if let limit = cgroupCPULimit, limit.isFinite, limit > 0 { n = min(n, max(1, Int(min(limit, Double(n)).rounded(.down)))) }
         return max(1, n)
     }
 

@@ -11,9 +11,12 @@ public struct History: Codable, Sendable, Equatable {
     /// The thresholds used, so the numbers can be read without the options.
     public var regressionRatio: Double
     public var alpha: Double
+    /// Each baseline benchmark's labels (commit, branch), by id; empty for unlabelled ones.
+    public var baselineLabels: [String: [String: String]]?
 
     public init(baselineBenchmarkIDs: [String], changes: [RowChange], newRows: [String], missingRows: [String],
-                regressionRatio: Double, alpha: Double) {
+                regressionRatio: Double, alpha: Double, baselineLabels: [String: [String: String]]? = nil) {
+        self.baselineLabels = baselineLabels
         self.baselineBenchmarkIDs = baselineBenchmarkIDs
         self.changes = changes
         self.newRows = newRows

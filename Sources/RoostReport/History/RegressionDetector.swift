@@ -15,7 +15,8 @@ public enum RegressionDetector {
         let missing = baseline.filter { !currentKeys.contains($0.key) }.map(\.id)
         let ids = Array(Set(baseline.map(\.benchmarkID))).sorted()
         return History(baselineBenchmarkIDs: ids, changes: changes, newRows: newRows, missingRows: Array(Set(missing)).sorted(),
-                       regressionRatio: options.regressionRatio, alpha: options.alpha)
+                       regressionRatio: options.regressionRatio, alpha: options.alpha,
+                       baselineLabels: Dictionary(baseline.compactMap { row in row.labels.map { (row.benchmarkID, $0) } }, uniquingKeysWith: { a, _ in a }))
     }
 
     static func change(_ row: MatrixRow, _ base: MatrixRow, options: ReportOptions) -> RowChange {

@@ -47,6 +47,8 @@ public struct MatrixRow: Codable, Sendable, Equatable, Identifiable {
     public var benchmarkID: String
     public var jobID: String
     public var finishedAt: Date
+    /// The labels of the benchmark the result belongs to (`--label key=value`: commit, branch).
+    public var labels: [String: String]?
     /// Raw per-query latencies (ms), for significance tests and charts; not encoded.
     public var samplesMs: [Double] = []
 
@@ -72,7 +74,7 @@ public struct MatrixRow: Codable, Sendable, Equatable, Identifiable {
     enum CodingKeys: String, CodingKey {
         case id, key, agentID, agentState, hardware, tags, target, samples, p50Ms, p50CI, p90Ms, p99Ms, p99CI, p99IsEstimate
         case meanMs, cv, throughput, peakMemoryMB, coldStartMs, coldStartSource, maxAbsError, maxRelError, accuracyPassed
-        case valid, validityReasons, pricePerHour, costPerMillion, exclusions, distribution, benchmarkID, jobID, finishedAt
+        case valid, validityReasons, pricePerHour, costPerMillion, exclusions, distribution, benchmarkID, jobID, finishedAt, labels
     }
 }
 
@@ -113,5 +115,6 @@ extension MatrixRow {
         try c.encode(benchmarkID, forKey: .benchmarkID)
         try c.encode(jobID, forKey: .jobID)
         try c.encode(finishedAt, forKey: .finishedAt)
+        try c.encode(labels ?? [:], forKey: .labels)
     }
 }

@@ -37,6 +37,7 @@ public enum HTMLRenderer {
         let e = Escape.html
         var s = "<section id=\"\(anchor)\"><h2>\(e(r.model.name))</h2>\n"
         s += "<p>Model <code>\(e(String(r.model.sha256.prefix(12))))</code> · \(e(ReportText.bytes(r.model.bytes))) · generated \(e(NumberFormat.date(r.generatedAt)))</p>\n"
+        if let labels = ReportText.labels(of: r) { s += "<p>Labels: \(e(labels))</p>\n" }
         s += recommendation(r)
         guard !r.rows.isEmpty else { return s + excluded(r) + unreadable(r) + "</section>\n" }
         s += matrix(r)
@@ -102,6 +103,7 @@ public enum HTMLRenderer {
         guard let h = r.history else { return "" }
         let e = Escape.html
         var s = "<h3>Compared with benchmark \(e(h.baselineBenchmarkIDs.map { String($0.prefix(8)) }.joined(separator: ", ")))</h3>\n"
+        if let labels = ReportText.baselineLabels(h) { s += "<p>Baseline labels: \(e(labels))</p>\n" }
         s += "<p>\(h.regressions.count) regression(s), \(h.improvements.count) improvement(s): p50 ratio beyond \(NumberFormat.plain(h.regressionRatio))× "
         s += "and Mann–Whitney p &lt; \(NumberFormat.plain(h.alpha)).</p>\n"
         if !h.changes.isEmpty {

@@ -14,6 +14,7 @@ public enum MarkdownRenderer {
         let e = Escape.markdown
         var out = "## \(e(r.model.name))\n\n"
         out += "Model `\(r.model.sha256.prefix(12))` · \(ReportText.bytes(r.model.bytes)) · generated \(NumberFormat.date(r.generatedAt))\n\n"
+        if let labels = ReportText.labels(of: r) { out += "Labels: \(e(labels))\n\n" }
         let rec = r.recommendation
         out += "**Recommendation** (objective: \(rec.objective.rawValue); constraints: \(e(ReportText.constraints(rec.constraints)))). "
         out += e(rec.summary) + "\n"
@@ -62,6 +63,7 @@ public enum MarkdownRenderer {
     static func history(_ r: ModelReport) -> String {
         guard let h = r.history else { return "" }
         var out = "\n### Compared with benchmark \(h.baselineBenchmarkIDs.map { "`\($0.prefix(8))`" }.joined(separator: ", "))\n\n"
+        if let labels = ReportText.baselineLabels(h) { out += "Baseline labels: \(Escape.markdown(labels))\n\n" }
         out += "\(h.regressions.count) regression\(h.regressions.count == 1 ? "" : "s"), \(h.improvements.count) improvement\(h.improvements.count == 1 ? "" : "s") "
         out += "(p50 ratio beyond \(NumberFormat.plain(h.regressionRatio))× and Mann–Whitney p < \(NumberFormat.plain(h.alpha))).\n\n"
         if !h.changes.isEmpty {

@@ -48,4 +48,18 @@ enum ReportText {
         case .none: "Trade-off"
         }
     }
+
+    /// The labels of the benchmarks behind the rows (`commit=abc, branch=main`), one group per benchmark; nil when none.
+    static func labels(of r: ModelReport) -> String? {
+        let groups = r.rows.compactMap(\.labels).filter { !$0.isEmpty }.map { BenchmarkLabels.text($0) }
+        var seen = Set<String>()
+        let unique = groups.filter { seen.insert($0).inserted }
+        return unique.isEmpty ? nil : unique.joined(separator: "; ")
+    }
+
+    /// The baseline benchmarks' labels, nil when none carried any.
+    static func baselineLabels(_ h: History) -> String? {
+        let groups = h.baselineBenchmarkIDs.compactMap { id in h.baselineLabels?[id].flatMap { $0.isEmpty ? nil : "\(id.prefix(8)): \(BenchmarkLabels.text($0))" } }
+        return groups.isEmpty ? nil : groups.joined(separator: "; ")
+    }
 }

@@ -52,6 +52,14 @@ struct AdminRoutes: Sendable {
             guard let status = try await store.benchmarkStatus(id: id) else { throw APIError.notFound("no benchmark \(id)") }
             return JSONResponse.make(status)
         }
+        router.get("/v1/benchmarks/{id}/report") { request, context -> Response in
+            try await auth.requireAdmin(request)
+            let id = try context.parameters.require("id")
+            let baseline = request.uri.queryParameters["baseline"].map(String.init)
+            // A bad or unknown baseline is the store's RoostError: 400 or 404 by the error middleware.
+            guard let data = try await store.benchmarkReportData(id: id, baseline: baseline) else { throw APIError.notFound("no benchmark \(id)") }
+            return JSONResponse.make(data)
+        }
         router.get("/v1/reports/{model}") { request, context -> Response in
             try await auth.requireAdmin(request)
             let key = try context.parameters.decoded("model")
@@ -102,6 +110,8 @@ struct AdminRoutes: Sendable {
             throw APIError(.badRequest, "spec.minIterations must be 0 to \(InputLimits.hardMaxSamples) (the most samples a result may carry)",
                            field: "spec.minIterations", limit: InputLimits.hardMaxSamples)
         }
+        let labels = body.labels ?? [:]
+        try BenchmarkLabels.validate(labels)
         let selector = try TargetSelector(parsing: body.targets)
         guard let model = try await store.model(nameOrDigest: body.modelSHA256) else {
             throw APIError.notFound("no model \(body.modelSHA256); upload it first")
@@ -129,7 +139,7 @@ struct AdminRoutes: Sendable {
         }
         try await compiler.ensureReference(for: model)
         let id = UUID().uuidString.lowercased()
-        try await store.createBenchmark(id: id, model: model.sha256, targets: selector.description, spec: body.spec, jobs: jobs)
+        try await store.createBenchmark(id: id, model: model.sha256, targets: selector.description, spec: body.spec, jobs: jobs, labels: labels)
         await signal.notifyAll()
         context.logger.info("benchmark queued", metadata: ["benchmark": "\(id)", "model": "\(model.name)", "jobs": "\(jobs.count)"])
         guard let status = try await store.benchmarkStatus(id: id) else { throw APIError.notFound(id) }

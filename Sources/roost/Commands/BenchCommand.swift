@@ -4,6 +4,7 @@ import RoostAgentCLI
 import RoostClient
 import RoostCore
 import RoostONNX
+import RoostReport
 
 /// `roost bench queue|status|cancel`.
 struct BenchCommand: AsyncParsableCommand {
@@ -19,7 +20,15 @@ struct BenchCommand: AsyncParsableCommand {
         @Option(help: "Comma-separated engines to measure (native, onnxruntime).") var engines = "native"
         @Option(help: "Override the profile's minimum timed seconds per job.") var minSeconds: Double?
         @Option(help: "Override the profile's minimum timed queries per job.") var minIterations: Int?
-        @Flag(help: "Wait until every job has finished.") var wait = false
+        @Option(help: "Fail a job's result as too variable above this coefficient of variation (default 0.25).") var maxCv: Double?
+        @Option(help: "Fail a job's result when other processes used more than this fraction of its CPUs (default 0.10).") var maxOtherCpu: Double?
+        @Option(name: .customLong("label"), help: "key=value stored with the benchmark (repeatable): git commit, branch, …") var labels: [String] = []
+        @Flag(help: "Wait until every job has finished; the exit code then says how it went (see --fail-on-regression).") var wait = false
+        @Option(help: "Compare with this benchmark: its id, or key=value for the newest earlier benchmark of this model name with that label.") var baseline: String?
+        @Flag(help: "Exit 3 when a target regressed against --baseline (p50 above --threshold and significant).") var failOnRegression = false
+        @Option(help: "How much slower a p50 may get before a significant shift is a regression: 5% (default), 10%, …") var threshold = "5%"
+        @Option(help: "Write a JUnit XML report here (one test case per target × engine).") var junit: String?
+        @Option(help: "Write a Markdown summary here (for a CI step summary).") var summary: String?
         @Flag(help: "Print the benchmark status as JSON.") var json = false
         @OptionGroup var admin: AdminOptions
 
@@ -38,19 +47,33 @@ struct BenchCommand: AsyncParsableCommand {
                     throw RoostError.invalidArgument("--engines takes native and/or onnxruntime")
                 }
                 _ = try TargetSelector(parsing: targets)
+                let labelSet = try BenchmarkLabels.parse(all: labels)
+                let gate = try GateRequest(wait: wait, baseline: baseline, failOnRegression: failOnRegression, threshold: threshold,
+                                           junit: junit, summary: summary)
+                if let maxCv, !(maxCv > 0 && maxCv.isFinite) { throw RoostError.invalidArgument("--max-cv must be positive") }
+                if let maxOtherCpu, !(maxOtherCpu >= 0 && maxOtherCpu <= 1) { throw RoostError.invalidArgument("--max-other-cpu must be in [0, 1]") }
                 let url = URL(fileURLWithPath: model)
                 let parsed = try ONNXModel.load(from: url)
                 let data = try Data(contentsOf: url)
                 let client = try admin.client()
+                // A baseline id that is no benchmark fails now, not after the run.
+                if let baseline, UUID(uuidString: baseline) != nil { _ = try await client.benchmark(id: baseline.lowercased()) }
                 let info = try await client.uploadModel(data, name: name ?? ModelNaming.name(for: url))
                 guard info.sha256 == parsed.sha256 else { throw RoostError.io("the scheduler stored the model under another digest") }
                 if let reference = try ReferenceFiles.load(besideModel: url) { try await client.uploadReference(reference, model: info.sha256) }
-                let spec = BenchmarkSpec(scenario: scenario, profile: profile, minSeconds: minSeconds, minIterations: minIterations)
-                var status = try await client.queueBenchmark(QueueBenchmarkRequest(modelSHA256: info.sha256, targets: targets, spec: spec, engines: engineList))
+                var spec = BenchmarkSpec(scenario: scenario, profile: profile, minSeconds: minSeconds, minIterations: minIterations)
+                if let maxCv { spec.maxCV = maxCv }
+                if let maxOtherCpu { spec.maxOtherCPUFraction = maxOtherCpu }
+                var status = try await client.queueBenchmark(QueueBenchmarkRequest(modelSHA256: info.sha256, targets: targets, spec: spec,
+                                                                                   engines: engineList, labels: labelSet.isEmpty ? nil : labelSet))
                 if !json { FileHandle.standardError.write(Data("queued benchmark \(status.benchmarkID) of \(info.name) (\(status.jobs.count) jobs)\n".utf8)) }
                 if wait { status = try await BenchmarkWaiter(client: client).wait(for: status.benchmarkID, quiet: json) }
                 print(json ? CanonicalJSON.pretty(status) : StatusText.render(status))
-                if wait, status.jobs.contains(where: { $0.state != "succeeded" }) { throw ExitCode.failure }
+                guard wait else { return }
+                let outcome = try await gate.evaluate(status, client: client)
+                FileHandle.standardError.write(Data("\(info.name): \(outcome.headline) (exit \(outcome.exitCode.rawValue))\n".utf8))
+                for c in outcome.failures { FileHandle.standardError.write(Data("  \(c.name): \(c.message)\n".utf8)) }
+                if outcome.exitCode != .passed { throw ExitCode(outcome.exitCode.rawValue) }
             }
         }
     }
@@ -114,7 +137,9 @@ struct BenchmarkWaiter {
 
 enum StatusText {
     static func render(_ s: BenchmarkStatus) -> String {
-        var out = "benchmark \(s.benchmarkID)  model \(s.model.name) (\(s.model.sha256.prefix(12)))  targets \(s.targets)  \(s.progress)\n"
+        var out = "benchmark \(s.benchmarkID)  model \(s.model.name) (\(s.model.sha256.prefix(12)))  targets \(s.targets)  \(s.progress)"
+        if let labels = s.labels, !labels.isEmpty { out += "  labels \(BenchmarkLabels.text(labels))" }
+        out += "\n"
         for j in s.jobs {
             out += "  \(j.jobID.prefix(8))  \(j.state.padding(toLength: 10, withPad: " ", startingAt: 0)) attempt \(j.attempt)  \(j.target.label)  \(j.agentName ?? "-")"
             if j.state == "running", let phase = j.phase { out += "  \(phase)" }
