@@ -72,6 +72,7 @@ public struct ReportMatrix: Sendable, Equatable {
             pricePerHour: price, costPerMillion: CostModel.costPerMillion(throughput: throughput, pricePerHour: price),
             exclusions: [], distribution: LatencyBox(samples: samples), benchmarkID: r.benchmarkID, jobID: r.jobID,
             finishedAt: r.finishedAt, samplesMs: samples)
+        row.tries = result.tryCount
         row.exclusions = exclusions(of: row, options: options)
         return row
     }
