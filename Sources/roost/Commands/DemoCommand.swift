@@ -120,6 +120,8 @@ struct DemoCommand: AsyncParsableCommand {
         try Data(md.utf8).write(to: outDir.appendingPathComponent("roost-report.md"))
         try Data(ReportFormat.html.render(reports).utf8).write(to: outDir.appendingPathComponent("roost-report.html"))
         print(md)
+        let rows = reports.flatMap(\.rows)
+        say("\(rows.filter(\.valid).count) of \(rows.count) results VALID; \(rows.filter { $0.tries > 1 }.count) needed a rerun (\(rows.map(\.tries).reduce(0, +)) runs in all)")
         say("wrote \(outDir.appendingPathComponent("roost-report.md").path) and roost-report.html")
         if finished.contains(where: { $0.jobs.contains { $0.state != "succeeded" } }) { throw RoostError.io("some jobs did not succeed") }
     }
