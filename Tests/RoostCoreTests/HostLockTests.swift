@@ -8,8 +8,7 @@ import Testing
     func lock() throws -> (HostLock, URL) {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("roost-lock-\(UUID())")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        setenv("ROOST_LOCK_DIR", dir.path, 1)
-        return (HostLock(machineID: "machine-\(UUID())"), dir)
+        return (HostLock(machineID: "machine-\(UUID())", directory: dir.path), dir)
     }
 
     @Test func aBoundedWaitGivesUpAndSaysSo() async throws {

@@ -11,8 +11,7 @@ import Testing
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("roost-quiet-\(UUID())")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
-        setenv("ROOST_LOCK_DIR", dir.path, 1)
-        let lock = HostLock(machineID: "shared-host")
+        let lock = HostLock(machineID: "shared-host", directory: dir.path)
         let quiet = QuietHost(lock: lock, waitSeconds: 30, logger: Logger(label: "test"))
         let events = LockedBox<[String]>([])
         let benchmarking = LockedBox(false)
@@ -38,8 +37,7 @@ import Testing
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("roost-quiet-\(UUID())")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
-        setenv("ROOST_LOCK_DIR", dir.path, 1)
-        let lock = HostLock(machineID: "shared-host-2")
+        let lock = HostLock(machineID: "shared-host-2", directory: dir.path)
         let quiet = QuietHost(lock: lock, waitSeconds: 0.2, logger: Logger(label: "test"))
         let release = LockedBox(false), holding = LockedBox(false)
         let agent = Task {

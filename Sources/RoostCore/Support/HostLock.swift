@@ -7,8 +7,9 @@ import Foundation
 public struct HostLock: Sendable {
     public let file: URL
 
-    public init(machineID: String) {
-        let dir = ProcessInfo.processInfo.environment["ROOST_LOCK_DIR"]
+    /// `directory`: where the lock file lives; default `$ROOST_LOCK_DIR`, else `/run/lock`, else the temporary directory.
+    public init(machineID: String, directory: String? = nil) {
+        let dir = directory ?? ProcessInfo.processInfo.environment["ROOST_LOCK_DIR"]
             ?? (FileManager.default.isWritableFile(atPath: "/run/lock") ? "/run/lock" : NSTemporaryDirectory())
         let key = machineID.isEmpty ? "unknown" : String(Digest.sha256Hex(of: machineID).prefix(16))
         file = URL(fileURLWithPath: dir).appendingPathComponent("roost-host-\(key).lock")
