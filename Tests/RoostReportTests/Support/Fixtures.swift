@@ -43,17 +43,17 @@ enum Fixtures {
         env.arenaBytes = 1 << 20
         let metrics = samplesPerSecond != nil || loadMs != nil || firstInferenceMs != nil || batch != 1
             ? ScenarioMetrics(samplesPerSecond: samplesPerSecond, batch: batch, loadMs: loadMs, firstInferenceMs: firstInferenceMs) : nil
-        let result = BenchmarkResult(
+        var result = BenchmarkResult(
             status: .succeeded, statistics: stats, samplesMs: samples, environment: env, scenario: scenario,
             validity: Validity(reasons: invalidReasons),
             accuracy: maxAbsError.map { AccuracyReport(maxAbsError: $0, maxRelError: $0 * 10, cosineSimilarity: 1, passed: true, referenceSource: "scheduler") },
             scenarioMetrics: metrics)
-        var result = result
         if let tries {
             // The earlier tries were spoiled by outside load; the last is the one reported.
+            let reported = result
             var spoiled = result
             spoiled.validity = Validity(reasons: ["other processes used 35% of the benchmark CPUs (limit 10%)"], causes: [.outsideLoad])
-            result.tries = RunTries(reported: tries, tries: (1...tries).map { BenchmarkTry(number: $0, result: $0 == tries ? result : spoiled) })
+            result.tries = RunTries(reported: tries, tries: (1...tries).map { BenchmarkTry(number: $0, result: $0 == tries ? reported : spoiled) })
         }
         let info = AgentInfo(agentID: "id-\(agent)", name: agent, state: state, tags: tags, hardware: hardware, target: target,
                              pricePerHour: price, lastHeartbeat: finishedAt)
