@@ -10,7 +10,7 @@ TEST_PG_PORT ?= 55439
 # Generated ONNX backend node tests (scripts/onnx-node-tests.sh); .build-* is git-ignored.
 ONNX_NODE_TESTS ?= .build-onnx-node-tests
 
-.PHONY: all deps build release test openapi-fuzz conformance venv demo bench bench-scheduler clean
+.PHONY: all deps build release test openapi-fuzz conformance venv demo bench bench-repeatability bench-scheduler clean
 
 all: build
 
@@ -67,6 +67,11 @@ demo: release venv
 ## Every reference model, both engines, 1 and 2 threads, side by side: bench-results.json.
 bench: release venv
 	scripts/bench.sh
+
+## The same model twice, standard profile: the two p50s within 2 % (bench-repeatability.json).
+# MODEL=… ENGINE=… THREADS=… PROFILE=… LIMIT=0.02
+bench-repeatability: release venv
+	scripts/bench-repeatability.sh
 
 ## Scheduler load: 200 simulated agents long-poll one real scheduler for no-op jobs
 # (release build, private PostgreSQL): lease latency paced at 2,000/s, then closed-loop

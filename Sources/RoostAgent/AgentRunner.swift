@@ -168,10 +168,21 @@ public struct AgentRunner: Sendable {
                         artifactPath: artifact.path, engine: job.target.engine, spec: job.spec,
                         expectedTargetSignature: job.target.engine == "native" ? job.target.signature : nil,
                         referencePath: reference?.path, threads: job.target.threads)
+                    // Every try runs under the host lock: nothing else Roost does on
+                    // this host (another agent, a local scheduler's compiles) overlaps it.
+                    let reruns = RerunLoop(spec: job.spec)
                     return .finished(try await lock.withLock {
-                        phase.set("benchmarking")
-                        logger.info("benchmarking", metadata: ["job": "\(job.jobID)", "attempt": "\(job.attempt)"])
-                        return await supervisor.run(request, target: job.target)
+                        await reruns.run { number in
+                            let tries = number == 1 ? "" : " (try \(number) of \(1 + reruns.maxReruns))"
+                            phase.set("benchmarking\(tries)")
+                            if number == 1 {
+                                logger.info("benchmarking", metadata: ["job": "\(job.jobID)", "attempt": "\(job.attempt)"])
+                            } else {
+                                logger.info("rerunning: the last try was INVALID for reasons of the environment",
+                                            metadata: ["job": "\(job.jobID)", "try": "\(number)"])
+                            }
+                            return await supervisor.run(request, target: job.target)
+                        }
                     })
                 } catch {
                     return Task.isCancelled ? nil : .finished(.failure(String(describing: error)))
@@ -188,6 +199,8 @@ public struct AgentRunner: Sendable {
         case .finished(let result):
             meta["status"] = "\(result.status)"
             if let p50 = result.statistics?.p50 { meta["p50_ms"] = "\(String(format: "%.3f", p50))" }
+            if result.tryCount > 1 { meta["tries"] = "\(result.tryCount)" }
+            if let validity = result.validity, !validity.valid { meta["invalid"] = "\(validity.reasons.joined(separator: "; "))" }
             if let error = result.errorMessage { meta["error"] = "\(error)" }
             logger.info("job finished", metadata: meta)
             // On disk before the first upload: a scheduler that is down now loses nothing.

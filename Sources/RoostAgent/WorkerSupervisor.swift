@@ -11,11 +11,15 @@ public struct WorkerSupervisor: Sendable {
     public var scratch: URL
     /// Passed to each worker, which caps its own address space before loading anything.
     public var memoryLimitMB: Int?
+    /// The CPUs a worker benchmarks on, when the agent's own threads live elsewhere
+    /// (`AgentSetup`): the worker pins itself there first thing. Nil: it inherits the agent's.
+    public var benchmarkCPUs: [Int]?
 
-    public init(command: [String], scratch: URL, memoryLimitMB: Int? = nil) {
+    public init(command: [String], scratch: URL, memoryLimitMB: Int? = nil, benchmarkCPUs: [Int]? = nil) {
         self.command = command
         self.scratch = scratch
         self.memoryLimitMB = memoryLimitMB
+        self.benchmarkCPUs = benchmarkCPUs
     }
 
     public func run(_ request: WorkerRequest, target: TargetSpec) async -> BenchmarkResult {
@@ -36,8 +40,9 @@ public struct WorkerSupervisor: Sendable {
         try CanonicalJSON.encode(request).write(to: requestFile)
 
         let limit = memoryLimitMB.map { ["--memory-limit-mb", String($0)] } ?? []
+        let pin = benchmarkCPUs.map { ["--cpus", $0.map(String.init).joined(separator: ",")] } ?? []
         let child = try ChildProcess(
-            command[0], Array(command.dropFirst()) + ["--request", requestFile.path, "--result", resultFile.path] + limit,
+            command[0], Array(command.dropFirst()) + ["--request", requestFile.path, "--result", resultFile.path] + limit + pin,
             environment: Self.environment(for: target), stderr: stderrFile)
         let agentCPUBefore = Self.ownCPUSeconds()
         let exit = await child.exit(within: request.spec.timeoutSeconds)

@@ -20,13 +20,22 @@ public struct AgentRunCommand: AsyncParsableCommand {
             try AgentCredentials.validate(name: name)
             let home = RoostHome()
             let creds = try AgentCredentials.load(name: name, home: home)
+            let allowedAtStart = CPUAffinity.current()
             try AgentSetup.applyCPULimits(creds.profile)
             var logger = Logger(label: "roost.agent")
             logger[metadataKey: "agent"] = "\(name)"
+            // Probed on the benchmark CPUs (the target is theirs), then the agent steps aside.
+            let hardware = EngineDiscovery.complete(HardwareProbe().probe(), profile: creds.profile)
+            let benchmarkCPUs = AgentSetup.moveOffBenchmarkCPUs(allowedAtStart: allowedAtStart)
+            if let benchmarkCPUs {
+                logger.info("agent threads kept off the benchmark CPUs", metadata: [
+                    "benchmark_cpus": "\(CPUListParser.format(benchmarkCPUs))", "agent_cpus": "\(CPUListParser.format(CPUAffinity.current()))",
+                ])
+            }
             let runner = AgentRunner(
-                credentials: creds, hardware: EngineDiscovery.complete(HardwareProbe().probe(), profile: creds.profile), home: home,
+                credentials: creds, hardware: hardware, home: home,
                 supervisor: WorkerSupervisor(command: WorkerCommandLine.current(), scratch: home.path("agents", name, "work"),
-                                             memoryLimitMB: creds.profile?.workerMemoryLimitMB),
+                                             memoryLimitMB: creds.profile?.workerMemoryLimitMB, benchmarkCPUs: benchmarkCPUs),
                 logger: logger, exitWhenIdle: exitWhenIdle)
             // SIGTERM/SIGINT: hand the current job back, then exit 0.
             let stop = StopSignal()

@@ -20,6 +20,19 @@ enum AgentSetup {
         }
     }
 
+    /// Moves this process's own threads (heartbeats, polls, HTTP) off the
+    /// benchmark CPUs onto the rest of what it was allowed at start, and returns
+    /// the benchmark CPUs for its workers to pin themselves to. Nil, and nothing
+    /// moved, when no CPU is left over (the agent then shares the benchmark CPUs,
+    /// and its CPU time is in each result's `agentCPUSeconds`).
+    static func moveOffBenchmarkCPUs(allowedAtStart: [Int]) -> [Int]? {
+        let benchmark = CPUAffinity.current()
+        let spare = allowedAtStart.filter { !benchmark.contains($0) }
+        guard !benchmark.isEmpty, !spare.isEmpty else { return nil }
+        do { try CPUAffinity.restrict(to: spare) } catch { return nil }
+        return benchmark
+    }
+
     static func parseTags(_ raw: [String]) throws -> [String: String] {
         var tags: [String: String] = [:]
         for t in raw {

@@ -67,8 +67,9 @@ public struct HardwareProbe: Sendable {
         return nonEmpty(raw?.trimmingCharacters(in: CharacterSet.whitespacesAndNewlines.union(["\0"])))
     }
 
-    /// systemd's machine id, shared by every agent on the host, else the host name.
-    private func machineID() -> String {
+    /// systemd's machine id, shared by every agent on the host, else the host name:
+    /// the key of the host lock, which a scheduler on the host takes too.
+    public func machineID() -> String {
         for path in ["/etc/machine-id", "/var/lib/dbus/machine-id"] {
             if let id = nonEmpty(source.read(path)?.trimmingCharacters(in: .whitespacesAndNewlines)) { return id }
         }

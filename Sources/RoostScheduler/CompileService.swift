@@ -11,6 +11,14 @@ struct CompileService: Sendable {
     let store: any SchedulerStore
     let logger: Logger
     let referenceWorker: ReferenceWorker?
+    /// Set when agents may share this host: compiles and references wait for their benchmarks.
+    var quiet: QuietHost? = nil
+
+    /// `body` outside every local agent's timed window, when there may be one.
+    private func quietly<T: Sendable>(_ what: String, _ body: () async throws -> T) async throws -> T {
+        guard let quiet else { return try await body() }
+        return try await quiet.run(what, body)
+    }
 
     func artifact(for model: ModelInfo, target: TargetSpec) async throws -> String {
         if let cached = try await store.artifact(model: model.sha256, targetSignature: target.signature, compilerVersion: RoostVersion.compiler) {
@@ -18,7 +26,7 @@ struct CompileService: Sendable {
         }
         guard let content = try await store.modelContent(sha256: model.sha256) else { throw RoostError.notFound("model \(model.sha256)") }
         let start = ContinuousClock.now
-        let artifact = try Compiler().compile(try ONNXModel(data: content), name: model.name, target: target)
+        let artifact = try await quietly("compile") { try Compiler().compile(try ONNXModel(data: content), name: model.name, target: target) }
         let bytes = ArtifactCodec.encode(artifact)
         let sha = Digest.sha256Hex(of: bytes)
         try await store.putArtifact(sha256: sha, model: model.sha256, target: target, compilerVersion: RoostVersion.compiler, content: bytes)
@@ -38,10 +46,12 @@ struct CompileService: Sendable {
         if try await store.reference(model: model.sha256) != nil { return }
         guard let content = try await store.modelContent(sha256: model.sha256) else { return }
         do {
-            let reference = if let referenceWorker {
-                try await referenceWorker.build(model: content, name: model.name)
-            } else {
-                try ReferenceBuilder.build(model: content, name: model.name)
+            let reference = try await quietly("reference") {
+                if let referenceWorker {
+                    try await referenceWorker.build(model: content, name: model.name)
+                } else {
+                    try ReferenceBuilder.build(model: content, name: model.name)
+                }
             }
             try await store.putReference(model: model.sha256, reference)
         } catch {

@@ -29,13 +29,21 @@ public struct SchedulerConfiguration: Sendable {
     public var referenceWorker: ReferenceWorker?
     /// How much slower than its baseline, and how surely, an agent is `degraded`.
     public var healthPolicy: HealthAssessment.Policy
+    /// The lock agents on this host benchmark under: compiles and reference
+    /// computations take it too, so they never run inside an agent's timed
+    /// window here. Nil (library use, tests) takes none.
+    public var hostLock: HostLock?
+    /// How long a compile waits for that lock before it runs anyway (a queue
+    /// request has a client waiting); the agent's run then records the load.
+    public var hostLockWaitSeconds: Double = 45
 
     public init(database: DatabaseURL, host: String = "127.0.0.1", port: Int = 8740, home: RoostHome = RoostHome(),
                 leaseSeconds: Double = 30, maxLeaseWaitSeconds: Double = 30, reaperIntervalSeconds: Double = 1,
                 retryBackoffSeconds: Double = 5, maxRetryBackoffSeconds: Double = 300,
                 health: HealthSchedule = HealthSchedule(), healthPolicy: HealthAssessment.Policy = HealthAssessment.Policy(),
-                databaseWaitSeconds: Double = 60, referenceWorker: ReferenceWorker? = nil) {
+                databaseWaitSeconds: Double = 60, referenceWorker: ReferenceWorker? = nil, hostLock: HostLock? = nil) {
         self.referenceWorker = referenceWorker
+        self.hostLock = hostLock
         self.databaseWaitSeconds = databaseWaitSeconds
         self.database = database
         self.host = host

@@ -49,7 +49,8 @@ public struct SchedulerServer: Sendable {
         router.get("/health") { _, _ in JSONResponse.make(["status": "ok"]) }
         OpenAPIDocument.register(on: router)
         AgentRoutes(store: store, auth: auth, signal: signal, config: config, metrics: metrics).register(on: router)
-        AdminRoutes(store: store, auth: auth, signal: signal, compiler: CompileService(store: store, logger: logger, referenceWorker: config.referenceWorker)).register(on: router)
+        AdminRoutes(store: store, auth: auth, signal: signal, compiler: CompileService(store: store, logger: logger, referenceWorker: config.referenceWorker,
+                                                                                            quiet: config.hostLock.map { QuietHost(lock: $0, waitSeconds: config.hostLockWaitSeconds, logger: logger) })).register(on: router)
         DashboardRoutes(store: store, access: DashboardAccess(host: config.host, auth: auth)).register(on: router)
         OperationsRoutes(store: store, auth: auth, signal: signal).register(on: router)
         HealthRoutes(store: store, auth: auth, signal: signal, config: config).register(on: router)

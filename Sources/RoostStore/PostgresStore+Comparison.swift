@@ -21,7 +21,7 @@ extension PostgresStore {
             SELECT 1, COALESCE(j.benchmark_id = \(baselineID), false), j.benchmark_id, r.job_id, j.target::text, r.status, r.statistics::text, r.samples_ms,
                    r.environment::text, r.error, r.created_at,
                    a.id, a.name, a.state, a.tags::text, a.hardware::text, a.target::text, a.price_per_hour, a.last_heartbeat,
-                   r.scenario, r.invalid_reasons::text, r.accuracy::text, r.scenario_metrics::text, b.labels::text
+                   r.scenario, r.invalid_reasons::text, r.accuracy::text, r.scenario_metrics::text, b.labels::text, r.tries::text
             FROM results r JOIN jobs j ON j.id = r.job_id JOIN benchmarks b ON b.id = j.benchmark_id JOIN agents a ON a.id = r.agent_id
             WHERE r.status = 'succeeded' AND (j.benchmark_id = \(bid) OR j.benchmark_id = \(baselineID))
             ORDER BY a.name, r.engine, r.created_at DESC

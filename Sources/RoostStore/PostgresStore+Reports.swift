@@ -28,7 +28,7 @@ extension PostgresStore {
             SELECT k.rn::int, COALESCE(k.in_baseline, false), k.benchmark_id, k.job_id, k.job_target::text, k.status, k.statistics::text, k.samples_ms,
                    k.environment::text, k.error, k.created_at,
                    a.id, a.name, a.state, a.tags::text, a.hardware::text, a.target::text, a.price_per_hour, a.last_heartbeat,
-                   k.scenario, k.invalid_reasons::text, k.accuracy::text, k.scenario_metrics::text, k.labels::text
+                   k.scenario, k.invalid_reasons::text, k.accuracy::text, k.scenario_metrics::text, k.labels::text, k.tries::text
             FROM keyed k JOIN agents a ON a.id = k.agent_id
             WHERE k.rn <= 2 OR k.in_baseline
             ORDER BY a.name, k.engine, k.created_at DESC
@@ -71,15 +71,16 @@ extension PostgresStore {
     private func reportRow(_ row: PostgresRow) throws -> (Int, Bool, ReportRow) {
         let row = try row.decode((Int, Bool, UUID, UUID, String, String, String?, [Double], String, String?, Date,
                                   UUID, String, String, String, String, String, Double?, Date?,
-                                  String, String, String?, String?, String?).self)
+                                  String, String, String?, String?, String?, String?).self)
         let agent = try agentInfo((row.11, row.12, row.13, row.14, row.15, row.16, row.17, row.18))
-        let result = BenchmarkResult(
+        var result = BenchmarkResult(
             status: row.5 == "succeeded" ? .succeeded : .error,
             statistics: try row.6.map { try decodeJSON(LatencyStatistics.self, $0) }, samplesMs: row.7,
             environment: try decodeJSON(RunEnvironment.self, row.8), errorMessage: row.9,
             scenario: Scenario(rawValue: row.19), validity: Validity(reasons: try decodeJSON([String].self, row.20)),
             accuracy: try row.21.map { try decodeJSON(AccuracyReport.self, $0) },
             scenarioMetrics: try row.22.map { try decodeJSON(ScenarioMetrics.self, $0) })
+        result.tries = try row.24.map { try decodeJSON(RunTries.self, $0) }
         let labels = try row.23.map { try decodeJSON([String: String].self, $0) } ?? [:]
         let r = ReportRow(benchmarkID: row.2.uuidString.lowercased(), jobID: row.3.uuidString.lowercased(), agent: agent,
                           target: try decodeJSON(TargetSpec.self, row.4), result: result, finishedAt: row.10,

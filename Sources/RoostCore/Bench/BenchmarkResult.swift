@@ -15,6 +15,8 @@ public struct BenchmarkResult: Codable, Sendable, Equatable {
     public var accuracy: AccuracyReport?
     /// Scenario-specific figures (offline samples/s, server achieved QPS, cold start).
     public var scenarioMetrics: ScenarioMetrics?
+    /// Every try of this job when the agent reran it (nil from agents that never rerun).
+    public var tries: RunTries?
 
     public init(status: Status, statistics: LatencyStatistics?, samplesMs: [Double], environment: RunEnvironment,
                 errorMessage: String? = nil, scenario: Scenario? = nil, validity: Validity? = nil, accuracy: AccuracyReport? = nil,
@@ -39,17 +41,84 @@ public struct BenchmarkResult: Codable, Sendable, Equatable {
 
     /// Valid unless the harness said otherwise; errors are never valid.
     public var isValid: Bool { status == .succeeded && (validity?.valid ?? true) }
+
+    /// Tries it took to get this result: 1 for results that carry no tries.
+    public var tryCount: Int { max(1, tries?.tries.count ?? 1) }
 }
 
 /// VALID, or INVALID with every reason the harness found.
 public struct Validity: Codable, Sendable, Equatable {
     public var valid: Bool
     public var reasons: [String]
-    public init(reasons: [String]) {
+    /// What kind of rule each failure was (nil in results from older harnesses):
+    /// the agent reruns only what the environment caused.
+    public var causes: [ValidityCause]?
+    public init(reasons: [String], causes: [ValidityCause]? = nil) {
         self.valid = reasons.isEmpty
         self.reasons = reasons
+        self.causes = causes
     }
     public var label: String { valid ? "VALID" : "INVALID (\(reasons.joined(separator: "; ")))" }
+
+    /// INVALID for reasons a quieter machine could fix, and for none that it could
+    /// not: a wrong answer, or a run too short to judge, stays what it is.
+    public var isRerunnable: Bool {
+        guard !valid, let causes, !causes.isEmpty else { return false }
+        return causes.allSatisfy(\.isEnvironmental)
+    }
+}
+
+/// The family of a validity rule.
+public enum ValidityCause: String, Codable, Sendable, CaseIterable {
+    /// Fewer seconds or queries than the profile asks for.
+    case length
+    /// Intervals too wide, spread too large, drift, outliers that set p99.
+    case stability
+    case frequency
+    case throttling
+    /// Other processes on the benchmark's CPUs.
+    case outsideLoad = "outside-load"
+    case accuracy
+
+    public var isEnvironmental: Bool {
+        switch self {
+        case .stability, .frequency, .throttling, .outsideLoad: true
+        case .length, .accuracy: false
+        }
+    }
+}
+
+/// The tries an agent made for one job: the reported result is
+/// `tries[reported - 1]`; the others are kept so nothing is hidden.
+public struct RunTries: Codable, Sendable, Equatable {
+    /// 1-based number of the try the result reports.
+    public var reported: Int
+    public var tries: [BenchmarkTry]
+    public init(reported: Int, tries: [BenchmarkTry]) {
+        self.reported = reported
+        self.tries = tries
+    }
+}
+
+/// One try's verdict, figures and conditions (its raw samples are not kept).
+public struct BenchmarkTry: Codable, Sendable, Equatable {
+    public var number: Int
+    public var status: BenchmarkResult.Status
+    public var validity: Validity?
+    public var statistics: LatencyStatistics?
+    public var environment: RunEnvironment
+    public var errorMessage: String?
+    /// Seconds the agent waited before this try.
+    public var settleSeconds: Double?
+    public init(number: Int, result: BenchmarkResult, settleSeconds: Double? = nil) {
+        self.number = number
+        status = result.status
+        validity = result.validity
+        statistics = result.statistics
+        environment = result.environment
+        errorMessage = result.errorMessage
+        self.settleSeconds = settleSeconds
+    }
 }
 
 /// The engine's outputs against the reference outputs.

@@ -21,9 +21,22 @@ public struct BenchmarkSpec: Codable, Sendable, Equatable {
     public var p99BoundMs: Double?
     /// Seeds inputs, Poisson arrivals and the bootstrap, so reruns are reproducible.
     public var seed: UInt64
-    /// Validity thresholds.
+    /// Information only since results are judged on robust figures (kept so
+    /// stored specs and older agents still decode): a few preemption spikes set
+    /// the CV of raw latencies, not the figures a report claims.
     public var maxCV: Double
     public var maxOtherCPUFraction: Double
+    /// Stability thresholds, relative to the figure (0.05 = ±5 %); defaults per profile.
+    /// Half-width of the p50 and p99 95 % intervals.
+    public var maxP50Interval: Double
+    public var maxP99Interval: Double
+    /// (p90 − p10) / p50.
+    public var maxDispersion: Double
+    /// |median of the last third / median of the first third − 1|.
+    public var maxDrift: Double
+    /// Reruns of a run the environment made INVALID (load, frequency, instability), each after `rerunSettleSeconds`.
+    public var maxReruns: Int
+    public var rerunSettleSeconds: Double
     public var accuracyRTol: Double
     public var accuracyATol: Double
 
@@ -31,7 +44,9 @@ public struct BenchmarkSpec: Codable, Sendable, Equatable {
                 warmupSeconds: Double? = nil, warmupIterations: Int? = nil, minSeconds: Double? = nil, minIterations: Int? = nil,
                 maxSeconds: Double? = nil, timeoutSeconds: Double? = nil, batch: Int = 1, qps: Double? = nil,
                 findMaxQPS: Bool = false, p99BoundMs: Double? = nil, seed: UInt64 = 42,
-                maxCV: Double = 0.25, maxOtherCPUFraction: Double = 0.10, accuracyRTol: Double = 1e-3, accuracyATol: Double = 1e-4) {
+                maxCV: Double = 0.25, maxOtherCPUFraction: Double = 0.10, accuracyRTol: Double = 1e-3, accuracyATol: Double = 1e-4,
+                maxP50Interval: Double? = nil, maxP99Interval: Double? = nil, maxDispersion: Double? = nil, maxDrift: Double? = nil,
+                maxReruns: Int? = nil, rerunSettleSeconds: Double? = nil) {
         self.scenario = scenario
         self.profile = profile
         self.warmupSeconds = warmupSeconds ?? profile.warmupSeconds
@@ -49,6 +64,12 @@ public struct BenchmarkSpec: Codable, Sendable, Equatable {
         self.maxOtherCPUFraction = maxOtherCPUFraction
         self.accuracyRTol = accuracyRTol
         self.accuracyATol = accuracyATol
+        self.maxP50Interval = maxP50Interval ?? profile.maxP50Interval
+        self.maxP99Interval = maxP99Interval ?? profile.maxP99Interval
+        self.maxDispersion = maxDispersion ?? profile.maxDispersion
+        self.maxDrift = maxDrift ?? profile.maxDrift
+        self.maxReruns = max(0, maxReruns ?? profile.maxReruns)
+        self.rerunSettleSeconds = max(0, rerunSettleSeconds ?? profile.rerunSettleSeconds)
     }
 
     /// The "quick" profile: enough for demos and CI, not for decisions.
@@ -74,7 +95,13 @@ public struct BenchmarkSpec: Codable, Sendable, Equatable {
             maxCV: try c.decodeIfPresent(Double.self, forKey: .maxCV) ?? 0.25,
             maxOtherCPUFraction: try c.decodeIfPresent(Double.self, forKey: .maxOtherCPUFraction) ?? 0.10,
             accuracyRTol: try c.decodeIfPresent(Double.self, forKey: .accuracyRTol) ?? 1e-3,
-            accuracyATol: try c.decodeIfPresent(Double.self, forKey: .accuracyATol) ?? 1e-4)
+            accuracyATol: try c.decodeIfPresent(Double.self, forKey: .accuracyATol) ?? 1e-4,
+            maxP50Interval: try c.decodeIfPresent(Double.self, forKey: .maxP50Interval),
+            maxP99Interval: try c.decodeIfPresent(Double.self, forKey: .maxP99Interval),
+            maxDispersion: try c.decodeIfPresent(Double.self, forKey: .maxDispersion),
+            maxDrift: try c.decodeIfPresent(Double.self, forKey: .maxDrift),
+            maxReruns: try c.decodeIfPresent(Int.self, forKey: .maxReruns),
+            rerunSettleSeconds: try c.decodeIfPresent(Double.self, forKey: .rerunSettleSeconds))
     }
 }
 
@@ -123,6 +150,55 @@ public enum BenchmarkProfile: String, Codable, Sendable, CaseIterable {
         case .quick: 10
         case .standard: 50
         case .rigorous: 100
+        }
+    }
+
+    /// The p50 95 % interval's half-width may be at most this share of p50:
+    /// tighter as the profile promises more.
+    public var maxP50Interval: Double {
+        switch self {
+        case .quick: 0.05
+        case .standard: 0.02
+        case .rigorous: 0.01
+        }
+    }
+
+    /// The same for p99, whose interval is wider by nature (few queries lie above it).
+    public var maxP99Interval: Double {
+        switch self {
+        case .quick: 0.25
+        case .standard: 0.10
+        case .rigorous: 0.05
+        }
+    }
+
+    /// (p90 − p10) / p50 above this is a run whose queries do not agree on a latency.
+    public var maxDispersion: Double {
+        switch self {
+        case .quick: 0.5
+        case .standard: 0.4
+        case .rigorous: 0.3
+        }
+    }
+
+    /// The median may move this much between the first and last third of the run.
+    public var maxDrift: Double {
+        switch self {
+        case .quick: 0.10
+        case .standard: 0.05
+        case .rigorous: 0.05
+        }
+    }
+
+    /// How often the agent repeats a run the environment spoiled.
+    public var maxReruns: Int { 2 }
+
+    /// Pause before a rerun, so a passing burst of outside load can end.
+    public var rerunSettleSeconds: Double {
+        switch self {
+        case .quick: 1
+        case .standard: 5
+        case .rigorous: 10
         }
     }
 }

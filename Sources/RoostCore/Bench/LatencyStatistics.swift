@@ -20,6 +20,21 @@ public struct LatencyStatistics: Codable, Sendable, Equatable {
     public var p99CI: ConfidenceInterval?
     /// Samples beyond Tukey's far-out fences (3 × IQR).
     public var outliers: Int?
+    /// `outliers` as a share of all queries (0…1): above 0.01 they reach p99.
+    public var outlierShare: Double?
+    /// How far the outliers lift p99 above the p99 of the other queries, relative
+    /// (0.1 = +10 %): what decides whether outliers matter, not their count.
+    public var outlierP99Shift: Double?
+    public var p10: Double?
+    /// Robust spread, (p90 − p10) / p50: unlike the CV, a handful of preemption
+    /// spikes does not move it.
+    public var dispersion: Double?
+    /// Median absolute deviation from p50, ms (information).
+    public var mad: Double?
+    /// Relative change of the median from the first to the last third of the run
+    /// (+0.1 = the end ran 10 % slower): a drifting machine, which intervals over
+    /// the pooled samples cannot see.
+    public var drift: Double?
     /// MLPerf-style early-stopping upper bounds at 99 % confidence; nil when the
     /// query count is too small to bound that percentile at all.
     public var p90Bound: Double?

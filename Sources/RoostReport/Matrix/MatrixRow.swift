@@ -38,6 +38,9 @@ public struct MatrixRow: Codable, Sendable, Equatable, Identifiable {
     public var accuracyPassed: Bool?
     public var valid: Bool
     public var validityReasons: [String]
+    /// Runs the agent made for this figure (1 unless the environment spoiled a
+    /// try and it was rerun; see `BenchmarkResult.tries`).
+    public var tries: Int = 1
     public var pricePerHour: Double?
     /// USD per million inferences; nil ("unknown") without a price.
     public var costPerMillion: Double?
@@ -74,7 +77,7 @@ public struct MatrixRow: Codable, Sendable, Equatable, Identifiable {
     enum CodingKeys: String, CodingKey {
         case id, key, agentID, agentState, hardware, tags, target, samples, p50Ms, p50CI, p90Ms, p99Ms, p99CI, p99IsEstimate
         case meanMs, cv, throughput, peakMemoryMB, coldStartMs, coldStartSource, maxAbsError, maxRelError, accuracyPassed
-        case valid, validityReasons, pricePerHour, costPerMillion, exclusions, distribution, benchmarkID, jobID, finishedAt, labels
+        case valid, validityReasons, tries, pricePerHour, costPerMillion, exclusions, distribution, benchmarkID, jobID, finishedAt, labels
     }
 }
 
@@ -108,6 +111,7 @@ extension MatrixRow {
         try c.encode(accuracyPassed, forKey: .accuracyPassed)
         try c.encode(valid, forKey: .valid)
         try c.encode(validityReasons, forKey: .validityReasons)
+        try c.encode(tries, forKey: .tries)
         try c.encode(pricePerHour, forKey: .pricePerHour)
         try c.encode(costPerMillion, forKey: .costPerMillion)
         try c.encode(exclusions, forKey: .exclusions)

@@ -73,6 +73,7 @@ public struct ReportMatrix: Sendable, Equatable {
             exclusions: [], distribution: LatencyBox(samples: samples), benchmarkID: r.benchmarkID, jobID: r.jobID,
             finishedAt: r.finishedAt, samplesMs: samples)
         row.labels = r.labels
+        row.tries = result.tryCount
         row.exclusions = exclusions(of: row, options: options)
         return row
     }

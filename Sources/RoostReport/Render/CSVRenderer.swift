@@ -14,7 +14,7 @@ public enum CSVRenderer {
         "model", "model_sha256", "row_id", "agent", "agent_state", "hardware", "target", "engine", "threads", "batch", "scenario",
         "samples", "p50_ms", "p50_ci_low", "p50_ci_high", "p90_ms", "p99_ms", "p99_ci_low", "p99_ci_high", "p99_is_estimate",
         "mean_ms", "cv", "throughput_per_s", "peak_memory_mib", "cold_start_ms", "cold_start_source", "max_abs_error",
-        "max_rel_error", "valid", "validity_reasons", "price_per_hour", "cost_per_million", "eligible", "exclusions",
+        "max_rel_error", "valid", "validity_reasons", "tries", "price_per_hour", "cost_per_million", "eligible", "exclusions",
         "recommendation", "change", "p50_ratio_to_baseline", "benchmark_id", "job_id", "finished_at",
     ]
 
@@ -61,7 +61,7 @@ public enum CSVRenderer {
             num(row.p50Ms), num(row.p50CI?.low), num(row.p50CI?.high), num(row.p90Ms), num(row.p99Ms), num(row.p99CI?.low),
             num(row.p99CI?.high), String(row.p99IsEstimate), num(row.meanMs), num(row.cv), num(row.throughput),
             num(row.peakMemoryMB), num(row.coldStartMs), row.coldStartSource ?? "", num(row.maxAbsError), num(row.maxRelError),
-            String(row.valid), row.validityReasons.joined(separator: "; "), num(row.pricePerHour), num(row.costPerMillion),
+            String(row.valid), row.validityReasons.joined(separator: "; "), String(row.tries), num(row.pricePerHour), num(row.costPerMillion),
             String(row.eligible), row.exclusions.map(\.message).joined(separator: "; "), r.role(of: row) ?? "",
             change?.verdict.rawValue ?? "", num(change?.p50Ratio), row.benchmarkID, row.jobID, NumberFormat.date(row.finishedAt),
         ]

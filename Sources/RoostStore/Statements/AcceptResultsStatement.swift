@@ -39,7 +39,7 @@ struct AcceptResultsStatement: PostgresPreparedStatement {
         inserted AS (
             INSERT INTO results (job_id, attempt, agent_id, status, p50_ms, p90_ms, p99_ms, mean_ms, min_ms, max_ms,
                                  throughput_qps, sample_count, samples_ms, statistics, environment, error,
-                                 engine, scenario, valid, invalid_reasons, accuracy, scenario_metrics)
+                                 engine, scenario, valid, invalid_reasons, accuracy, scenario_metrics, tries)
             SELECT c.id, c.attempt, c.agent_id, i.state,
                    (i.r #>> '{statistics,p50}')::float8, (i.r #>> '{statistics,p90}')::float8, (i.r #>> '{statistics,p99}')::float8,
                    (i.r #>> '{statistics,mean}')::float8, (i.r #>> '{statistics,min}')::float8, (i.r #>> '{statistics,max}')::float8,
@@ -47,7 +47,7 @@ struct AcceptResultsStatement: PostgresPreparedStatement {
                    jsonb_array_length(i.r->'samplesMs'), translate((i.r->'samplesMs')::text, '[]', '{}')::float8[],
                    NULLIF(i.r->'statistics', 'null'), i.r->'environment', i.error,
                    i.engine, i.scenario, i.valid, i.invalid_reasons,
-                   NULLIF(i.r->'accuracy', 'null'), NULLIF(i.r->'scenarioMetrics', 'null')
+                   NULLIF(i.r->'accuracy', 'null'), NULLIF(i.r->'scenarioMetrics', 'null'), NULLIF(i.r->'tries', 'null')
             FROM claimed c JOIN input i ON i.ord = c.ord
             RETURNING job_id
         ),

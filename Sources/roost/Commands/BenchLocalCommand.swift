@@ -55,7 +55,8 @@ struct BenchLocalCommand: AsyncParsableCommand {
             let referencePath = try ReferenceFiles.write(besideModel: url, into: scratch)
             let request = WorkerRequest(artifactPath: artifactPath, engine: engine, spec: spec, referencePath: referencePath?.path, threads: target.threads)
             let supervisor = WorkerSupervisor(command: WorkerCommandLine.current(), scratch: scratch)
-            let result = await supervisor.run(request, target: target)
+            // The agents' rerun rule too: a try the environment spoiled is repeated.
+            let result = await RerunLoop(spec: spec).run { _ in await supervisor.run(request, target: target) }
             if json { print(CanonicalJSON.pretty(result)) } else { print(ResultText.render(result, model: url.lastPathComponent)) }
             if result.status != .succeeded { throw RoostError.io(result.errorMessage ?? "benchmark failed") }
         }
@@ -129,7 +130,13 @@ enum ResultText {
             lines.append(String(format: "  accuracy vs %@ reference: max abs %.3g, max rel %.3g, cosine %.6f — %@", a.referenceSource, a.maxAbsError, a.maxRelError, a.cosineSimilarity, a.passed ? "ok" : "FAILED"))
         }
         lines.append("  memory: peak RSS \((e.peakRSSBytes ?? 0) / 1_048_576) MiB\(e.arenaBytes.map { ", arena \($0 / 1024) KiB" } ?? "")  other-CPU \(e.otherCPUFraction.map { String(format: "%.1f%%", $0 * 100) } ?? "n/a")  governor \(e.governor ?? "n/a")  freq \(e.frequencyMHz.map { String(format: "%.0f-%.0f MHz", $0.min, $0.max) } ?? "n/a")  temp \(e.temperatureC.map { String(format: "max %.0f°C", $0.max) } ?? "n/a")")
+        if let d = s.dispersion { lines.append(String(format: "  spread (p90 − p10)/p50 %.3f  MAD %@ ms  drift %@  outliers %.2f%% (p99 shift %@)", d, ms(s.mad),
+                                                      s.drift.map { String(format: "%+.1f%%", $0 * 100) } ?? "-", (s.outlierShare ?? 0) * 100,
+                                                      s.outlierP99Shift.map { String(format: "%+.1f%%", $0 * 100) } ?? "-")) }
         lines.append("  \(r.validity?.label ?? "VALID")")
+        if let t = r.tries, t.tries.count > 1 {
+            lines.append("  tries: \(t.tries.count), reporting try \(t.reported): " + t.tries.map { "#\($0.number) \($0.validity?.valid == false ? "INVALID" : $0.status == .error ? "ERROR" : "VALID")" }.joined(separator: ", "))
+        }
         return lines.joined(separator: "\n")
     }
 }

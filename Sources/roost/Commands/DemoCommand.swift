@@ -69,13 +69,14 @@ struct DemoCommand: AsyncParsableCommand {
                 name: "enroll-\(profile.name)",
                 arguments: ["agent", "enroll", "--scheduler", schedulerURL, "--token", token, "--name", profile.name, "--profile", profileFile.path],
                 logDirectory: logs)
-            children.append(try FarmProcess(name: "agent-\(profile.name)", arguments: ["agent", "run", "--name", profile.name, "--exit-when-idle", "600"], logDirectory: logs))
         }
         for a in try await admin.agents() where DemoProfiles.all.contains(where: { $0.name == a.name }) {
             say("agent \(a.name): \(a.hardware.summary) → target \(a.target.label)")
         }
 
-        // 4. The shipped models, queued on every agent.
+        // 4. The shipped models, queued on every agent. Queuing compiles every
+        // target and computes every reference, so it all happens here, before
+        // any agent runs: no compile lands inside a benchmark's timed window.
         let modelDir = home.path("models")
         var models = try ReferenceSuite.write(to: modelDir)
         for dir in modelDirectories { models += try Self.models(in: URL(fileURLWithPath: dir)) }
@@ -90,7 +91,13 @@ struct DemoCommand: AsyncParsableCommand {
             say("queued \(name) (\(info.sha256.prefix(12)), \(status.jobs.count) jobs): benchmark \(status.benchmarkID)")
         }
 
-        // 5. Progress until every job is done.
+        // 5. Only now the agents, which benchmark one at a time under the host lock.
+        say("compiled everything; starting the agents")
+        for profile in DemoProfiles.all {
+            children.append(try FarmProcess(name: "agent-\(profile.name)", arguments: ["agent", "run", "--name", profile.name, "--exit-when-idle", "600"], logDirectory: logs))
+        }
+
+        // 6. Progress until every job is done.
         var last = ""
         let deadline = Date().addingTimeInterval(1800)
         var finished: [BenchmarkStatus] = []
@@ -105,7 +112,7 @@ struct DemoCommand: AsyncParsableCommand {
         }
         for s in finished { for j in s.jobs where j.state != "succeeded" { say("job \(j.jobID) of \(s.model.name) ended \(j.state): \(j.errorMessage ?? "")") } }
 
-        // 6. The report.
+        // 7. The report.
         var reports: [ModelReport] = []
         for q in queued { reports.append(ReportBuilder.build(data: try await admin.reportData(model: q.name))) }
         let outDir = URL(fileURLWithPath: out)
@@ -113,6 +120,8 @@ struct DemoCommand: AsyncParsableCommand {
         try Data(md.utf8).write(to: outDir.appendingPathComponent("roost-report.md"))
         try Data(ReportFormat.html.render(reports).utf8).write(to: outDir.appendingPathComponent("roost-report.html"))
         print(md)
+        let rows = reports.flatMap(\.rows)
+        say("\(rows.filter(\.valid).count) of \(rows.count) results VALID; \(rows.filter { $0.tries > 1 }.count) needed a rerun (\(rows.map(\.tries).reduce(0, +)) runs in all)")
         say("wrote \(outDir.appendingPathComponent("roost-report.md").path) and roost-report.html")
         if finished.contains(where: { $0.jobs.contains { $0.state != "succeeded" } }) { throw RoostError.io("some jobs did not succeed") }
     }

@@ -4,6 +4,7 @@ import Logging
 import Metrics
 import RoostAgentCLI
 import RoostCore
+import RoostProbe
 import RoostScheduler
 import RoostStore
 
@@ -41,7 +42,9 @@ struct SchedulerCommand: AsyncParsableCommand {
                 let config = SchedulerConfiguration(database: try DatabaseLocator.resolve(databaseURL), host: host, port: port, leaseSeconds: leaseSeconds,
                                                     retryBackoffSeconds: retryBackoffSeconds, health: health,
                                                     databaseWaitSeconds: databaseWaitSeconds,
-                                                    referenceWorker: ReferenceWorker(command: Self.referenceCommand(), memoryLimitMB: referenceMemoryLimitMB))
+                                                    referenceWorker: ReferenceWorker(command: Self.referenceCommand(), memoryLimitMB: referenceMemoryLimitMB),
+                                                    // Agents on this host benchmark under this lock; compiles wait for it.
+                                                    hostLock: HostLock(machineID: HardwareProbe().machineID()))
                 // The one process-global step: swift-metrics users (Hummingbird's request
                 // counters) write into the registry `/metrics` serves.
                 let metrics = SchedulerMetrics()

@@ -28,7 +28,7 @@ enum Fixtures {
         median: Double, sigma: Double = 0.05, count: Int = 400, seed: UInt64, price: Double? = nil, state: String = "active",
         invalidReasons: [String] = [], peakMB: Double? = 100, benchmarkID: String = "bench-2", finishedAt: Date = t0,
         samplesPerSecond: Double? = nil, loadMs: Double? = nil, firstInferenceMs: Double? = nil, artifactLoadMs: Double? = nil,
-        maxAbsError: Double? = 1e-6, tags: [String: String] = [:], hardware: HardwareProfile = hardware()
+        maxAbsError: Double? = 1e-6, tags: [String: String] = [:], hardware: HardwareProfile = hardware(), tries: Int? = nil
     ) -> ReportRow {
         let samples = samples(median: median, sigma: sigma, count: count, seed: seed)
         // Wall time = sum of latencies: one stream, no gaps, so throughput = 1000 / mean.
@@ -43,11 +43,18 @@ enum Fixtures {
         env.arenaBytes = 1 << 20
         let metrics = samplesPerSecond != nil || loadMs != nil || firstInferenceMs != nil || batch != 1
             ? ScenarioMetrics(samplesPerSecond: samplesPerSecond, batch: batch, loadMs: loadMs, firstInferenceMs: firstInferenceMs) : nil
-        let result = BenchmarkResult(
+        var result = BenchmarkResult(
             status: .succeeded, statistics: stats, samplesMs: samples, environment: env, scenario: scenario,
             validity: Validity(reasons: invalidReasons),
             accuracy: maxAbsError.map { AccuracyReport(maxAbsError: $0, maxRelError: $0 * 10, cosineSimilarity: 1, passed: true, referenceSource: "scheduler") },
             scenarioMetrics: metrics)
+        if let tries {
+            // The earlier tries were spoiled by outside load; the last is the one reported.
+            let reported = result
+            var spoiled = result
+            spoiled.validity = Validity(reasons: ["other processes used 35% of the benchmark CPUs (limit 10%)"], causes: [.outsideLoad])
+            result.tries = RunTries(reported: tries, tries: (1...tries).map { BenchmarkTry(number: $0, result: $0 == tries ? reported : spoiled) })
+        }
         let info = AgentInfo(agentID: "id-\(agent)", name: agent, state: state, tags: tags, hardware: hardware, target: target,
                              pricePerHour: price, lastHeartbeat: finishedAt)
         return ReportRow(benchmarkID: benchmarkID, jobID: "job-\(agent)-\(engine)-\(threads)-\(batch)-\(seed)", agent: info, target: target,

@@ -1,0 +1,58 @@
+import Foundation
+import Testing
+@testable import RoostCore
+
+/// The bounded wait the scheduler's compiles use: they wait for a benchmark,
+/// but not forever, and say whether they got the lock.
+@Suite(.serialized) struct HostLockTests {
+    func lock() throws -> (HostLock, URL) {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("roost-lock-\(UUID())")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        return (HostLock(machineID: "machine-\(UUID())", directory: dir.path), dir)
+    }
+
+    @Test func aBoundedWaitGivesUpAndSaysSo() async throws {
+        let (lock, dir) = try lock()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let holding = LockedBox(false)
+        let release = LockedBox(false)
+        let holder = Task {
+            try await lock.withLock {
+                holding.set(true)
+                while !release.get() { try await Task.sleep(for: .milliseconds(10)) }
+            }
+        }
+        while !holding.get() { try await Task.sleep(for: .milliseconds(5)) }
+        let start = ContinuousClock.now
+        let held = try await lock.withLock(waitingAtMost: 0.3, pollMilliseconds: 10) { $0 }
+        let waited = ContinuousClock.now - start
+        #expect(!held)
+        #expect(waited >= .milliseconds(300) && waited < .seconds(5))
+        release.set(true)
+        try await holder.value
+        // Free now: taken at once.
+        #expect(try await lock.withLock(waitingAtMost: 0.3) { $0 })
+    }
+
+    @Test func aWaiterGetsTheLockWhenTheHolderLetsGo() async throws {
+        let (lock, dir) = try lock()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let log = LockedBox<[String]>([])
+        let holding = LockedBox(false)
+        let holder = Task {
+            try await lock.withLock {
+                holding.set(true)
+                try await Task.sleep(for: .milliseconds(200))
+                log.update { $0.append("benchmark done") }
+            }
+        }
+        while !holding.get() { try await Task.sleep(for: .milliseconds(5)) }
+        let held = try await lock.withLock(waitingAtMost: 30, pollMilliseconds: 10) { held in
+            log.update { $0.append("compile") }
+            return held
+        }
+        try await holder.value
+        #expect(held)
+        #expect(log.get() == ["benchmark done", "compile"])
+    }
+}

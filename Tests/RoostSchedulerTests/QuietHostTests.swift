@@ -1,0 +1,55 @@
+import Foundation
+import Logging
+import RoostCore
+import Testing
+@testable import RoostScheduler
+
+/// A scheduler sharing a host with agents: its compile waits until the agent's
+/// benchmark (which holds the host lock) is over.
+@Suite(.serialized) struct QuietHostTests {
+    @Test func compileWaitsForTheBenchmarkOnThisHost() async throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("roost-quiet-\(UUID())")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let lock = HostLock(machineID: "shared-host", directory: dir.path)
+        let quiet = QuietHost(lock: lock, waitSeconds: 30, logger: Logger(label: "test"))
+        let events = LockedBox<[String]>([])
+        let benchmarking = LockedBox(false)
+        let agent = Task {
+            try await lock.withLock {
+                benchmarking.set(true)
+                events.update { $0.append("timed window start") }
+                try await Task.sleep(for: .milliseconds(300))
+                events.update { $0.append("timed window end") }
+            }
+        }
+        while !benchmarking.get() { try await Task.sleep(for: .milliseconds(5)) }
+        let value = try await quiet.run("compile") { () -> Int in
+            events.update { $0.append("compile") }
+            return 7
+        }
+        try await agent.value
+        #expect(value == 7)
+        #expect(events.get() == ["timed window start", "timed window end", "compile"])
+    }
+
+    @Test func aBenchmarkThatOutlastsTheWaitDoesNotBlockTheRequestForever() async throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("roost-quiet-\(UUID())")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let lock = HostLock(machineID: "shared-host-2", directory: dir.path)
+        let quiet = QuietHost(lock: lock, waitSeconds: 0.2, logger: Logger(label: "test"))
+        let release = LockedBox(false), holding = LockedBox(false)
+        let agent = Task {
+            try await lock.withLock {
+                holding.set(true)
+                while !release.get() { try await Task.sleep(for: .milliseconds(10)) }
+            }
+        }
+        while !holding.get() { try await Task.sleep(for: .milliseconds(5)) }
+        let ran = try await quiet.run("compile") { true }
+        release.set(true)
+        try await agent.value
+        #expect(ran)
+    }
+}
