@@ -1,7 +1,10 @@
 // A small fork-join pool for one inference session. One 64-bit ticket carries
-// the run's generation (high half) and the next task index (low half), so a
-// worker that is late from the previous run can never take a task of the next
-// one with the previous run's function.
+// the run's generation (high 32 bits), its task count (16 bits) and the next
+// task index (16 bits). A worker reads the run's function between loading the
+// ticket and claiming a task from it with a compare-and-swap: the claim succeeds
+// only while that task is unclaimed, and until every task is done the caller
+// changes nothing, so what the worker read belongs to the run it claimed from.
+// A worker late from an earlier run can never take a task of a later one.
 #define _GNU_SOURCE
 #include "roost_kernels.h"
 
@@ -31,8 +34,7 @@ struct roost_pool {
     _Atomic int completed;
     _Atomic int sleepers;
     _Atomic int stop;
-    // Published before the ticket of their generation.
-    int tasks;
+    // Published before the ticket of their generation; stable until its tasks are done.
     roost_task_fn fn;
     void *context;
     pthread_mutex_t lock;
@@ -49,14 +51,14 @@ static long now_ns(void) {
 
 /// Takes and runs tasks of generation `gen` until none is left.
 static void drain(roost_pool *p, uint32_t gen, int thread) {
-    roost_task_fn fn = p->fn;
-    void *ctx = p->context;
-    int tasks = p->tasks;
     for (;;) {
         uint64_t t = atomic_load_explicit(&p->ticket, memory_order_acquire);
-        if ((uint32_t)(t >> 32) != gen || (int)(uint32_t)t >= tasks) return;
+        int index = (int)(t & 0xffff), tasks = (int)((t >> 16) & 0xffff);
+        if ((uint32_t)(t >> 32) != gen || index >= tasks) return;
+        roost_task_fn fn = p->fn;
+        void *ctx = p->context;
         if (!atomic_compare_exchange_weak_explicit(&p->ticket, &t, t + 1, memory_order_acq_rel, memory_order_acquire)) continue;
-        fn(ctx, (int)(uint32_t)t, thread);
+        fn(ctx, index, thread);
         atomic_fetch_add_explicit(&p->completed, 1, memory_order_acq_rel);
     }
 }
@@ -135,6 +137,10 @@ int roost_pool_threads(const roost_pool *p) { return p ? p->threads : 1; }
 
 void roost_pool_run(roost_pool *p, int tasks, roost_task_fn fn, void *context) {
     if (tasks <= 0) return;
+    if (tasks > 0xffff) { // more than the ticket counts: run inline (no caller needs this)
+        for (int t = 0; t < tasks; t++) fn(context, t, 0);
+        return;
+    }
     if (!p || p->threads == 1 || tasks == 1) {
         for (int t = 0; t < tasks; t++) fn(context, t, 0);
         return;
@@ -142,9 +148,8 @@ void roost_pool_run(roost_pool *p, int tasks, roost_task_fn fn, void *context) {
     uint32_t gen = (uint32_t)(atomic_load(&p->ticket) >> 32) + 1;
     p->fn = fn;
     p->context = context;
-    p->tasks = tasks;
     atomic_store_explicit(&p->completed, 0, memory_order_relaxed);
-    atomic_store(&p->ticket, (uint64_t)gen << 32);
+    atomic_store(&p->ticket, (uint64_t)gen << 32 | (uint64_t)tasks << 16);
     if (atomic_load(&p->sleepers) > 0) {
         pthread_mutex_lock(&p->lock);
         pthread_cond_broadcast(&p->wake);

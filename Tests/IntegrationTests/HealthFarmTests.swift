@@ -60,7 +60,7 @@ struct HealthFarmTests {
             // The enrollment baseline: raw samples in PostgreSQL, shown by `agent list`.
             try await waitUntil("the baseline health check", farm) { try await checks(url).count == 1 }
             let baseline = try #require(try await checks(url).first)
-            #expect(baseline.0 == "baseline" && baseline.1 >= 300 && (baseline.2 ?? 0) > 0, "\(baseline)")
+            #expect(baseline.0 == "baseline" && baseline.1 >= 300 && (baseline.2 ?? 0) > 0, "\(baseline)\n\(agent.log)")
             let row = try #require(try list(farm).first)
             #expect(row.state == "active" && row.health?.baselineP50Ms == baseline.2 && row.health?.checks == 1, "\(row)")
             #expect(agent.log.contains("health check reported"), "\(agent.log)")

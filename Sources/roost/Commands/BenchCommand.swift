@@ -20,7 +20,11 @@ struct BenchCommand: AsyncParsableCommand {
         @Option(help: "Comma-separated engines to measure (native, onnxruntime).") var engines = "native"
         @Option(help: "Override the profile's minimum timed seconds per job.") var minSeconds: Double?
         @Option(help: "Override the profile's minimum timed queries per job.") var minIterations: Int?
-        @Option(help: "Fail a job's result as too variable above this coefficient of variation (default 0.25).") var maxCv: Double?
+        @Option(help: "Recorded with the spec; the coefficient of variation is informational (validity uses the interval, dispersion and drift limits below).") var maxCv: Double?
+        @Option(help: "Validity: widest p50 95 % interval, as a fraction of p50 (profile default: quick 0.05).") var maxP50Interval: Double?
+        @Option(help: "Validity: widest p99 95 % interval, as a fraction of p99 (quick 0.25).") var maxP99Interval: Double?
+        @Option(help: "Validity: largest (p90 − p10)/p50 (quick 0.5).") var maxDispersion: Double?
+        @Option(help: "Validity: largest drift of the median over the run, as a fraction (quick 0.1).") var maxDrift: Double?
         @Option(help: "Fail a job's result when other processes used more than this fraction of its CPUs (default 0.10).") var maxOtherCpu: Double?
         @Option(name: .customLong("label"), help: "key=value stored with the benchmark (repeatable): git commit, branch, …") var labels: [String] = []
         @Flag(help: "Wait until every job has finished; the exit code then says how it went (see --fail-on-regression).") var wait = false
@@ -52,6 +56,10 @@ struct BenchCommand: AsyncParsableCommand {
                                            junit: junit, summary: summary)
                 if let maxCv, !(maxCv > 0 && maxCv.isFinite) { throw RoostError.invalidArgument("--max-cv must be positive") }
                 if let maxOtherCpu, !(maxOtherCpu >= 0 && maxOtherCpu <= 1) { throw RoostError.invalidArgument("--max-other-cpu must be in [0, 1]") }
+                for (flag, value) in [("--max-p50-interval", maxP50Interval), ("--max-p99-interval", maxP99Interval),
+                                      ("--max-dispersion", maxDispersion), ("--max-drift", maxDrift)] {
+                    if let value, !(value > 0 && value.isFinite) { throw RoostError.invalidArgument("\(flag) must be a positive fraction") }
+                }
                 let url = URL(fileURLWithPath: model)
                 let parsed = try ONNXModel.load(from: url)
                 let data = try Data(contentsOf: url)
@@ -64,6 +72,10 @@ struct BenchCommand: AsyncParsableCommand {
                 var spec = BenchmarkSpec(scenario: scenario, profile: profile, minSeconds: minSeconds, minIterations: minIterations)
                 if let maxCv { spec.maxCV = maxCv }
                 if let maxOtherCpu { spec.maxOtherCPUFraction = maxOtherCpu }
+                if let maxP50Interval { spec.maxP50Interval = maxP50Interval }
+                if let maxP99Interval { spec.maxP99Interval = maxP99Interval }
+                if let maxDispersion { spec.maxDispersion = maxDispersion }
+                if let maxDrift { spec.maxDrift = maxDrift }
                 var status = try await client.queueBenchmark(QueueBenchmarkRequest(modelSHA256: info.sha256, targets: targets, spec: spec,
                                                                                    engines: engineList, labels: labelSet.isEmpty ? nil : labelSet))
                 if !json { FileHandle.standardError.write(Data("queued benchmark \(status.benchmarkID) of \(info.name) (\(status.jobs.count) jobs)\n".utf8)) }
