@@ -67,7 +67,7 @@ struct CIGateTests {
             let wrong = try Self.model(in: dir, name: "wrong", layers: 3, wrongReference: true)  // its own digest
             // The quick profile in full (the gate wants valid results), with the variance and
             // outside-load limits opened up: this machine is shared by parallel builds.
-            let common = ["--targets", "suite=gate", "--wait", "--json", "--max-cv", "10", "--max-p50-interval", "1", "--max-p99-interval", "10", "--max-dispersion", "100", "--max-drift", "10", "--max-other-cpu", "1",
+            let common = ["--targets", "suite=gate", "--wait", "--json", "--max-cv", "10", "--max-p50-interval", "1", "--max-p99-interval", "100", "--max-dispersion", "100", "--max-drift", "10", "--max-other-cpu", "1",
                           "--threshold", "50%", "--scheduler", farm.scheduler]
             func run(_ model: URL, _ extra: [String]) throws -> (ProcessRunner.Output, BenchmarkStatus?) {
                 let name = model == wrong ? "gate-wrong" : "gate-mlp"
