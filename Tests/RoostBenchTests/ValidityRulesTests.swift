@@ -134,6 +134,23 @@ import RoostCore
         #expect(!Validity(reasons: ["from an old harness"]).isRerunnable)
     }
 
+    /// A model so fast that the harness stops at the profile's sample cap
+    /// before its minimum time has measured all the protocol keeps: not short.
+    /// One sample fewer than the cap, in the same time, is.
+    @Test func aRunStoppedAtTheSampleCapIsNotShort() throws {
+        let spec = BenchmarkSpec(profile: .quick)
+        let cap = InputLimits.maxSamples(for: spec)
+        let samples = Self.quiet(median: 0.008, count: cap, seed: 21)
+        let wall = 1.8
+        #expect(wall < spec.profile.minSeconds)
+        let full = try #require(SampleAnalysis.analyze(samplesMs: samples, wallSeconds: wall, seed: 1))
+        let atCap = ValidityRules.evaluate(spec: spec, statistics: full, wallSeconds: wall, environment: RunEnvironment(), accuracy: nil)
+        #expect(!(atCap.causes ?? []).contains(.length), "\(atCap.reasons)")
+        let fewer = try #require(SampleAnalysis.analyze(samplesMs: Array(samples.dropLast()), wallSeconds: wall, seed: 1))
+        let short = ValidityRules.evaluate(spec: spec, statistics: fewer, wallSeconds: wall, environment: RunEnvironment(), accuracy: nil)
+        #expect((short.causes ?? []).contains(.length), "\(short.reasons)")
+    }
+
     @Test func percentagesReadNaturally() {
         #expect(ValidityRules.percent(0.05) == "5 %")
         #expect(ValidityRules.percent(0.14) == "14 %")
