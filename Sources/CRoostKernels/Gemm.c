@@ -73,12 +73,20 @@ static void pack_b_block(const float *b, size_t ldb, int trans, size_t n, size_t
     }
 }
 
+/// Taps a panel's offset table covers; wider kernels take the per-element path.
+#define IM2COL_MAX_TAPS 64
+
 /// The patch-matrix block B[k0.., n0..] (kc × nc) of a convolution, straight
-/// from the image. Each panel's 16 output positions are decoded once; a panel
-/// inside one output row at stride 1 copies contiguous runs.
+/// from the image. Per panel, each tap's 16 source offsets (and whether each
+/// lies inside the image) are decoded once; a row is then a copy when the 16
+/// are one contiguous run, else a branch-free gather. Rows walk (channel, tap)
+/// by counters, so no row pays a division.
 static void pack_b_im2col_block(const roost_im2col *geo, const float *x, size_t n, size_t n0, size_t nc, size_t k0, size_t kc, float *out) {
     const long h = (long)geo->h, w = (long)geo->w;
-    const size_t taps = geo->kh * geo->kw;
+    const size_t taps = geo->kh * geo->kw, plane_size = geo->h * geo->w;
+    int32_t off[IM2COL_MAX_TAPS][NR];
+    uint32_t keep[IM2COL_MAX_TAPS][NR];
+    int run[IM2COL_MAX_TAPS];
     for (size_t p = 0; p < nc; p += NR, out += kc * NR) {
         long iy0[NR], ix0[NR];
         size_t cols = min_size(NR, n - (n0 + p));
@@ -88,19 +96,44 @@ static void pack_b_im2col_block(const roost_im2col *geo, const float *x, size_t 
             iy0[j] = (long)((col / geo->ow) * geo->sh) - (long)geo->pt;
             ix0[j] = (long)((col % geo->ow) * geo->sw) - (long)geo->pl;
         }
-        int one_row = cols == NR && geo->sw == 1 && iy0[0] == iy0[NR - 1];
+        if (taps <= IM2COL_MAX_TAPS) {
+            for (size_t t = 0; t < taps; t++) {
+                long dy = (long)((t / geo->kw) * geo->dh), dx = (long)((t % geo->kw) * geo->dw);
+                int contiguous = cols == NR;
+                for (size_t j = 0; j < NR; j++) {
+                    long iy = j < cols ? iy0[j] + dy : -1, ix = j < cols ? ix0[j] + dx : -1;
+                    int inside = iy >= 0 && iy < h && ix >= 0 && ix < w;
+                    off[t][j] = inside ? (int32_t)(iy * w + ix) : 0;
+                    keep[t][j] = inside ? 0xFFFFFFFFu : 0u;
+                    contiguous &= inside && off[t][j] == off[t][0] + (int32_t)j;
+                }
+                run[t] = contiguous;
+            }
+            size_t c = (k0) / taps, t = (k0) % taps;
+            const float *plane = x + c * plane_size;
+            for (size_t k = 0; k < kc; k++) {
+                float *dst = out + k * NR;
+                if (run[t]) {
+                    memcpy(dst, plane + off[t][0], NR * sizeof(float));
+                } else {
+                    const int32_t *o = off[t];
+                    const uint32_t *m = keep[t];
+                    uint32_t *d = (uint32_t *)dst;
+                    for (size_t j = 0; j < NR; j++) {
+                        uint32_t v;
+                        memcpy(&v, plane + o[j], sizeof v);
+                        d[j] = v & m[j];
+                    }
+                }
+                if (++t == taps) { t = 0; plane += plane_size; }
+            }
+            continue;
+        }
         for (size_t k = 0; k < kc; k++) {
             size_t kk = k0 + k, c = kk / taps, t = kk % taps;
             long dy = (long)((t / geo->kw) * geo->dh), dx = (long)((t % geo->kw) * geo->dw);
-            const float *plane = x + c * geo->h * geo->w;
+            const float *plane = x + c * plane_size;
             float *dst = out + k * NR;
-            if (one_row) {
-                long iy = iy0[0] + dy, ix = ix0[0] + dx;
-                if (iy >= 0 && iy < h && ix >= 0 && ix + NR <= w) {
-                    memcpy(dst, plane + iy * w + ix, NR * sizeof(float));
-                    continue;
-                }
-            }
             size_t j = 0;
             for (; j < cols; j++) {
                 long iy = iy0[j] + dy, ix = ix0[j] + dx;

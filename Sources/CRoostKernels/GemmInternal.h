@@ -30,6 +30,19 @@ void roost_gemv_portable(size_t k, const float *x, const float *b_packed, float 
 void roost_gemv_avx2(size_t k, const float *x, const float *b_packed, float *y,
                      size_t n0, size_t n1, size_t n, const roost_epilogue *ep);
 
+/// One direct-convolution tile: acc[6 pixels × 16 channels] = Σ_k x[base[r] + koff[k]] · w[k·16 + j],
+/// then the epilogue; stores rows pixels × chans channels at y[j·ldy + r] (y at the tile's
+/// first channel and pixel; ep's rows are channels ch0 + j, its columns pixels p0 + r).
+typedef void (*roost_conv_tile)(size_t k, const int32_t *koff, const float *const *base, const float *w,
+                                float *y, size_t ldy, size_t rows, size_t chans, const roost_epilogue *ep,
+                                size_t ch0, size_t p0);
+void roost_conv_tile_portable(size_t k, const int32_t *koff, const float *const *base, const float *w,
+                              float *y, size_t ldy, size_t rows, size_t chans, const roost_epilogue *ep,
+                              size_t ch0, size_t p0);
+void roost_conv_tile_avx2(size_t k, const int32_t *koff, const float *const *base, const float *w,
+                          float *y, size_t ldy, size_t rows, size_t chans, const roost_epilogue *ep,
+                          size_t ch0, size_t p0);
+
 /// The epilogue of one value (used by the portable kernels and for tails).
 static inline float roost_finish(const roost_epilogue *ep, float v, size_t row, size_t col) {
     v *= ep->alpha;

@@ -67,6 +67,8 @@ public struct Compiler: Sendable {
         var counts: [String: Int] = [:]
         for step in products { counts[step.attributes["gemm"]?.string ?? "openblas", default: 0] += 1 }
         let packed = products.filter { $0.attributes["packedWeights"] != nil }.count
-        return counts.keys.sorted().map { "\($0):\(counts[$0]!)" }.joined(separator: ",") + " (packed \(packed))"
+        let direct = products.filter { $0.attributes["convKernel"]?.string == "direct" }.count
+        return counts.keys.sorted().map { "\($0):\(counts[$0]!)" }.joined(separator: ",") + " (packed \(packed)"
+            + (direct > 0 ? ", direct conv \(direct))" : ")")
     }
 }

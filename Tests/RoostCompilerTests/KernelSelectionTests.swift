@@ -91,6 +91,63 @@ import RoostRuntime
         _ = try InferenceSession(artifact: avx2)
     }
 
+    /// Convs whose output channels fill 16-channel panels: a padded 3×3 stem
+    /// (bias, Relu), a grouped 3×3 with a residual Add, a strided 1×1 and a
+    /// 24-channel conv that stays on the patch GEMM.
+    static func convModel(batch: Int) throws -> ONNXModel {
+        var b = ModelBuilder(name: "direct-selection")
+        var x = b.input("x", shape: [batch, 3, 13, 10])
+        let w1 = b.initializer("w1", .seeded(shape: [32, 3, 3, 3], seed: 1)), b1 = b.initializer("b1", .seeded(shape: [32], seed: 2))
+        x = b.node("Conv", [x, w1, b1], attributes: ["pads": .ints([1, 1, 1, 1]), "kernel_shape": .ints([3, 3])])
+        let r = b.node("Relu", [x])
+        let w2 = b.initializer("w2", .seeded(shape: [32, 16, 3, 3], seed: 3))
+        let c2 = b.node("Conv", [r, w2], attributes: ["group": .int(2), "pads": .ints([1, 1, 1, 1]), "kernel_shape": .ints([3, 3])])
+        let sum = b.node("Add", [c2, r])
+        x = b.node("Relu", [sum])
+        let w3 = b.initializer("w3", .seeded(shape: [48, 32, 1, 1], seed: 4))
+        x = b.node("Conv", [x, w3], attributes: ["strides": .ints([2, 2]), "kernel_shape": .ints([1, 1])])
+        let w4 = b.initializer("w4", .seeded(shape: [24, 48, 3, 3], seed: 5))
+        _ = b.node("Conv", [x, w4], output: "y", attributes: ["kernel_shape": .ints([3, 3])])
+        b.output("y", shape: [batch, 24, 5, 3])
+        return try ONNXModel(data: b.serialized())
+    }
+
+    @Test func convsThatFillChannelPanelsRunDirectAndComputeWhatOpenBLASComputes() throws {
+        let model = try Self.convModel(batch: 2)
+        let avx2 = try compile(model, .x86_64_avx2)
+        let convs = avx2.plan.steps.filter { $0.kernel == "conv" }
+        #expect(convs.map { $0.attributes["convKernel"]?.string ?? "-" } == ["direct", "direct", "direct", "-"])
+        #expect(convs.map { $0.attributes["packedWeights"]?.string ?? "-" } == ["b", "b", "b", "a"])
+        #expect(avx2.header.decisions["gemm.kernel"] == "roost-avx2:4 (packed 4, direct conv 3)")
+        #expect(try compile(model, .x86_64_sse).plan.steps.allSatisfy { $0.attributes["convKernel"] == nil })
+        guard roost_isa_supported(ROOST_ISA_AVX2) != 0 else {
+            print("skipped: this CPU has no AVX2 + FMA, so the AVX2 plan cannot run here")
+            return
+        }
+        let input = HostTensor.seeded(shape: [2, 3, 13, 10], seed: 7)
+        let reference = try InferenceSession(artifact: compile(model, .x86_64_sse)).run([input])[0]
+        for threads in [1, 2] {
+            let session = try InferenceSession(artifact: ArtifactCodec.decode(ArtifactCodec.encode(compile(model, .x86_64_avx2, threads: threads))))
+            let y = try session.run([input])[0]
+            #expect(y.shape == reference.shape)
+            let scale = max(reference.data.map(abs).max() ?? 1, 1)
+            let worst = zip(y.data, reference.data).map { abs($0 - $1) / scale }.max() ?? 0
+            #expect(worst <= 1e-5, "\(threads) thread(s): worst relative difference \(worst)")
+        }
+    }
+
+    /// Pointwise convs go direct only where the GEMM's 16-pixel panels would run
+    /// part-empty (7×7 images) and K pays for turning the tile around.
+    @Test func pointwiseConvsGoDirectOnSmallImagesOnly() {
+        #expect(KernelSelection.pointwiseFavoursDirect(m: 960, n: 49, k: 160))
+        #expect(KernelSelection.pointwiseFavoursDirect(m: 160, n: 49, k: 960))
+        #expect(!KernelSelection.pointwiseFavoursDirect(m: 144, n: 3136, k: 24))
+        #expect(!KernelSelection.pointwiseFavoursDirect(m: 576, n: 196, k: 96))
+        #expect(!KernelSelection.pointwiseFavoursDirect(m: 24, n: 49, k: 960))  // 24 channels fill 16-channel panels to 75 %
+        #expect(KernelSelection.fillsChannelPanels(64) && KernelSelection.fillsChannelPanels(72))
+        #expect(!KernelSelection.fillsChannelPanels(24) && !KernelSelection.fillsChannelPanels(8))
+    }
+
     @Test func aTiedWeightIsNotPacked() throws {
         // One constant feeds two Gemms: packing it for one would leave the other without it.
         var b = ModelBuilder(name: "tied")

@@ -100,6 +100,35 @@ size_t roost_packed_a_floats(size_t m, size_t k);
 void roost_pack_b(size_t k, size_t n, const float *b, size_t ldb, int trans, float *out);
 size_t roost_packed_b_floats(size_t k, size_t n);
 
+// MARK: direct convolution
+
+/// Pixels per tile of the direct convolution (its register tile is 6 pixels ×
+/// 16 output channels, the GEMM tile turned around).
+enum { ROOST_CONV_PIXELS = 6 };
+
+/// A convolution over one image group as a product pixels × channels, without a
+/// patch matrix: each 6-pixel tile broadcasts its patch values straight from a
+/// zero-padded copy of the image while the weights — packed as B, 16-channel
+/// panels over K = C·kh·kw (roost_pack_b(K, m, W, K, 1, ·)) — stream as vectors.
+/// Any window, stride, dilation and padding; the output stays [m, oh·ow].
+typedef struct {
+    roost_im2col geo;        ///< the group's geometry (channels = its input channels)
+    size_t m;                ///< output channels of the group
+    const float *x;          ///< the group's image, [channels, h, w]
+    const float *w_packed;   ///< the group's weights packed as B
+    float *y;                ///< [m, oh·ow]
+    roost_epilogue epilogue; ///< bias_m per output channel; residual [m, ldr]
+} roost_conv;
+
+/// Floats of workspace roost_conv_run needs for this geometry (the tap offsets
+/// and, when the window reaches past the image, the padded copy).
+size_t roost_conv_workspace_floats(const roost_im2col *geo);
+
+/// Runs the convolution on `pool` (NULL: inline). `workspace` holds
+/// roost_conv_workspace_floats floats, 64-byte aligned. Returns 0, or −1 when
+/// the geometry is too large for the kernel's 32-bit tap offsets.
+int roost_conv_run(const roost_conv *conv, roost_isa isa, roost_pool *pool, float *workspace);
+
 // MARK: depthwise convolution
 
 /// out[q] = Σ_t w[t] · x[q + offsets[t]] for q in [0, 16·blocks): the direct

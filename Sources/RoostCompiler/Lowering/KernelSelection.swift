@@ -8,6 +8,11 @@ import RoostCore
 ///   step packed into the micro-kernel's panel layout (`packedWeights`: `a` or
 ///   `b`) — once, here, so a query never repacks weights; the weight blob is
 ///   rebuilt without the unpacked originals;
+/// - convs with a window whose output channels fill 16-channel panels, and
+///   stride-1 pointwise convs on small images: the direct kernel (`convKernel`
+///   `direct`), pixels × channels straight from a padded copy of the image with
+///   the weights packed as B; the others run the GEMM (packing patches block by
+///   block, or multiplying a pointwise conv's image as it is);
 /// - direct depthwise convs: the AVX2 + FMA inner loop where the ISA has it (`simd`).
 public struct KernelSelection: Sendable {
     public let target: TargetSpec
@@ -53,16 +58,20 @@ public struct KernelSelection: Sendable {
                 plan.steps[i].attributes["simd"] = .string(simd)
                 continue
             }
-            guard let choice = choose(step, plan), [choice.m, choice.n, choice.k, choice.groups].allSatisfy({ (1..<(1 << 30)).contains($0) })
+            guard var choice = choose(step, plan), [choice.m, choice.n, choice.k, choice.groups].allSatisfy({ (1..<(1 << 30)).contains($0) })
             else { continue }
+            // The direct kernel reads its weights packed; a weight it cannot pack here
+            // (shared, or computed at run time) keeps the patch GEMM with plain rows.
+            if choice.direct, !packable(step.inputs[1]) { choice.direct = false; choice.packable = "a" }
             step.attributes["gemm"] = .string(choice.implementation)
+            if choice.direct { step.attributes["convKernel"] = .string("direct") }
             if let operand = choice.packable, packable(step.inputs[1]),
-               plan.values[step.inputs[1]].elementCount == (operand == "a" ? choice.groups * choice.m * choice.k : choice.k * choice.n),
+               plan.values[step.inputs[1]].elementCount == (step.kernel == "conv" ? choice.groups * choice.m * choice.k : choice.k * choice.n),
                plan.values[step.inputs[1]].offset + plan.values[step.inputs[1]].elementCount <= weights.count {
                 // A weight whose size disagrees with the step is left for the kernel's own checks to refuse.
                 let w = plan.values[step.inputs[1]]
                 let data = Array(weights[w.offset..<(w.offset + w.elementCount)])
-                let packedData = operand == "a" ? Self.packA(data, choice) : Self.packB(data, choice)
+                let packedData = operand == "a" ? Self.packA(data, choice) : choice.direct ? Self.packConvB(data, choice) : Self.packB(data, choice)
                 let id = plan.values.count
                 plan.values.append(PlanValue(id: id, name: w.name + ".packed", shape: [packedData.count], storage: .weights, offset: 0))
                 packed[id] = packedData
@@ -80,6 +89,28 @@ public struct KernelSelection: Sendable {
         var implementation: String
         var packable: Character?
         var m: Int, n: Int, k: Int, groups: Int = 1, transB: Bool = false
+        /// A conv on the direct kernel: its weights are packed as B, 16 channels a panel.
+        var direct = false
+    }
+
+    /// For a stride-1 1×1 conv (which the GEMM multiplies without packing patches):
+    /// whether the direct kernel keeps more lanes busy. The GEMM tile is 6 channels
+    /// × 16 pixels, the direct one 16 channels × 6 pixels, which also pays about 24
+    /// taps' worth per tile turning its result around — so a small image (7×7: 49
+    /// pixels fill 16-pixel panels to 77 %) with enough K goes direct.
+    static func pointwiseFavoursDirect(m: Int, n: Int, k: Int) -> Bool {
+        func share(_ v: Int, _ tile: Int) -> Double { Double(v) / Double((v + tile - 1) / tile * tile) }
+        let mr = Int(ROOST_GEMM_MR), nr = Int(ROOST_GEMM_NR), pixels = Int(ROOST_CONV_PIXELS)
+        let gemm = share(m, mr) * share(n, nr)
+        let direct = share(m, nr) * share(n, pixels) * Double(k) / Double(k + 24)
+        return fillsChannelPanels(m) && direct > gemm
+    }
+
+    /// Whether m output channels fill 16-channel panels well enough for the direct
+    /// kernel (at most 1/8 of its lanes idle); below that, the GEMM's 6-row panels waste less.
+    static func fillsChannelPanels(_ m: Int) -> Bool {
+        let panel = Int(ROOST_GEMM_NR)
+        return m >= panel && ((m + panel - 1) / panel * panel - m) * 8 <= m
     }
 
     func choose(_ step: PlanStep, _ plan: ExecutionPlan) -> Choice? {
@@ -93,6 +124,9 @@ public struct KernelSelection: Sendable {
             guard w.count >= 3, y.count >= 3 else { return nil }
             let m = out / group, k = w.dropFirst().reduce(1, *), n = y.dropFirst(2).reduce(1, *)
             guard let impl = implementation(m: m, n: n, k: k) else { return nil }
+            if impl != "roost-portable", algorithm == "im2col-gemm" ? Self.fillsChannelPanels(m) : Self.pointwiseFavoursDirect(m: m, n: n, k: k) {
+                return Choice(implementation: impl, packable: "b", m: m, n: n, k: k, groups: group, direct: true)
+            }
             return Choice(implementation: impl, packable: "a", m: m, n: n, k: k, groups: group)
         case "gemm":
             guard let m = a["m"]?.int, let n = a["n"]?.int, let k = a["k"]?.int else { return nil }
@@ -124,6 +158,21 @@ public struct KernelSelection: Sendable {
             out.withUnsafeMutableBufferPointer { dst in
                 for g in 0..<c.groups {
                     roost_pack_a(c.m, c.k, src.baseAddress! + g * c.m * c.k, c.k, 0, dst.baseAddress! + g * per)
+                }
+            }
+        }
+        return out
+    }
+
+    /// Conv weights for the direct kernel: each group's [M/g, K] matrix is the
+    /// transposed B of pixels × channels, packed in 16-channel panels.
+    static func packConvB(_ w: [Float], _ c: Choice) -> [Float] {
+        let per = roost_packed_b_floats(c.k, c.m)
+        var out = [Float](repeating: 0, count: per * c.groups)
+        w.withUnsafeBufferPointer { src in
+            out.withUnsafeMutableBufferPointer { dst in
+                for g in 0..<c.groups {
+                    roost_pack_b(c.k, c.m, src.baseAddress! + g * c.m * c.k, c.k, 1, dst.baseAddress! + g * per)
                 }
             }
         }

@@ -27,10 +27,15 @@ struct ConvStep {
         activation = try FusedActivation(step)
         let w = window
         x = try ops.checkedInput(0, count: try step.elements(batch, channels, w.inputPlane), "input X", step)
-        // Weights the compiler packed into GEMM panels: one packed A per group.
-        let weightCount = try GemmImplementation.packedOperand(step) == "a"
-            ? group * PackedGemm.packedAFloats(m: outChannels / group, k: try step.elements(channels / group, w.taps))
-            : try step.elements(outChannels, channels / group, w.taps)
+        // Weights the compiler packed into GEMM panels: one packed A (patch GEMM) or
+        // one packed B (direct kernel) per group.
+        let groupK = try step.elements(channels / group, w.taps)
+        let weightCount: Int
+        switch try GemmImplementation.packedOperand(step) {
+        case "a": weightCount = group * PackedGemm.packedAFloats(m: outChannels / group, k: groupK)
+        case "b": weightCount = group * PackedGemm.packedBFloats(k: groupK, n: outChannels / group)
+        default: weightCount = try step.elements(outChannels, channels / group, w.taps)
+        }
         weights = try ops.checkedInput(1, count: weightCount, "weights W", step)
         bias = try ops.checkedOptionalInput(2, count: outChannels, "bias B", step)
         let outputCount = try step.elements(batch, outChannels, w.outputPlane)

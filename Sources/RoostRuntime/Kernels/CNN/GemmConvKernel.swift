@@ -38,11 +38,30 @@ struct GemmConvKernel: Kernel {
     /// The patch geometry Roost's packer reads the image with (im2col without the matrix).
     let patches: PatchGeometry?
     let weightsPacked: Bool
+    /// The direct kernel (step attribute `convKernel` `direct`), when the compiler chose it.
+    let direct: DirectConv?
 
     init(_ step: PlanStep, _ ops: KernelOperands) throws {
         conv = try ConvStep(step, ops)
         let g = conv.window
         pointwise = step.attributes["algorithm"]?.string == "gemm-1x1"
+        switch step.attributes["convKernel"]?.string {
+        case nil: direct = nil
+        case "direct":
+            guard case .roost(let isa) = try GemmImplementation(step), try GemmImplementation.packedOperand(step) == "b" else {
+                throw RoostError.invalidArtifact("\(step.origin): the direct conv kernel needs Roost's GEMM and weights packed as B")
+            }
+            direct = try DirectConv(conv, isa: isa, context: ops.context, origin: step.origin)
+            columns = conv.x
+            scratch = nil
+            gemm = nil
+            patches = nil
+            weightsPacked = true
+            needsEpilogue = direct!.needsEpilogue
+            return
+        case let other?:
+            throw RoostError.invalidArtifact("\(step.origin): conv kernel '\(other)' is unknown to this runtime")
+        }
         if pointwise {
             guard g.kh == 1, g.kw == 1, g.sh == 1, g.sw == 1, g.pt == 0, g.pl == 0, g.pb == 0, g.pr == 0, g.oh == g.h, g.ow == g.w else {
                 throw RoostError.invalidArtifact("\(step.origin): gemm-1x1 needs a 1×1, stride-1, unpadded window")
@@ -93,6 +112,10 @@ struct GemmConvKernel: Kernel {
     }
 
     func run() {
+        if let direct {
+            direct.run(conv)
+            return
+        }
         let c = conv, g = c.window
         let n = g.outputPlane, k = c.inputGroupChannels * g.taps, mg = c.outputGroupChannels
         let packedGroup = PackedGemm.packedAFloats(m: mg, k: k)
