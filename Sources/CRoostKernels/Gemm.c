@@ -155,11 +155,13 @@ void roost_pack_b(size_t k, size_t n, const float *b, size_t ldb, int trans, flo
 
 size_t roost_gemm_scratch_per_thread(void) { return (size_t)KC * NC + (size_t)MC * KC; }
 
-static roost_ukernel ukernel_for(roost_isa isa) {
+/// The kernel for a panel of `rows` rows (a short last panel gets a short kernel).
+static roost_ukernel ukernel_for(roost_isa isa, size_t rows) {
 #if defined(__x86_64__)
-    if (isa == ROOST_ISA_AVX2) return roost_ukernel_avx2;
+    if (isa == ROOST_ISA_AVX2) return rows <= 2 ? roost_ukernel2_avx2 : rows <= 4 ? roost_ukernel4_avx2 : roost_ukernel_avx2;
 #endif
     (void)isa;
+    (void)rows;
     return roost_ukernel_portable;
 }
 
@@ -179,7 +181,6 @@ static void gemm_region(const roost_gemm *g, roost_isa isa, size_t m0, size_t m1
         gemv_for(isa)(K, g->a, g->b_packed, g->c, n0, n1, g->n, &g->epilogue);
         return;
     }
-    roost_ukernel kernel = ukernel_for(isa);
     for (size_t jc = n0; jc < n1; jc += NC) {
         size_t nc = min_size(NC, n1 - jc);
         for (size_t pc = 0; pc < K; pc += KC) {
@@ -215,9 +216,9 @@ static void gemm_region(const roost_gemm *g, roost_isa isa, size_t m0, size_t m1
                     const float *bp = bbase + (jr / NR) * bstride;
                     size_t nr = min_size(NR, nc - jr);
                     for (size_t ir = 0; ir < mc; ir += MR) {
-                        size_t row = ic + ir, col = jc + jr;
-                        kernel(kc, abase + (ir / MR) * astride, bp, g->c + row * g->ldc + col, g->ldc,
-                               min_size(MR, mc - ir), nr, pc > 0, last ? &g->epilogue : NULL, row, col);
+                        size_t row = ic + ir, col = jc + jr, rows = min_size(MR, mc - ir);
+                        ukernel_for(isa, rows)(kc, abase + (ir / MR) * astride, bp, g->c + row * g->ldc + col, g->ldc,
+                                               rows, nr, pc > 0, last ? &g->epilogue : NULL, row, col);
                     }
                 }
             }

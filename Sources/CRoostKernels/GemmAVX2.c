@@ -1,5 +1,6 @@
 // AVX2 + FMA: the 6×16 register tile (12 accumulators, two B vectors and one
-// broadcast A value: 15 of the 16 ymm registers) and the panel GEMV.
+// broadcast A value: 15 of the 16 ymm registers), its 4- and 2-row forms for a
+// short last panel, and the panel GEMV.
 #if defined(__x86_64__)
 #include "GemmInternal.h"
 #include <immintrin.h>
@@ -71,36 +72,64 @@ AVX2 static inline void store_row(float *c, __m256 v0, __m256 v1, int accumulate
         c##r##1 = _mm256_fmadd_ps(av, b1, c##r##1);  \
     } while (0)
 
-#define STEP()                                        \
+#define ROWS_6 ROW_FMA(0); ROW_FMA(1); ROW_FMA(2); ROW_FMA(3); ROW_FMA(4); ROW_FMA(5)
+#define ROWS_4 ROW_FMA(0); ROW_FMA(1); ROW_FMA(2); ROW_FMA(3)
+#define ROWS_2 ROW_FMA(0); ROW_FMA(1)
+
+#define STEP(ROWS)                                    \
     do {                                              \
         __m256 b0 = _mm256_loadu_ps(b);               \
         __m256 b1 = _mm256_loadu_ps(b + 8);           \
-        ROW_FMA(0); ROW_FMA(1); ROW_FMA(2);           \
-        ROW_FMA(3); ROW_FMA(4); ROW_FMA(5);           \
+        ROWS;                                         \
         a += MR;                                      \
         b += NR;                                      \
     } while (0)
+
+/// The tile's k loop for the first ROWS rows of an A panel (the panel layout is
+/// always MR rows wide; a short tail reads only the rows it computes).
+#define TILE_LOOP(ROWS)                                           \
+    size_t k = 0;                                                 \
+    for (; k + 4 <= kc; k += 4) {                                 \
+        _mm_prefetch((const char *)(b + 8 * NR), _MM_HINT_T0);    \
+        STEP(ROWS); STEP(ROWS); STEP(ROWS); STEP(ROWS);           \
+    }                                                             \
+    for (; k < kc; k++) STEP(ROWS);                               \
+    int full = nr == NR;                                          \
+    __m256i m0 = _mm256_setzero_si256(), m1 = m0;                 \
+    if (!full) column_masks(nr, &m0, &m1)
 
 AVX2 void roost_ukernel_avx2(size_t kc, const float *a, const float *b, float *c, size_t ldc,
                              size_t mr, size_t nr, int accumulate, const roost_epilogue *ep, size_t row0, size_t col0) {
     __m256 c00 = _mm256_setzero_ps(), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00;
     __m256 c30 = c00, c31 = c00, c40 = c00, c41 = c00, c50 = c00, c51 = c00;
-    size_t k = 0;
-    for (; k + 4 <= kc; k += 4) {
-        _mm_prefetch((const char *)(b + 8 * NR), _MM_HINT_T0);
-        STEP(); STEP(); STEP(); STEP();
-    }
-    for (; k < kc; k++) STEP();
-
-    int full = nr == NR;
-    __m256i m0 = _mm256_setzero_si256(), m1 = m0;
-    if (!full) column_masks(nr, &m0, &m1);
+    TILE_LOOP(ROWS_6);
     store_row(c, c00, c01, accumulate, ep, row0, col0, full, m0, m1);
     if (mr > 1) store_row(c + ldc, c10, c11, accumulate, ep, row0 + 1, col0, full, m0, m1);
     if (mr > 2) store_row(c + 2 * ldc, c20, c21, accumulate, ep, row0 + 2, col0, full, m0, m1);
     if (mr > 3) store_row(c + 3 * ldc, c30, c31, accumulate, ep, row0 + 3, col0, full, m0, m1);
     if (mr > 4) store_row(c + 4 * ldc, c40, c41, accumulate, ep, row0 + 4, col0, full, m0, m1);
     if (mr > 5) store_row(c + 5 * ldc, c50, c51, accumulate, ep, row0 + 5, col0, full, m0, m1);
+}
+
+/// The last panel of an M that is not a multiple of 6, with 3 or 4 rows: two
+/// thirds of the full tile's work instead of all of it.
+AVX2 void roost_ukernel4_avx2(size_t kc, const float *a, const float *b, float *c, size_t ldc,
+                              size_t mr, size_t nr, int accumulate, const roost_epilogue *ep, size_t row0, size_t col0) {
+    __m256 c00 = _mm256_setzero_ps(), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00, c31 = c00;
+    TILE_LOOP(ROWS_4);
+    store_row(c, c00, c01, accumulate, ep, row0, col0, full, m0, m1);
+    if (mr > 1) store_row(c + ldc, c10, c11, accumulate, ep, row0 + 1, col0, full, m0, m1);
+    if (mr > 2) store_row(c + 2 * ldc, c20, c21, accumulate, ep, row0 + 2, col0, full, m0, m1);
+    if (mr > 3) store_row(c + 3 * ldc, c30, c31, accumulate, ep, row0 + 3, col0, full, m0, m1);
+}
+
+/// A last panel of 1 or 2 rows (batch 32 = 5 · 6 + 2).
+AVX2 void roost_ukernel2_avx2(size_t kc, const float *a, const float *b, float *c, size_t ldc,
+                              size_t mr, size_t nr, int accumulate, const roost_epilogue *ep, size_t row0, size_t col0) {
+    __m256 c00 = _mm256_setzero_ps(), c01 = c00, c10 = c00, c11 = c00;
+    TILE_LOOP(ROWS_2);
+    store_row(c, c00, c01, accumulate, ep, row0, col0, full, m0, m1);
+    if (mr > 1) store_row(c + ldc, c10, c11, accumulate, ep, row0 + 1, col0, full, m0, m1);
 }
 
 /// One packed panel: four independent accumulator pairs over k hide the FMA

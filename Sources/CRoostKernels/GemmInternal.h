@@ -21,6 +21,11 @@ void roost_ukernel_portable(size_t kc, const float *a, const float *b, float *c,
                             size_t mr, size_t nr, int accumulate, const roost_epilogue *ep, size_t row0, size_t col0);
 void roost_ukernel_avx2(size_t kc, const float *a, const float *b, float *c, size_t ldc,
                         size_t mr, size_t nr, int accumulate, const roost_epilogue *ep, size_t row0, size_t col0);
+/// Short-panel forms of the AVX2 kernel: at most 4 and at most 2 rows.
+void roost_ukernel4_avx2(size_t kc, const float *a, const float *b, float *c, size_t ldc,
+                         size_t mr, size_t nr, int accumulate, const roost_epilogue *ep, size_t row0, size_t col0);
+void roost_ukernel2_avx2(size_t kc, const float *a, const float *b, float *c, size_t ldc,
+                         size_t mr, size_t nr, int accumulate, const roost_epilogue *ep, size_t row0, size_t col0);
 
 /// y[n0..n1) = x[0..k) · B (pre-packed panels), then the epilogue; n0 is panel aligned.
 typedef void (*roost_gemv)(size_t k, const float *x, const float *b_packed, float *y,

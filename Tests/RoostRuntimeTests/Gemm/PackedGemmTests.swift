@@ -96,7 +96,7 @@ import Testing
     @Test func oddSizesAndTailsMatchTheReference() {
         for isa in Self.families {
             for threads in [1, 2] {
-                for (m, n, k) in [(1, 1, 1), (1, 17, 300), (2, 15, 3), (5, 16, 257), (6, 33, 256), (7, 40, 255), (13, 5, 64), (61, 270, 70), (128, 300, 513)] {
+                for (m, n, k) in [(1, 1, 1), (1, 17, 300), (2, 15, 3), (3, 16, 7), (4, 31, 40), (5, 16, 257), (6, 33, 256), (7, 40, 255), (9, 17, 33), (10, 18, 260), (13, 5, 64), (32, 40, 300), (61, 270, 70), (128, 300, 513)] {
                     check(Problem(m: m, n: n, k: k), isa: isa, threads: threads)
                     check(Problem(m: m, n: n, k: k, aPacked: true), isa: isa, threads: threads)
                     check(Problem(m: m, n: n, k: k, bPacked: true), isa: isa, threads: threads)
