@@ -75,20 +75,4 @@ extension roost_epilogue {
         default: return false
         }
     }
-
-    mutating func fuse(_ activation: GemmEpilogue) -> Bool {
-        switch activation {
-        case .none: return true
-        case .relu: lo = 0; return true
-        case .clip(let min, let max):
-            lo = min
-            hi = max
-            return true
-        case .leakyRelu(let alpha):
-            leaky = 1
-            leaky_alpha = alpha
-            return true
-        default: return false
-        }
-    }
 }

@@ -14,7 +14,7 @@ final class MatMulKernel: Kernel {
     let gemmM: Int
     let aOffsets: KernelScratch<Int>, bOffsets: KernelScratch<Int>
     let batches: Int
-    let activation: GemmEpilogue
+    let activation: FusedActivation
     /// Roost's GEMM, when the compiler chose it (B shared by every batch may arrive packed).
     let gemm: PackedGemm?
     let bPacked: Bool
@@ -31,7 +31,7 @@ final class MatMulKernel: Kernel {
         transA = step.attributes["transA"]?.int == 1
         transB = step.attributes["transB"]?.int == 1
         alpha = step.float("alpha") ?? 1
-        activation = try GemmEpilogue(step)
+        activation = try FusedActivation(step)
         let batch = try step.requiredInts("batch"), aBatch = try step.requiredInts("aBatch"), bBatch = try step.requiredInts("bBatch")
         guard aBatch.count == batch.count, bBatch.count == batch.count, m >= 0, n >= 0, k >= 0 else {
             throw RoostError.invalidArtifact("matmul \(step.origin): inconsistent batch shapes")
@@ -104,7 +104,7 @@ final class MatMulKernel: Kernel {
                     gemm.run(a: a + aOffsets.pointer[i], aPacked: nil, b: b + bOffsets.pointer[i], bPacked: nil, c: y + i * gemmM * n)
                 }
             }
-            if activationAfter { activation.apply(y, rows * n) }
+            if activationAfter { activation.apply(y, count: rows * n) }
             return
         }
         var beta: Float = 0
@@ -115,7 +115,7 @@ final class MatMulKernel: Kernel {
         guard k > 0 else {
             // An empty sum: the result is the bias (or zero) through the activation.
             if bias == nil { y.update(repeating: 0, count: rows * n) }
-            activation.apply(y, rows * n)
+            activation.apply(y, count: rows * n)
             return
         }
         guard rows > 0, n > 0 else { return }
@@ -126,6 +126,6 @@ final class MatMulKernel: Kernel {
                 Int32(gemmM), Int32(n), Int32(k), alpha,
                 a + aOffsets.pointer[i], lda, b + bOffsets.pointer[i], ldb, beta, y + i * gemmM * n, Int32(n))
         }
-        activation.apply(y, rows * n)
+        activation.apply(y, count: rows * n)
     }
 }

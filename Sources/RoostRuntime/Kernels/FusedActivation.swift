@@ -49,22 +49,42 @@ enum FusedActivation: Sendable, Equatable {
         case .leakyRelu(let alpha):
             Self.leaky(x, y, n, bias, residual, alpha)
         default:
-            for i in 0..<n { y[i] = scalar(x[i] + bias + (residual?[i] ?? 0)) }
+            // One loop per kind, so each vectorizes (FastMath is plain arithmetic).
+            if bias != 0 || residual != nil {
+                for i in 0..<n { y[i] = x[i] + bias + (residual?[i] ?? 0) }
+                transcendental(UnsafePointer(y), y, n)
+            } else {
+                transcendental(x, y, n)
+            }
         }
     }
 
-    /// The activation of one value (the transcendental kinds run scalar).
+    @inline(__always)
+    private func transcendental(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ n: Int) {
+        switch self {
+        case .sigmoid: for i in 0..<n { y[i] = FastMath.sigmoid(x[i]) }
+        case .tanh: for i in 0..<n { y[i] = FastMath.tanh(x[i]) }
+        case .gelu: for i in 0..<n { y[i] = FastMath.gelu(x[i]) }
+        case .geluTanh: for i in 0..<n { y[i] = FastMath.geluTanh(x[i]) }
+        case .hardSigmoid(let alpha, let beta): for i in 0..<n { y[i] = Swift.max(0, Swift.min(1, alpha * x[i] + beta)) }
+        case .hardSwish: for i in 0..<n { let v = x[i]; y[i] = v * Swift.max(0, Swift.min(1, v / 6 + 0.5)) }
+        case .none, .clamp, .leakyRelu: for i in 0..<n { y[i] = scalar(x[i]) }
+        }
+    }
+
+    /// The activation of one value (the transcendental kinds through FastMath,
+    /// as every kernel applies them).
     func scalar(_ v: Float) -> Float {
         switch self {
         case .none: v
         case .clamp(let lo, let hi): Swift.min(Swift.max(v, lo), hi)
         case .leakyRelu(let alpha): v < 0 ? v * alpha : v
-        case .sigmoid: 1 / (1 + Foundation.exp(-v))
-        case .tanh: Foundation.tanh(v)
+        case .sigmoid: FastMath.sigmoid(v)
+        case .tanh: FastMath.tanh(v)
         case .hardSigmoid(let alpha, let beta): Swift.max(0, Swift.min(1, alpha * v + beta))
         case .hardSwish: v * Swift.max(0, Swift.min(1, v / 6 + 0.5))
-        case .gelu: 0.5 * v * (1 + Foundation.erf(v * 0.707_106_77))
-        case .geluTanh: 0.5 * v * (1 + Foundation.tanh(0.797_884_56 * (v + 0.044_715 * v * v * v)))
+        case .gelu: FastMath.gelu(v)
+        case .geluTanh: FastMath.geluTanh(v)
         }
     }
 
