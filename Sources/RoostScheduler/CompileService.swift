@@ -27,8 +27,7 @@ struct CompileService: Sendable {
         guard let content = try await store.modelContent(sha256: model.sha256) else { throw RoostError.notFound("model \(model.sha256)") }
         let start = ContinuousClock.now
         let artifact = try await quietly("compile") { try Compiler().compile(try ONNXModel(data: content), name: model.name, target: target) }
-        let bytes = ArtifactCodec.encode(artifact)
-        let sha = Digest.sha256Hex(of: bytes)
+        let (bytes, sha) = ArtifactCodec.encodeAddressed(artifact)
         try await store.putArtifact(sha256: sha, model: model.sha256, target: target, compilerVersion: RoostVersion.compiler, content: bytes)
         logger.info("compiled artifact", metadata: [
             "model": "\(model.name)", "target": "\(target.label)", "artifact": "\(sha.prefix(12))",

@@ -24,6 +24,15 @@ import Testing
         #expect(try ArtifactCodec.decodeHeader(bytes).targetSignature == a.header.target.signature)
     }
 
+    /// The content address comes from the encoder's own hashing pass; it must be
+    /// the sha256 of the bytes as written.
+    @Test func theAddressIsTheSHA256OfTheBytes() {
+        let a = sample()
+        let (bytes, sha256) = ArtifactCodec.encodeAddressed(a)
+        #expect(bytes == ArtifactCodec.encode(a))
+        #expect(sha256 == Digest.sha256Hex(of: bytes))
+    }
+
     @Test func refusesTruncatedCorruptAndForeignFiles() throws {
         let bytes = ArtifactCodec.encode(sample())
         for cut in [0, 4, 11, bytes.count / 2, bytes.count - 1] {

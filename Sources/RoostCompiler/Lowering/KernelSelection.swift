@@ -70,7 +70,7 @@ public struct KernelSelection: Sendable {
                plan.values[step.inputs[1]].offset + plan.values[step.inputs[1]].elementCount <= weights.count {
                 // A weight whose size disagrees with the step is left for the kernel's own checks to refuse.
                 let w = plan.values[step.inputs[1]]
-                let data = Array(weights[w.offset..<(w.offset + w.elementCount)])
+                let data = weights[w.offset..<(w.offset + w.elementCount)]
                 let packedData = operand == "a" ? Self.packA(data, choice) : choice.direct ? Self.packConvB(data, choice) : Self.packB(data, choice)
                 let id = plan.values.count
                 plan.values.append(PlanValue(id: id, name: w.name + ".packed", shape: [packedData.count], storage: .weights, offset: 0))
@@ -151,7 +151,7 @@ public struct KernelSelection: Sendable {
     }
 
     /// Conv weights, one [M/g, C/g·kh·kw] matrix per group, each packed as A.
-    static func packA(_ w: [Float], _ c: Choice) -> [Float] {
+    static func packA(_ w: ArraySlice<Float>, _ c: Choice) -> [Float] {
         let per = roost_packed_a_floats(c.m, c.k)
         var out = [Float](repeating: 0, count: per * c.groups)
         w.withUnsafeBufferPointer { src in
@@ -166,7 +166,7 @@ public struct KernelSelection: Sendable {
 
     /// Conv weights for the direct kernel: each group's [M/g, K] matrix is the
     /// transposed B of pixels × channels, packed in 16-channel panels.
-    static func packConvB(_ w: [Float], _ c: Choice) -> [Float] {
+    static func packConvB(_ w: ArraySlice<Float>, _ c: Choice) -> [Float] {
         let per = roost_packed_b_floats(c.k, c.m)
         var out = [Float](repeating: 0, count: per * c.groups)
         w.withUnsafeBufferPointer { src in
@@ -180,7 +180,7 @@ public struct KernelSelection: Sendable {
     }
 
     /// A constant B[K,N] (stored [N,K] when transposed) in NR-column panels.
-    static func packB(_ w: [Float], _ c: Choice) -> [Float] {
+    static func packB(_ w: ArraySlice<Float>, _ c: Choice) -> [Float] {
         var out = [Float](repeating: 0, count: roost_packed_b_floats(c.k, c.n))
         w.withUnsafeBufferPointer { src in
             out.withUnsafeMutableBufferPointer { dst in
@@ -192,9 +192,19 @@ public struct KernelSelection: Sendable {
 
     /// Lays the blob out anew: every weight region a step still reads (aligned as
     /// the plan builder aligns), then the packed operands; unread originals go.
+    /// Values that view one constant share its offset and move together.
     private func rebuildWeights(_ plan: inout ExecutionPlan, _ weights: inout [Float], _ packed: [Int: [Float]]) {
         var read = Set<Int>()
         for step in plan.steps { for id in step.inputs where id >= 0 { read.insert(id) } }
+        // Per storage offset of the unpacked values: the widest view, and whether any is read.
+        var regions: [Int: (extent: Int, read: Bool)] = [:]
+        var order: [Int] = []
+        for v in plan.values where v.storage == .weights && packed[v.id] == nil {
+            var region = regions[v.offset] ?? { order.append(v.offset); return (0, false) }()
+            region.extent = max(region.extent, v.elementCount)
+            region.read = region.read || read.contains(v.id)
+            regions[v.offset] = region
+        }
         var blob: [Float] = []
         blob.reserveCapacity(weights.count)
         func align() {
@@ -202,13 +212,11 @@ public struct KernelSelection: Sendable {
             blob.append(contentsOf: repeatElement(0, count: pad))
         }
         var moved: [Int: Int] = [:] // old offset → new offset
-        for v in plan.values where v.storage == .weights && packed[v.id] == nil {
-            let regionRead = plan.values.contains { $0.storage == .weights && $0.offset == v.offset && read.contains($0.id) && packed[$0.id] == nil }
-            guard regionRead, moved[v.offset] == nil else { continue }
+        for offset in order {
+            guard let region = regions[offset], region.read else { continue }
             align()
-            let extent = plan.values.filter { $0.storage == .weights && $0.offset == v.offset && packed[$0.id] == nil }.map(\.elementCount).max() ?? 0
-            moved[v.offset] = blob.count
-            blob.append(contentsOf: weights[v.offset..<(v.offset + extent)])
+            moved[offset] = blob.count
+            blob.append(contentsOf: weights[offset..<(offset + region.extent)])
         }
         for i in plan.values.indices where plan.values[i].storage == .weights {
             if let data = packed[i] {

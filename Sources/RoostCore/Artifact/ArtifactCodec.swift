@@ -1,8 +1,14 @@
+import Crypto
 import Foundation
 
 /// Reads and writes the artifact binary format; refuses anything damaged.
 public enum ArtifactCodec {
-    public static func encode(_ artifact: Artifact) -> Data {
+    public static func encode(_ artifact: Artifact) -> Data { encodeAddressed(artifact).bytes }
+
+    /// The encoded artifact and its content address (the sha256 of all its bytes),
+    /// from one pass of the hasher: the trailer is the body's digest, so the file's
+    /// digest continues the body's.
+    public static func encodeAddressed(_ artifact: Artifact) -> (bytes: Data, sha256: String) {
         var out = Data()
         out.append(Artifact.magic)
         out.appendLE(Artifact.formatVersion)
@@ -16,8 +22,12 @@ public enum ArtifactCodec {
         out.append(Data(count: pad))
         out.appendLE(UInt64(artifact.weights.count))
         artifact.weights.withUnsafeBytes { out.append(contentsOf: $0) }
-        out.append(Data(hexSHA256: Digest.sha256Hex(of: out)))
-        return out
+        var hasher = SHA256()
+        hasher.update(data: out)
+        let bodyDigest = Data(hasher.finalize())
+        hasher.update(data: bodyDigest)
+        out.append(bodyDigest)
+        return (out, Digest.hex(hasher.finalize()))
     }
 
     /// Reads only the header, for cache and target checks without loading weights.

@@ -19,9 +19,9 @@ struct CompileCommand: ParsableCommand {
             let url = URL(fileURLWithPath: model)
             let artifact = try Compiler().compile(modelAt: url, name: name ?? ModelNaming.name(for: url), target: spec,
                                                   inputShapes: try TargetArgument.inputShapes(inputShapes))
-            let bytes = ArtifactCodec.encode(artifact)
+            let (bytes, sha256) = ArtifactCodec.encodeAddressed(artifact)
             do { try bytes.write(to: URL(fileURLWithPath: out)) } catch { throw RoostError.io("cannot write \(out): \(error.localizedDescription)") }
-            print("\(out): \(artifact.plan.steps.count) steps for \(spec.label), sha256 \(Digest.sha256Hex(of: bytes))")
+            print("\(out): \(artifact.plan.steps.count) steps for \(spec.label), sha256 \(sha256)")
         }
     }
 }
