@@ -9,13 +9,15 @@ public enum ArtifactCodec {
     /// from one pass of the hasher: the trailer is the body's digest, so the file's
     /// digest continues the body's.
     public static func encodeAddressed(_ artifact: Artifact) -> (bytes: Data, sha256: String) {
+        let header = CanonicalJSON.encode(artifact.header)
+        let plan = CanonicalJSON.encode(artifact.plan)
         var out = Data()
+        // One allocation for the whole file: growing it would copy the weights again and again.
+        out.reserveCapacity(Artifact.magic.count + 4 + 4 + header.count + 8 + plan.count + 64 + 8 + artifact.weights.count * 4 + 32)
         out.append(Artifact.magic)
         out.appendLE(Artifact.formatVersion)
-        let header = CanonicalJSON.encode(artifact.header)
         out.appendLE(UInt32(header.count))
         out.append(header)
-        let plan = CanonicalJSON.encode(artifact.plan)
         out.appendLE(UInt64(plan.count))
         out.append(plan)
         let pad = (64 - (out.count + 8) % 64) % 64
