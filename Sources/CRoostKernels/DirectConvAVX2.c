@@ -52,6 +52,13 @@ AVX2 static inline void finish_channel(const roost_epilogue *ep, __m256 v, float
         __m256 neg = _mm256_cmp_ps(v, _mm256_setzero_ps(), _CMP_LT_OQ);
         v = _mm256_blendv_ps(v, _mm256_mul_ps(v, _mm256_set1_ps(ep->leaky_alpha)), neg);
     }
+    if (ep->gelu) {
+        // Scalar through roost_gelu: a fused GELU after a conv is rare, and this keeps one formula.
+        float t[8];
+        _mm256_storeu_ps(t, v);
+        for (int i = 0; i < TILE; i++) y[i] = roost_gelu(t[i]);
+        return;
+    }
     store6(y, v);
 }
 

@@ -15,6 +15,18 @@ AVX2 static inline void column_masks(size_t nr, __m256i *m0, __m256i *m1) {
     *m1 = _mm256_cmpgt_epi32(n, _mm256_add_epi32(iota, _mm256_set1_epi32(8)));
 }
 
+/// GELU of 8 lanes with the rational erf roost_gelu uses.
+AVX2 static inline __m256 gelu8(__m256 x) {
+    static const float p[] = ROOST_ERF_P, q[] = ROOST_ERF_Q;
+    __m256 v = _mm256_mul_ps(x, _mm256_set1_ps(0.70710677f));
+    v = _mm256_min_ps(_mm256_set1_ps(4.0f), _mm256_max_ps(_mm256_set1_ps(-4.0f), v));
+    __m256 v2 = _mm256_mul_ps(v, v), a = _mm256_set1_ps(p[0]), b = _mm256_set1_ps(q[0]);
+    for (int i = 1; i < 7; i++) a = _mm256_add_ps(_mm256_mul_ps(a, v2), _mm256_set1_ps(p[i]));
+    for (int i = 1; i < 5; i++) b = _mm256_add_ps(_mm256_mul_ps(b, v2), _mm256_set1_ps(q[i]));
+    __m256 erf = _mm256_div_ps(_mm256_mul_ps(v, a), b);
+    return _mm256_mul_ps(_mm256_mul_ps(_mm256_set1_ps(0.5f), x), _mm256_add_ps(_mm256_set1_ps(1.0f), erf));
+}
+
 /// The epilogue for one row of the tile, in registers.
 AVX2 static inline void finish_row(const roost_epilogue *ep, __m256 *v0, __m256 *v1, size_t row, size_t col0,
                                    int full, __m256i m0, __m256i m1) {
@@ -46,6 +58,10 @@ AVX2 static inline void finish_row(const roost_epilogue *ep, __m256 *v0, __m256 
         __m256 alpha = _mm256_set1_ps(ep->leaky_alpha), zero = _mm256_setzero_ps();
         *v0 = _mm256_blendv_ps(*v0, _mm256_mul_ps(*v0, alpha), _mm256_cmp_ps(*v0, zero, _CMP_LT_OQ));
         *v1 = _mm256_blendv_ps(*v1, _mm256_mul_ps(*v1, alpha), _mm256_cmp_ps(*v1, zero, _CMP_LT_OQ));
+    }
+    if (ep->gelu) {
+        *v0 = gelu8(*v0);
+        *v1 = gelu8(*v1);
     }
 }
 

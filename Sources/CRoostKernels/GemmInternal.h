@@ -48,6 +48,22 @@ void roost_conv_tile_avx2(size_t k, const int32_t *koff, const float *const *bas
                           float *y, size_t ldy, size_t rows, size_t chans, const roost_epilogue *ep,
                           size_t ch0, size_t p0);
 
+/// erf(x) as an odd/even rational on [-4, 4] (±1 beyond), absolute error < 5e-7:
+/// the coefficients of the runtime's FastMath.erf, so a fused GELU computes what
+/// the separate pass would.
+#define ROOST_ERF_P {-2.7261423e-10f, 2.7706814e-08f, -2.101024e-06f, -5.6925064e-05f, -7.3499063e-04f, -2.9546000e-03f, -1.6096033e-02f}
+#define ROOST_ERF_Q {-1.4566072e-05f, -2.1337406e-04f, -1.682827e-03f, -7.3733292e-03f, -1.4264739e-02f}
+
+static inline float roost_gelu(float x) {
+    static const float p[] = ROOST_ERF_P, q[] = ROOST_ERF_Q;
+    float v = x * 0.70710677f;
+    v = v < -4.0f ? -4.0f : v > 4.0f ? 4.0f : v;
+    float v2 = v * v, a = p[0], b = q[0];
+    for (int i = 1; i < 7; i++) a = a * v2 + p[i];
+    for (int i = 1; i < 5; i++) b = b * v2 + q[i];
+    return 0.5f * x * (1.0f + v * a / b);
+}
+
 /// The epilogue of one value (used by the portable kernels and for tails).
 static inline float roost_finish(const roost_epilogue *ep, float v, size_t row, size_t col) {
     v *= ep->alpha;
@@ -57,6 +73,7 @@ static inline float roost_finish(const roost_epilogue *ep, float v, size_t row, 
     v = v < ep->lo ? ep->lo : v;
     v = v > ep->hi ? ep->hi : v;
     if (ep->leaky && v < 0) v *= ep->leaky_alpha;
+    if (ep->gelu) v = roost_gelu(v);
     return v;
 }
 #endif

@@ -49,7 +49,8 @@ void roost_pool_run(roost_pool *pool, int tasks, roost_task_fn fn, void *context
 // MARK: GEMM
 
 /// Applied to each output tile while it is still in registers, after the last
-/// K block: y = act(alpha·acc + bias_m[row] + bias_n[col] + residual[row, col]).
+/// K block: y = act(alpha·acc + bias_m[row] + bias_n[col] + residual[row, col]),
+/// act a clamp, leaky ReLU or GELU.
 typedef struct {
     float alpha;              ///< scale of the product (1 for none)
     const float *bias_m;      ///< one value per output row, or NULL
@@ -59,6 +60,7 @@ typedef struct {
     float lo, hi;             ///< clamp (relu is [0, +inf); none is [-inf, +inf])
     float leaky_alpha;        ///< used when leaky != 0: y < 0 ? alpha·y : y (after the clamp)
     int leaky;
+    int gelu;                 ///< nonzero: y = y·(1 + erf(y/√2))/2 last (the rational erf of FastMath)
 } roost_epilogue;
 
 /// B as the patch matrix of a 2-D convolution over one image group (im2col

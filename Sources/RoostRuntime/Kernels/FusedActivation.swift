@@ -49,26 +49,29 @@ enum FusedActivation: Sendable, Equatable {
         case .leakyRelu(let alpha):
             Self.leaky(x, y, n, bias, residual, alpha)
         default:
-            // One loop per kind, so each vectorizes (FastMath is plain arithmetic).
-            if bias != 0 || residual != nil {
-                for i in 0..<n { y[i] = x[i] + bias + (residual?[i] ?? 0) }
-                transcendental(UnsafePointer(y), y, n)
-            } else {
-                transcendental(x, y, n)
+            // One in-place loop per kind, so each vectorizes (FastMath is plain
+            // arithmetic; two pointers that may alias would keep LLVM scalar).
+            if let residual {
+                for i in 0..<n { y[i] = x[i] + bias + residual[i] }
+            } else if bias != 0 {
+                for i in 0..<n { y[i] = x[i] + bias }
+            } else if x != UnsafePointer(y) {
+                y.update(from: x, count: n)
             }
+            transcendental(y, n)
         }
     }
 
     @inline(__always)
-    private func transcendental(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ n: Int) {
+    private func transcendental(_ y: UnsafeMutablePointer<Float>, _ n: Int) {
         switch self {
-        case .sigmoid: for i in 0..<n { y[i] = FastMath.sigmoid(x[i]) }
-        case .tanh: for i in 0..<n { y[i] = FastMath.tanh(x[i]) }
-        case .gelu: for i in 0..<n { y[i] = FastMath.gelu(x[i]) }
-        case .geluTanh: for i in 0..<n { y[i] = FastMath.geluTanh(x[i]) }
-        case .hardSigmoid(let alpha, let beta): for i in 0..<n { y[i] = Swift.max(0, Swift.min(1, alpha * x[i] + beta)) }
-        case .hardSwish: for i in 0..<n { let v = x[i]; y[i] = v * Swift.max(0, Swift.min(1, v / 6 + 0.5)) }
-        case .none, .clamp, .leakyRelu: for i in 0..<n { y[i] = scalar(x[i]) }
+        case .sigmoid: for i in 0..<n { y[i] = FastMath.sigmoid(y[i]) }
+        case .tanh: for i in 0..<n { y[i] = FastMath.tanh(y[i]) }
+        case .gelu: for i in 0..<n { y[i] = FastMath.gelu(y[i]) }
+        case .geluTanh: for i in 0..<n { y[i] = FastMath.geluTanh(y[i]) }
+        case .hardSigmoid(let alpha, let beta): for i in 0..<n { y[i] = Swift.max(0, Swift.min(1, alpha * y[i] + beta)) }
+        case .hardSwish: for i in 0..<n { let v = y[i]; y[i] = v * Swift.max(0, Swift.min(1, v / 6 + 0.5)) }
+        case .none, .clamp, .leakyRelu: for i in 0..<n { y[i] = scalar(y[i]) }
         }
     }
 

@@ -13,8 +13,9 @@ import Testing
         var biasM = false, biasN = false, residual = false
         var lo: Float = -.infinity, hi: Float = .infinity
         var leaky: Float? = nil
+        var gelu = false
         var description: String {
-            "m\(m) n\(n) k\(k) tA\(aTrans) tB\(bTrans) pA\(aPacked) pB\(bPacked) α\(alpha) bm\(biasM) bn\(biasN) r\(residual) [\(lo),\(hi)] leaky \(leaky.map { "\($0)" } ?? "-")"
+            "m\(m) n\(n) k\(k) tA\(aTrans) tB\(bTrans) pA\(aPacked) pB\(bPacked) α\(alpha) bm\(biasM) bn\(biasN) r\(residual) [\(lo),\(hi)] leaky \(leaky.map { "\($0)" } ?? "-") gelu \(gelu)"
         }
     }
 
@@ -65,6 +66,7 @@ import Testing
                     if p.biasN { g.epilogue.bias_n = bnp.baseAddress }
                     if p.residual { g.epilogue.residual = rp.baseAddress; g.epilogue.ldr = p.n }
                     if let l = p.leaky { g.epilogue.leaky = 1; g.epilogue.leaky_alpha = l }
+                    if p.gelu { g.epilogue.gelu = 1 }
                     roost_gemm_run(&g, isa, pool, sp.baseAddress)
                 } } }
             } } }
@@ -86,6 +88,7 @@ import Testing
                 if p.residual { s += Double(res[i * p.n + j]); magnitude += abs(Double(res[i * p.n + j])) }
                 s = min(max(s, Double(p.lo)), Double(p.hi))
                 if let l = p.leaky, s < 0 { s *= Double(l) }
+                if p.gelu { s = 0.5 * s * (1 + erf(s / 2.0.squareRoot())) }
                 let err = abs(Double(c[i * p.n + j]) - s) / max(magnitude, 1)
                 worst = max(worst, err.isNaN ? .infinity : err)
             }
@@ -122,6 +125,7 @@ import Testing
                 check(Problem(m: m, n: n, k: k, aPacked: true, biasM: true, residual: true, lo: 0), isa: isa, threads: 2)
                 check(Problem(m: m, n: n, k: k, biasN: true, lo: 0, hi: 0.5), isa: isa, threads: 1)
                 check(Problem(m: m, n: n, k: k, bPacked: true, residual: true, leaky: 0.1), isa: isa, threads: 1)
+                check(Problem(m: m, n: n, k: k, bPacked: true, biasN: true, gelu: true), isa: isa, threads: 2)
             }
         }
     }

@@ -59,11 +59,14 @@ extension roost_epilogue {
         return e
     }
 
-    /// The part of an activation the micro-kernel applies in registers (clamps and
-    /// leaky relu); false when it must run as a pass after the product.
+    /// The part of an activation the micro-kernel applies in registers (clamps,
+    /// leaky relu, erf GELU); false when it must run as a pass after the product.
     mutating func fuse(_ activation: FusedActivation) -> Bool {
         switch activation {
         case .none: return true
+        case .gelu:
+            gelu = 1
+            return true
         case .clamp(let lo, let hi):
             self.lo = lo
             self.hi = hi
