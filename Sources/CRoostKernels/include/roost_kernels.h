@@ -139,6 +139,12 @@ int roost_conv_run(const roost_conv *conv, roost_isa isa, roost_pool *pool, floa
 void roost_depthwise_blocks_avx2(size_t blocks, const float *x, const ptrdiff_t *offsets, size_t taps,
                                  const float *w, float *out);
 
+/// y[r, c] = clamp(acc[r·pitch + c] + bias + residual[r, c], lo, hi) over a
+/// rows × cols plane (residual may be NULL): the depthwise kernel's copy out of
+/// its padded-pitch plane with the clamp-type epilogue. AVX2, x86-64 only.
+void roost_depthwise_finish_avx2(const float *acc, size_t pitch, size_t rows, size_t cols, float *y,
+                                 float bias, const float *residual, float lo, float hi);
+
 // MARK: the machine's limit
 
 /// Single-precision FLOP/s that `threads` threads (one per CPU) achieve on

@@ -95,6 +95,16 @@ struct DepthwiseConvKernel: Kernel {
         }
     }
 
+    /// The bounds of a clamp-type activation (none is (−∞, +∞)), which the AVX2
+    /// copy-out applies; nil for the others.
+    private var clampBounds: (Float, Float)? {
+        switch conv.activation {
+        case .none: (-.infinity, .infinity)
+        case .clamp(let lo, let hi): (lo, hi)
+        default: nil
+        }
+    }
+
     private func run(offsets: UnsafeBufferPointer<Int>, rows: UnsafeBufferPointer<Int>, phases: UnsafeBufferPointer<(first: Int, count: Int, offset: Int)>) {
         let c = conv, g = c.window
         partition.run { worker, planes in
@@ -113,6 +123,11 @@ struct DepthwiseConvKernel: Kernel {
                         accumulate(w, offsets, input, output)
                     }
                     let y = c.y + (image * c.outChannels + m) * g.outputPlane
+                    if avx2, let (lo, hi) = clampBounds {
+                        let residual = c.residual.map { UnsafePointer($0 + (image * c.outChannels + m) * g.outputPlane) }
+                        roost_depthwise_finish_avx2(output, pitch, g.oh, g.ow, y, c.bias?[m] ?? 0, residual, lo, hi)
+                        continue
+                    }
                     for oy in 0..<g.oh {
                         c.finish(from: output + oy * pitch, row: y + oy * g.ow, count: g.ow, n: image, m: m, offset: oy * g.ow)
                     }
