@@ -53,6 +53,7 @@ public struct SchedulerServer: Sendable {
                                                                                             quiet: config.hostLock.map { QuietHost(lock: $0, waitSeconds: config.hostLockWaitSeconds, logger: logger) })).register(on: router)
         DashboardRoutes(store: store, access: DashboardAccess(host: config.host, auth: auth)).register(on: router)
         OperationsRoutes(store: store, auth: auth, signal: signal).register(on: router)
+        TokenRoutes(store: store, auth: auth).register(on: router)
         HealthRoutes(store: store, auth: auth, signal: signal, config: config).register(on: router)
         MetricsRoutes(store: store, metrics: metrics, access: DashboardAccess(host: config.host, auth: auth)).register(on: router)
         return router
