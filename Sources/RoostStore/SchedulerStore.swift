@@ -35,6 +35,9 @@ public protocol SchedulerStore: Sendable {
     func artifactContent(sha256: String) async throws -> Data?
     func putReference(model: String, _ reference: ReferenceData) async throws
     func reference(model: String) async throws -> ReferenceData?
+    func putArtifactSignature(_ claim: ArtifactClaim, signature: String) async throws
+    func artifactSignature(sha256: String) async throws -> String?
+    func unsignedArtifacts() async throws -> [ArtifactClaim]
 
     // Benchmarks and jobs
     func createBenchmark(id: String, model: String, targets: String, spec: BenchmarkSpec, jobs: [NewJob], labels: [String: String]) async throws

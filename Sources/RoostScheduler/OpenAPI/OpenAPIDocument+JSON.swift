@@ -1841,6 +1841,14 @@ extension OpenAPIDocument {
                   "format": "binary"
                 }
               }
+            },
+            "headers": {
+              "Roost-Signature": {
+                "description": "Base64 Ed25519 signature of the claim 'roost-artifact-v1\\nsha256=…\\nbytes=…\\nmodel=…\\n'; absent for an unsigned artifact (agents refuse it).",
+                "schema": {
+                  "type": "string"
+                }
+              }
             }
           },
           "401": {
@@ -2116,6 +2124,61 @@ extension OpenAPIDocument {
         "security": [
           {
             "admin": []
+          }
+        ]
+      }
+    },
+    "/v1/agents/signing-key": {
+      "get": {
+        "summary": "The scheduler's Ed25519 artifact-signing public key (also returned at enrollment), for agents enrolled before artifacts were signed.",
+        "tags": [
+          "agent"
+        ],
+        "responses": {
+          "200": {
+            "description": "OK",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/SigningKeyResponse"
+                }
+              }
+            }
+          },
+          "401": {
+            "description": "Missing or wrong credential.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Error"
+                }
+              }
+            }
+          },
+          "403": {
+            "description": "The credential is valid but its role (or, for an agent, its lease) does not permit this.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Error"
+                }
+              }
+            }
+          },
+          "500": {
+            "description": "Unexpected server error.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Error"
+                }
+              }
+            }
+          }
+        },
+        "security": [
+          {
+            "agent": []
           }
         ]
       }
@@ -2572,6 +2635,10 @@ extension OpenAPIDocument {
           "credential": {
             "type": "string",
             "description": "The agent's bearer credential; shown once."
+          },
+          "signingKey": {
+            "type": "string",
+            "description": "The scheduler's Ed25519 public key (base64): the agent refuses artifacts it did not sign."
           }
         },
         "required": [
@@ -3270,6 +3337,18 @@ extension OpenAPIDocument {
         "required": [
           "token",
           "info"
+        ]
+      },
+      "SigningKeyResponse": {
+        "type": "object",
+        "properties": {
+          "publicKey": {
+            "type": "string",
+            "description": "Base64 of the 32-byte Ed25519 public key."
+          }
+        },
+        "required": [
+          "publicKey"
         ]
       }
     }

@@ -12,6 +12,8 @@ struct AdminRoutes: Sendable {
     let store: any SchedulerStore
     let auth: Authenticator
     let signal: WorkSignal
+    /// Signs uploaded models: engines that run the ONNX model itself take it as their artifact.
+    let signer: ArtifactSigner
     let compiler: CompileService
 
     func register(on router: Router<BasicRequestContext>) {
@@ -98,6 +100,8 @@ struct AdminRoutes: Sendable {
         do { model = try ONNXModel(data: data) } catch let e as RoostError { throw APIError.badRequest(e.description) }
         // Other bytes under a name already taken become its next version.
         var stored = try await store.putModel(ModelInfo(sha256: model.sha256, name: name, bytes: data.count), content: data)
+        let claim = ArtifactClaim(sha256: model.sha256, bytes: data.count, model: model.sha256)
+        try await store.putArtifactSignature(claim, signature: try signer.sign(claim))
         stored.versions = try await store.model(nameOrDigest: model.sha256)?.versions
         return JSONResponse.make(stored, status: .created)
     }

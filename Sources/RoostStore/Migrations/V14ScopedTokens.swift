@@ -3,8 +3,10 @@ extension Migration {
     /// stored by hash. The admin credentials of earlier versions become admin
     /// tokens named `admin.token`. Benchmarks remember the token that queued
     /// them (a submitter may cancel only its own); an agent's credential may be
-    /// removed (`roost agent revoke`), so it may be null.
-    static let v14ScopedTokens = Migration(version: 14, name: "scoped tokens", sql: """
+    /// removed (`roost agent revoke`), so it may be null. Each artifact (and
+    /// each model, the artifact of engines that run ONNX themselves) gets the
+    /// scheduler's Ed25519 signature of its digest, size and model when stored.
+    static let v14ScopedTokens = Migration(version: 14, name: "scoped tokens and artifact signatures", sql: """
         CREATE TABLE api_tokens (
             id          uuid PRIMARY KEY,
             name        text NOT NULL,
@@ -18,5 +20,12 @@ extension Migration {
             SELECT gen_random_uuid(), 'admin.token', 'admin', token_hash, created_at FROM admin_credentials;
         ALTER TABLE benchmarks ADD COLUMN created_by uuid;
         ALTER TABLE agents ALTER COLUMN credential_hash DROP NOT NULL;
+        CREATE TABLE artifact_signatures (
+            sha256        text PRIMARY KEY,
+            model_sha256  text NOT NULL,
+            bytes         bigint NOT NULL,
+            signature     text NOT NULL,
+            created_at    timestamptz NOT NULL DEFAULT now()
+        );
         """)
 }
