@@ -14,16 +14,19 @@ import RoostTestSupport
 struct SignedArtifactTests {
     static let options = ["--targets", "suite=signed", "--min-seconds", "0.1", "--min-iterations", "5"]
 
-    /// Queues `model` while the agent is paused, lets `tamper` edit the stored rows, resumes the agent and waits for the job.
+    /// Queues `model` while the agent process is stopped, lets `tamper` edit the stored rows, starts the agent again and waits for the job.
+    /// (Stopped rather than paused: a pause does not end a long-poll already waiting, which could lease the job before the tamper.)
     static func runTampered(_ farm: TestFarm, _ op: String, _ tamper: (_ modelSHA: String) async throws -> Void) async throws -> JobSummary {
-        #expect(try farm.roost(["agent", "pause", "signer", "--scheduler", farm.scheduler]).status == 0)
+        farm.agent("signer")?.stop()
         let file = farm.home.appendingPathComponent("\(op).onnx")
         try HostileInputTests.model(op).write(to: file)
         let queued = try farm.roost(["bench", "queue", file.path, "--name", op.lowercased(), "--json", "--scheduler", farm.scheduler] + options)
         try #require(queued.status == 0, "\(queued.stderr)")
         let status = try RoostJSON.decoder().decode(BenchmarkStatus.self, from: Data(queued.stdout.utf8))
         try await tamper(status.model.sha256)
-        #expect(try farm.roost(["agent", "resume", "signer", "--scheduler", farm.scheduler]).status == 0)
+        // Resumed too: two refused jobs in a row may have quarantined it.
+        _ = try farm.roost(["agent", "resume", "signer", "--scheduler", farm.scheduler])
+        _ = try farm.startAgent("signer")
         let done = try await farm.waitFor(status.benchmarkID, timeout: 120, "the tampered job to end") { s in
             s.jobs.allSatisfy { ["succeeded", "error", "failed", "cancelled"].contains($0.state) }
         }
@@ -37,7 +40,7 @@ struct SignedArtifactTests {
             let keyFile = farm.home.appendingPathComponent("signing.key")
             let mode = try FileManager.default.attributesOfItem(atPath: keyFile.path)[.posixPermissions] as? Int
             #expect(mode == 0o600)
-            let agent = try farm.addAgent("signer", profileJSON: #"{"tags": {"suite": "signed"}}"#)
+            _ = try farm.addAgent("signer", profileJSON: #"{"tags": {"suite": "signed"}}"#)
             // The agent's credentials file (RoostAgent is not a dependency of these tests: read as JSON).
             let credsData = try Data(contentsOf: farm.home.appendingPathComponent("agents/signer.json"))
             let creds = try #require(try JSONSerialization.jsonObject(with: credsData) as? [String: Any])
@@ -66,6 +69,7 @@ struct SignedArtifactTests {
             }
             #expect(unsigned.state == "error", "\(unsigned.state): \(unsigned.errorMessage ?? "")")
             #expect(unsigned.errorMessage?.contains("unsigned") == true, "\(unsigned.errorMessage ?? "")")
+            let agent = try #require(farm.agent("signer"))
             #expect(agent.child.isRunning, "the agent died refusing an artifact:\n\(agent.log)")
 
             // A restart keeps the key and leaves existing signatures alone; the
