@@ -9,8 +9,12 @@ public struct AgentCredentials: Codable, Sendable {
     public var scheduler: String
     public var credential: String
     public var profile: AgentProfile?
+    /// The scheduler's artifact-signing public key (base64), from enrollment;
+    /// nil in files written before artifacts were signed (learned at the next start).
+    public var signingKey: String?
 
-    public init(name: String, agentID: String, scheduler: String, credential: String, profile: AgentProfile?) {
+    public init(name: String, agentID: String, scheduler: String, credential: String, profile: AgentProfile?, signingKey: String? = nil) {
+        self.signingKey = signingKey
         self.name = name
         self.agentID = agentID
         self.scheduler = scheduler

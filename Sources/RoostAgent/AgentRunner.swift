@@ -38,7 +38,6 @@ public struct AgentRunner: Sendable {
     /// first of all: what a previous run finished is delivered before new work.
     public func run(stop: StopSignal = StopSignal()) async throws {
         let client = try RoostClient(scheduler: credentials.scheduler, credential: credentials.credential)
-        let cache = ArtifactCache(directory: home.path("agents", credentials.name, "artifacts"))
         let delivery = ResultDelivery(client: client, outbox: ResultOutbox(directory: home.path("agents", credentials.name, "outbox")), logger: logger)
         let lock = HostLock(machineID: hardware.machineID)
         let target = TargetSpec(hardware: hardware)
@@ -46,6 +45,7 @@ public struct AgentRunner: Sendable {
         if waiting > 0 { logger.info("delivering results from the outbox", metadata: ["results": "\(waiting)"]) }
         try await delivery.flush(persistent: true, stop: stop)
         guard try await announce(to: client, stop: stop) else { return logger.info("agent stopped before it started") }
+        let cache = ArtifactCache(directory: home.path("agents", credentials.name, "artifacts"), verifier: try await artifactVerifier(client))
         logger.info("agent running", metadata: ["agent": "\(credentials.name)", "target": "\(target.label)", "scheduler": "\(credentials.scheduler)"])
         // The golden benchmark: at the first start (the baseline), then whenever the
         // scheduler says so. Asked after every job and at least once a minute.
@@ -117,6 +117,25 @@ public struct AgentRunner: Sendable {
     /// Reports the current hardware (so the scheduler's target for this agent is
     /// fresh), retrying with jittered backoff while the scheduler is unreachable.
     /// False when stopped first.
+    /// What the scheduler must have signed for this job's artifact. For engines
+    /// that run the ONNX model itself the artifact is the model, so its digest
+    /// is the model's either way.
+    static func claim(_ job: JobAssignment) -> ArtifactClaim {
+        ArtifactClaim(sha256: job.artifactSHA256, bytes: job.artifactBytes, model: job.modelSHA256)
+    }
+
+    /// The key from enrollment; an agent enrolled before artifacts were signed
+    /// asks for it once, over its authenticated channel, and keeps it.
+    private func artifactVerifier(_ client: RoostClient) async throws -> ArtifactVerifier {
+        if let key = credentials.signingKey { return try ArtifactVerifier(publicKey: key) }
+        let key = try await client.signingKey()
+        var updated = credentials
+        updated.signingKey = key
+        try updated.save(home: home)
+        logger.notice("learned the scheduler's artifact-signing key", metadata: ["agent": "\(credentials.name)"])
+        return try ArtifactVerifier(publicKey: key)
+    }
+
     private func announce(to client: RoostClient, stop: StopSignal) async throws -> Bool {
         var backoff = Backoff()
         while !stop.isStopped {
@@ -161,7 +180,7 @@ public struct AgentRunner: Sendable {
             }
             group.addTask {
                 do {
-                    let artifact = try await TransientRetry(what: "artifact download", job: job.jobID, logger: logger).run { try await cache.fetch(sha256: job.artifactSHA256, using: client) }
+                    let artifact = try await TransientRetry(what: "artifact download", job: job.jobID, logger: logger).run { try await cache.fetch(Self.claim(job), using: client) }
                     let reference = try await TransientRetry(what: "reference download", job: job.jobID, logger: logger).run { try await referenceFile(for: job, client: client) }
                     defer { if let reference { try? FileManager.default.removeItem(at: reference) } }
                     let request = WorkerRequest(

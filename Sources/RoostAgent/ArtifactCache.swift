@@ -3,26 +3,42 @@ import RoostClient
 import RoostCore
 
 /// Content-addressed artifact files on the agent's disk. A file is trusted only
-/// after its sha256 matches its name — on download and again on every reuse.
+/// after the scheduler's Ed25519 signature of its claim (digest, size, model)
+/// verifies and its sha256 matches — on download and again on every reuse (the
+/// signature is kept beside the file).
 public struct ArtifactCache: Sendable {
     public let directory: URL
+    /// Holds the scheduler's public key, learned at enrollment.
+    public let verifier: ArtifactVerifier
 
-    public init(directory: URL) { self.directory = directory }
+    public init(directory: URL, verifier: ArtifactVerifier) {
+        self.directory = directory
+        self.verifier = verifier
+    }
 
     public func path(for sha256: String) -> URL { directory.appendingPathComponent("\(sha256).roost") }
+    func signaturePath(for sha256: String) -> URL { directory.appendingPathComponent("\(sha256).sig") }
 
-    public func fetch(sha256: String, using client: RoostClient) async throws -> URL {
-        let file = path(for: sha256)
+    /// The artifact of `claim`, from disk or downloaded; throws `invalidArtifact`
+    /// with the reason for an unsigned, wrongly signed or tampered one.
+    public func fetch(_ claim: ArtifactClaim, using client: RoostClient) async throws -> URL {
+        let sha256 = claim.sha256
+        let file = path(for: sha256), sigFile = signaturePath(for: sha256)
         if FileManager.default.fileExists(atPath: file.path) {
-            if (try? Digest.sha256Hex(ofFile: file)) == sha256 { return file }
+            if (try? Digest.sha256Hex(ofFile: file)) == sha256, (try? verifier.verify(claim, signature: RoostHome.readTrimmed(sigFile))) != nil {
+                return file
+            }
             try? FileManager.default.removeItem(at: file)
+            try? FileManager.default.removeItem(at: sigFile)
         }
-        let data = try await client.downloadArtifact(sha256: sha256)
+        let (data, signature) = try await client.downloadSignedArtifact(sha256: sha256)
+        try verifier.verify(claim, signature: signature)
         let actual = Digest.sha256Hex(of: data)
-        guard actual == sha256 else {
-            throw RoostError.invalidArtifact("downloaded artifact hashes to \(actual), expected \(sha256); refusing to run it")
+        guard actual == sha256, data.count == claim.bytes else {
+            throw RoostError.invalidArtifact("downloaded artifact hashes to \(actual) (\(data.count) bytes), but the scheduler signed \(sha256) (\(claim.bytes) bytes); refusing to run it")
         }
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        try Data((signature ?? "").utf8).write(to: sigFile, options: .atomic)
         let tmp = directory.appendingPathComponent(".\(sha256).\(UUID().uuidString).tmp")
         try data.write(to: tmp)
         // rename(2) replaces atomically: a reader never sees a half-written artifact.

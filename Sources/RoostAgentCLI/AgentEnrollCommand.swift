@@ -28,7 +28,8 @@ public struct AgentEnrollCommand: AsyncParsableCommand {
             let client = try RoostClient(scheduler: scheduler, credential: nil)
             let reply = try await client.enroll(EnrollRequest(token: token, name: name, tags: allTags, hardware: hardware, profile: profile))
             let home = RoostHome()
-            let creds = AgentCredentials(name: reply.name, agentID: reply.agentID, scheduler: scheduler, credential: reply.credential, profile: profile)
+            let creds = AgentCredentials(name: reply.name, agentID: reply.agentID, scheduler: scheduler, credential: reply.credential, profile: profile,
+                                         signingKey: reply.signingKey)
             try creds.save(home: home)
             print("enrolled agent '\(reply.name)' (\(reply.agentID)) as \(TargetSpec(hardware: hardware).label)")
             print("credential saved to \(AgentCredentials.file(for: reply.name, home: home).path); start it with: roost agent run --name \(reply.name)")

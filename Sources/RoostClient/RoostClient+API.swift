@@ -54,6 +54,18 @@ extension RoostClient {
         try await send("GET", "/v1/artifacts/\(sha256)").body
     }
 
+    /// The artifact and the scheduler's Ed25519 signature of it (the `Roost-Signature` header; nil when unsigned).
+    public func downloadSignedArtifact(sha256: String) async throws -> (data: Data, signature: String?) {
+        let reply = try await send("GET", "/v1/artifacts/\(sha256)")
+        return (reply.body, reply.headers["roost-signature"])
+    }
+
+    /// The scheduler's artifact-signing public key, for an agent enrolled before
+    /// enrollment handed it out.
+    public func signingKey() async throws -> String {
+        try await get("/v1/agents/signing-key", as: SigningKeyResponse.self).publicKey
+    }
+
     // MARK: admin
     public func createEnrollmentToken(ttlSeconds: Double) async throws -> TokenResponse {
         try await post("/v1/tokens/enroll", ["ttlSeconds": ttlSeconds], as: TokenResponse.self)

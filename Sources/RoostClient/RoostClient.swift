@@ -63,6 +63,8 @@ public struct RoostClient: Sendable {
     public struct Reply: Sendable {
         public var status: Int
         public var body: Data
+        /// Response headers by lowercased name.
+        public var headers: [String: String] = [:]
     }
 
     /// Sends a request; non-2xx statuses become `RoostError.http` with the server's message.
@@ -98,7 +100,11 @@ public struct RoostClient: Sendable {
                 ?? String(decoding: data.prefix(500), as: UTF8.self)
             throw RoostError.http(status: status, message: message)
         }
-        return Reply(status: status, body: data)
+        var headers: [String: String] = [:]
+        for (k, v) in (response as? HTTPURLResponse)?.allHeaderFields ?? [:] {
+            if let k = k as? String, let v = v as? String { headers[k.lowercased()] = v }
+        }
+        return Reply(status: status, body: data, headers: headers)
     }
 
     public func get<T: Decodable>(_ path: String, as type: T.Type) async throws -> T {

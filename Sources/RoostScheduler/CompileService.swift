@@ -11,6 +11,8 @@ struct CompileService: Sendable {
     let store: any SchedulerStore
     let logger: Logger
     let referenceWorker: ReferenceWorker?
+    /// Signs each artifact as it is stored: agents refuse what this key did not sign.
+    let signer: ArtifactSigner
     /// Set when agents may share this host: compiles and references wait for their benchmarks.
     var quiet: QuietHost? = nil
 
@@ -29,6 +31,8 @@ struct CompileService: Sendable {
         let artifact = try await quietly("compile") { try Compiler().compile(try ONNXModel(data: content), name: model.name, target: target) }
         let (bytes, sha) = ArtifactCodec.encodeAddressed(artifact)
         try await store.putArtifact(sha256: sha, model: model.sha256, target: target, compilerVersion: RoostVersion.compiler, content: bytes)
+        let claim = ArtifactClaim(sha256: sha, bytes: bytes.count, model: model.sha256)
+        try await store.putArtifactSignature(claim, signature: try signer.sign(claim))
         logger.info("compiled artifact", metadata: [
             "model": "\(model.name)", "target": "\(target.label)", "artifact": "\(sha.prefix(12))",
             "bytes": "\(bytes.count)", "elapsed": "\(ContinuousClock.now - start)",

@@ -39,6 +39,12 @@ final class CredentialCache: Sendable {
         entries.update { $0[hash] = nil }
     }
 
+    /// Everything: an agent was revoked and its credential's hash is not known
+    /// here (the database no longer has it), so no entry may outlive that.
+    func forgetAll() {
+        entries.update { $0.removeAll(keepingCapacity: true) }
+    }
+
     @discardableResult
     func remember(_ agent: AgentInfo, for hash: String) -> Entry {
         let entry = Entry(agent: agent, targetSignatures: agent.hardware.targets.map(\.signature), expires: ContinuousClock.now + ttl)

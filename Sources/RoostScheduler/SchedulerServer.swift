@@ -21,8 +21,9 @@ public struct SchedulerServer: Sendable {
     public func run() async throws {
         try await PostgresStore.with(config.database, logger: logger, migrate: true, waitSeconds: config.databaseWaitSeconds) { store in
             try await bootstrapAdmin(store)
+            let signer = try await bootstrapSigner(store)
             let signal = WorkSignal()
-            let router = buildRouter(store: store, signal: signal)
+            let router = buildRouter(store: store, signal: signal, signer: signer)
             let app = Application(
                 router: router,
                 server: JSONParseErrorChannel.builder(),
@@ -40,7 +41,7 @@ public struct SchedulerServer: Sendable {
         }
     }
 
-    func buildRouter(store: any SchedulerStore, signal: WorkSignal) -> Router<BasicRequestContext> {
+    func buildRouter(store: any SchedulerStore, signal: WorkSignal, signer: ArtifactSigner = .ephemeral()) -> Router<BasicRequestContext> {
         let router = Router(context: BasicRequestContext.self)
         // Outside the error middleware so it counts the status the client really got.
         router.add(middleware: MetricsMiddleware())
@@ -48,11 +49,13 @@ public struct SchedulerServer: Sendable {
         let auth = Authenticator(store: store)
         router.get("/health") { _, _ in JSONResponse.make(["status": "ok"]) }
         OpenAPIDocument.register(on: router)
-        AgentRoutes(store: store, auth: auth, signal: signal, config: config, metrics: metrics).register(on: router)
-        AdminRoutes(store: store, auth: auth, signal: signal, compiler: CompileService(store: store, logger: logger, referenceWorker: config.referenceWorker,
+        AgentRoutes(store: store, auth: auth, signal: signal, config: config, metrics: metrics, signer: signer).register(on: router)
+        AdminRoutes(store: store, auth: auth, signal: signal, signer: signer,
+                    compiler: CompileService(store: store, logger: logger, referenceWorker: config.referenceWorker, signer: signer,
                                                                                             quiet: config.hostLock.map { QuietHost(lock: $0, waitSeconds: config.hostLockWaitSeconds, logger: logger) })).register(on: router)
         DashboardRoutes(store: store, access: DashboardAccess(host: config.host, auth: auth)).register(on: router)
         OperationsRoutes(store: store, auth: auth, signal: signal).register(on: router)
+        TokenRoutes(store: store, auth: auth).register(on: router)
         HealthRoutes(store: store, auth: auth, signal: signal, config: config).register(on: router)
         MetricsRoutes(store: store, metrics: metrics, access: DashboardAccess(host: config.host, auth: auth)).register(on: router)
         return router
@@ -72,6 +75,18 @@ public struct SchedulerServer: Sendable {
         try RoostHome.writeSecret(token + "\n", to: file)
         _ = try await store.ensureAdminCredential(hash: SecretToken.hash(token))
         logger.notice("created admin credential", metadata: ["file": "\(file.path)"])
+    }
+
+    /// The artifact-signing key in `$ROOST_HOME/signing.key` (0600), created on
+    /// first start; artifacts stored before there was one are signed now.
+    func bootstrapSigner(_ store: any SchedulerStore) async throws -> ArtifactSigner {
+        let file = config.home.path("signing.key")
+        let (signer, created) = try ArtifactSigner.loadOrCreate(file)
+        if created { logger.notice("created artifact signing key", metadata: ["file": "\(file.path)"]) }
+        let unsigned = try await store.unsignedArtifacts()
+        for claim in unsigned { try await store.putArtifactSignature(claim, signature: try signer.sign(claim)) }
+        if !unsigned.isEmpty { logger.info("signed stored artifacts", metadata: ["count": "\(unsigned.count)"]) }
+        return signer
     }
 
     private func reapExpiredLeases(store: any SchedulerStore, signal: WorkSignal) async {

@@ -3,15 +3,23 @@ import PostgresNIO
 import RoostCore
 
 extension PostgresStore {
+    /// The bootstrap credential (`$ROOST_HOME/admin.token`) as an admin token.
+    /// A revoked one stays revoked: a restart does not bring it back.
     public func ensureAdminCredential(hash: String) async throws -> Bool {
-        let rows = try await client.query(
-            "INSERT INTO admin_credentials (token_hash) VALUES (\(hash)) ON CONFLICT DO NOTHING RETURNING token_hash", logger: logger)
+        try await client.query("INSERT INTO admin_credentials (token_hash) VALUES (\(hash)) ON CONFLICT DO NOTHING", logger: logger)
+        let rows = try await client.query("""
+            INSERT INTO api_tokens (id, name, role, token_hash) VALUES (\(UUID()), 'admin.token', 'admin', \(hash))
+            ON CONFLICT (token_hash) DO NOTHING RETURNING token_hash
+            """, logger: logger)
         for try await _ in rows.decode(String.self) { return true }
         return false
     }
 
     public func isAdmin(tokenHash: String) async throws -> Bool {
-        let rows = try await client.query("SELECT 1 FROM admin_credentials WHERE token_hash = \(tokenHash)", logger: logger)
+        let rows = try await client.query("""
+            SELECT 1 FROM api_tokens WHERE token_hash = \(tokenHash) AND role = 'admin' AND revoked_at IS NULL
+                AND (expires_at IS NULL OR expires_at > now())
+            """, logger: logger)
         for try await _ in rows.decode(Int.self) { return true }
         return false
     }

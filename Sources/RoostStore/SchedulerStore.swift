@@ -14,6 +14,15 @@ public protocol SchedulerStore: Sendable {
     func agents() async throws -> [AgentInfo]
     func heartbeat(agentID: String, hardware: HardwareProfile?, target: TargetSpec?) async throws
 
+    // User tokens (roles, expiry, revocation)
+    func createAPIToken(hash: String, name: String, role: TokenRole, ttlSeconds: Double?) async throws -> APITokenInfo
+    func apiToken(hash: String) async throws -> APITokenInfo?
+    func apiTokens() async throws -> [APITokenInfo]
+    func revokeAPIToken(id: String) async throws -> TokenRevocation
+    func revokeAgent(name: String) async throws -> String?
+    func setBenchmarkOwner(id: String, tokenID: String) async throws
+    func benchmarkOwner(id: String) async throws -> String??
+
     // Models and artifacts
     /// Stores a model; other bytes under a name already taken become that
     /// name's next version. Returns the model as stored, with its version.
@@ -26,6 +35,9 @@ public protocol SchedulerStore: Sendable {
     func artifactContent(sha256: String) async throws -> Data?
     func putReference(model: String, _ reference: ReferenceData) async throws
     func reference(model: String) async throws -> ReferenceData?
+    func putArtifactSignature(_ claim: ArtifactClaim, signature: String) async throws
+    func artifactSignature(sha256: String) async throws -> String?
+    func unsignedArtifacts() async throws -> [ArtifactClaim]
 
     // Benchmarks and jobs
     func createBenchmark(id: String, model: String, targets: String, spec: BenchmarkSpec, jobs: [NewJob], labels: [String: String]) async throws

@@ -28,7 +28,17 @@ public struct EnrollResponse: Codable, Sendable {
     public var name: String
     /// The agent's own bearer credential; the scheduler keeps only its hash.
     public var credential: String
-    public init(agentID: String, name: String, credential: String) { self.agentID = agentID; self.name = name; self.credential = credential }
+    /// The scheduler's Ed25519 public key (base64): the agent refuses artifacts it did not sign.
+    public var signingKey: String?
+    public init(agentID: String, name: String, credential: String, signingKey: String? = nil) {
+        self.agentID = agentID; self.name = name; self.credential = credential; self.signingKey = signingKey
+    }
+}
+
+/// `GET /v1/agents/signing-key`: the key that signs artifacts (base64 of its 32 bytes).
+public struct SigningKeyResponse: Codable, Sendable {
+    public var publicKey: String
+    public init(publicKey: String) { self.publicKey = publicKey }
 }
 
 public struct AgentHeartbeat: Codable, Sendable {

@@ -95,6 +95,16 @@ extension OpenAPIDocument {
               }
             }
           },
+          "403": {
+            "description": "The credential is valid but its role (or, for an agent, its lease) does not permit this.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Error"
+                }
+              }
+            }
+          },
           "413": {
             "description": "Body too large.",
             "content": {
@@ -163,6 +173,16 @@ extension OpenAPIDocument {
               }
             }
           },
+          "403": {
+            "description": "The credential is valid but its role (or, for an agent, its lease) does not permit this.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Error"
+                }
+              }
+            }
+          },
           "500": {
             "description": "Unexpected server error.",
             "content": {
@@ -176,7 +196,7 @@ extension OpenAPIDocument {
         },
         "security": [
           {
-            "admin": []
+            "viewer": []
           }
         ]
       }
@@ -211,6 +231,16 @@ extension OpenAPIDocument {
               }
             }
           },
+          "403": {
+            "description": "The credential is valid but its role (or, for an agent, its lease) does not permit this.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Error"
+                }
+              }
+            }
+          },
           "500": {
             "description": "Unexpected server error.",
             "content": {
@@ -224,7 +254,7 @@ extension OpenAPIDocument {
         },
         "security": [
           {
-            "admin": []
+            "viewer": []
           }
         ]
       },
@@ -264,6 +294,16 @@ extension OpenAPIDocument {
               }
             }
           },
+          "403": {
+            "description": "The credential is valid but its role (or, for an agent, its lease) does not permit this.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Error"
+                }
+              }
+            }
+          },
           "413": {
             "description": "Body too large.",
             "content": {
@@ -287,7 +327,7 @@ extension OpenAPIDocument {
         },
         "security": [
           {
-            "admin": []
+            "submitter": []
           }
         ],
         "parameters": [
@@ -357,6 +397,16 @@ extension OpenAPIDocument {
               }
             }
           },
+          "403": {
+            "description": "The credential is valid but its role (or, for an agent, its lease) does not permit this.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Error"
+                }
+              }
+            }
+          },
           "404": {
             "description": "No such resource.",
             "content": {
@@ -390,7 +440,7 @@ extension OpenAPIDocument {
         },
         "security": [
           {
-            "admin": []
+            "submitter": []
           }
         ],
         "requestBody": {
@@ -422,6 +472,16 @@ extension OpenAPIDocument {
           },
           "401": {
             "description": "Missing or wrong credential.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Error"
+                }
+              }
+            }
+          },
+          "403": {
+            "description": "The credential is valid but its role (or, for an agent, its lease) does not permit this.",
             "content": {
               "application/json": {
                 "schema": {
@@ -491,6 +551,16 @@ extension OpenAPIDocument {
               }
             }
           },
+          "403": {
+            "description": "The credential is valid but its role (or, for an agent, its lease) does not permit this.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Error"
+                }
+              }
+            }
+          },
           "500": {
             "description": "Unexpected server error.",
             "content": {
@@ -504,7 +574,7 @@ extension OpenAPIDocument {
         },
         "security": [
           {
-            "admin": []
+            "viewer": []
           }
         ]
       },
@@ -536,6 +606,16 @@ extension OpenAPIDocument {
           },
           "401": {
             "description": "Missing or wrong credential.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Error"
+                }
+              }
+            }
+          },
+          "403": {
+            "description": "The credential is valid but its role (or, for an agent, its lease) does not permit this.",
             "content": {
               "application/json": {
                 "schema": {
@@ -587,7 +667,7 @@ extension OpenAPIDocument {
         },
         "security": [
           {
-            "admin": []
+            "submitter": []
           }
         ],
         "requestBody": {
@@ -639,6 +719,16 @@ extension OpenAPIDocument {
               }
             }
           },
+          "403": {
+            "description": "The credential is valid but its role (or, for an agent, its lease) does not permit this.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Error"
+                }
+              }
+            }
+          },
           "404": {
             "description": "No such resource.",
             "content": {
@@ -662,7 +752,7 @@ extension OpenAPIDocument {
         },
         "security": [
           {
-            "admin": []
+            "viewer": []
           }
         ]
       }
@@ -714,6 +804,16 @@ extension OpenAPIDocument {
               }
             }
           },
+          "403": {
+            "description": "The credential is valid but its role (or, for an agent, its lease) does not permit this.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Error"
+                }
+              }
+            }
+          },
           "404": {
             "description": "No such resource.",
             "content": {
@@ -737,7 +837,7 @@ extension OpenAPIDocument {
         },
         "security": [
           {
-            "admin": []
+            "viewer": []
           }
         ],
         "parameters": [
@@ -792,6 +892,16 @@ extension OpenAPIDocument {
               }
             }
           },
+          "403": {
+            "description": "The credential is valid but its role (or, for an agent, its lease) does not permit this.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Error"
+                }
+              }
+            }
+          },
           "404": {
             "description": "No such resource.",
             "content": {
@@ -815,7 +925,7 @@ extension OpenAPIDocument {
         },
         "security": [
           {
-            "admin": []
+            "submitter": []
           }
         ]
       }
@@ -871,6 +981,16 @@ extension OpenAPIDocument {
               }
             }
           },
+          "403": {
+            "description": "The credential is valid but its role (or, for an agent, its lease) does not permit this.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Error"
+                }
+              }
+            }
+          },
           "404": {
             "description": "No such resource.",
             "content": {
@@ -894,7 +1014,7 @@ extension OpenAPIDocument {
         },
         "security": [
           {
-            "admin": []
+            "viewer": []
           }
         ],
         "parameters": [
@@ -932,13 +1052,14 @@ extension OpenAPIDocument {
             "enum": [
               "drain",
               "pause",
-              "resume"
+              "resume",
+              "revoke"
             ]
           }
         }
       ],
       "post": {
-        "summary": "Drain, pause or resume an agent.",
+        "summary": "Drain, pause or resume an agent, or revoke its credential (it must enroll again).",
         "tags": [
           "admin"
         ],
@@ -955,6 +1076,16 @@ extension OpenAPIDocument {
           },
           "401": {
             "description": "Missing or wrong credential.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Error"
+                }
+              }
+            }
+          },
+          "403": {
+            "description": "The credential is valid but its role (or, for an agent, its lease) does not permit this.",
             "content": {
               "application/json": {
                 "schema": {
@@ -1102,6 +1233,16 @@ extension OpenAPIDocument {
               }
             }
           },
+          "403": {
+            "description": "The credential is valid but its role (or, for an agent, its lease) does not permit this.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Error"
+                }
+              }
+            }
+          },
           "413": {
             "description": "Body too large.",
             "content": {
@@ -1167,6 +1308,16 @@ extension OpenAPIDocument {
               }
             }
           },
+          "403": {
+            "description": "The credential is valid but its role (or, for an agent, its lease) does not permit this.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Error"
+                }
+              }
+            }
+          },
           "500": {
             "description": "Unexpected server error.",
             "content": {
@@ -1212,6 +1363,16 @@ extension OpenAPIDocument {
           },
           "401": {
             "description": "Missing or wrong credential.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Error"
+                }
+              }
+            }
+          },
+          "403": {
+            "description": "The credential is valid but its role (or, for an agent, its lease) does not permit this.",
             "content": {
               "application/json": {
                 "schema": {
@@ -1290,6 +1451,16 @@ extension OpenAPIDocument {
           },
           "401": {
             "description": "Missing or wrong credential.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Error"
+                }
+              }
+            }
+          },
+          "403": {
+            "description": "The credential is valid but its role (or, for an agent, its lease) does not permit this.",
             "content": {
               "application/json": {
                 "schema": {
@@ -1383,6 +1554,16 @@ extension OpenAPIDocument {
               }
             }
           },
+          "403": {
+            "description": "The credential is valid but its role (or, for an agent, its lease) does not permit this.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Error"
+                }
+              }
+            }
+          },
           "409": {
             "description": "The lease token is not the current attempt's.",
             "content": {
@@ -1463,6 +1644,16 @@ extension OpenAPIDocument {
           },
           "401": {
             "description": "Missing or wrong credential.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Error"
+                }
+              }
+            }
+          },
+          "403": {
+            "description": "The credential is valid but its role (or, for an agent, its lease) does not permit this.",
             "content": {
               "application/json": {
                 "schema": {
@@ -1566,6 +1757,16 @@ extension OpenAPIDocument {
               }
             }
           },
+          "403": {
+            "description": "The credential is valid but its role (or, for an agent, its lease) does not permit this.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Error"
+                }
+              }
+            }
+          },
           "409": {
             "description": "The lease token is not the current attempt's.",
             "content": {
@@ -1640,10 +1841,28 @@ extension OpenAPIDocument {
                   "format": "binary"
                 }
               }
+            },
+            "headers": {
+              "Roost-Signature": {
+                "description": "Base64 Ed25519 signature of the claim 'roost-artifact-v1\\nsha256=…\\nbytes=…\\nmodel=…\\n'; absent for an unsigned artifact (agents refuse it).",
+                "schema": {
+                  "type": "string"
+                }
+              }
             }
           },
           "401": {
             "description": "Missing or wrong credential.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Error"
+                }
+              }
+            }
+          },
+          "403": {
+            "description": "The credential is valid but its role (or, for an agent, its lease) does not permit this.",
             "content": {
               "application/json": {
                 "schema": {
@@ -1682,6 +1901,287 @@ extension OpenAPIDocument {
           }
         ]
       }
+    },
+    "/v1/tokens": {
+      "post": {
+        "summary": "Create a user token with a role and an optional lifetime; the secret is in this reply only.",
+        "tags": [
+          "admin"
+        ],
+        "responses": {
+          "201": {
+            "description": "Created",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/CreatedToken"
+                }
+              }
+            }
+          },
+          "400": {
+            "description": "Malformed body or parameter.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Error"
+                }
+              }
+            }
+          },
+          "401": {
+            "description": "Missing or wrong credential.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Error"
+                }
+              }
+            }
+          },
+          "403": {
+            "description": "The credential is valid but its role (or, for an agent, its lease) does not permit this.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Error"
+                }
+              }
+            }
+          },
+          "413": {
+            "description": "Body too large.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Error"
+                }
+              }
+            }
+          },
+          "500": {
+            "description": "Unexpected server error.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Error"
+                }
+              }
+            }
+          }
+        },
+        "security": [
+          {
+            "admin": []
+          }
+        ],
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/CreateTokenRequest"
+              }
+            }
+          }
+        }
+      },
+      "get": {
+        "summary": "Every user token (never the secrets): role, expiry, revocation.",
+        "tags": [
+          "admin"
+        ],
+        "responses": {
+          "200": {
+            "description": "OK",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "array",
+                  "items": {
+                    "$ref": "#/components/schemas/APITokenInfo"
+                  }
+                }
+              }
+            }
+          },
+          "401": {
+            "description": "Missing or wrong credential.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Error"
+                }
+              }
+            }
+          },
+          "403": {
+            "description": "The credential is valid but its role (or, for an agent, its lease) does not permit this.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Error"
+                }
+              }
+            }
+          },
+          "500": {
+            "description": "Unexpected server error.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Error"
+                }
+              }
+            }
+          }
+        },
+        "security": [
+          {
+            "admin": []
+          }
+        ]
+      }
+    },
+    "/v1/tokens/{id}/revoke": {
+      "parameters": [
+        {
+          "name": "id",
+          "in": "path",
+          "required": true,
+          "schema": {
+            "type": "string"
+          }
+        }
+      ],
+      "post": {
+        "summary": "Revoke a user token: refused from the next request on. The last active admin token cannot be revoked (409).",
+        "tags": [
+          "admin"
+        ],
+        "responses": {
+          "200": {
+            "description": "OK",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/APITokenInfo"
+                }
+              }
+            }
+          },
+          "401": {
+            "description": "Missing or wrong credential.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Error"
+                }
+              }
+            }
+          },
+          "403": {
+            "description": "The credential is valid but its role (or, for an agent, its lease) does not permit this.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Error"
+                }
+              }
+            }
+          },
+          "404": {
+            "description": "No such resource.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Error"
+                }
+              }
+            }
+          },
+          "409": {
+            "description": "The last active admin token.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Error"
+                }
+              }
+            }
+          },
+          "500": {
+            "description": "Unexpected server error.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Error"
+                }
+              }
+            }
+          }
+        },
+        "security": [
+          {
+            "admin": []
+          }
+        ]
+      }
+    },
+    "/v1/agents/signing-key": {
+      "get": {
+        "summary": "The scheduler's Ed25519 artifact-signing public key (also returned at enrollment), for agents enrolled before artifacts were signed.",
+        "tags": [
+          "agent"
+        ],
+        "responses": {
+          "200": {
+            "description": "OK",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/SigningKeyResponse"
+                }
+              }
+            }
+          },
+          "401": {
+            "description": "Missing or wrong credential.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Error"
+                }
+              }
+            }
+          },
+          "403": {
+            "description": "The credential is valid but its role (or, for an agent, its lease) does not permit this.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Error"
+                }
+              }
+            }
+          },
+          "500": {
+            "description": "Unexpected server error.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Error"
+                }
+              }
+            }
+          }
+        },
+        "security": [
+          {
+            "agent": []
+          }
+        ]
+      }
     }
   },
   "components": {
@@ -1689,12 +2189,22 @@ extension OpenAPIDocument {
       "admin": {
         "type": "http",
         "scheme": "bearer",
-        "description": "The admin token in $ROOST_HOME/admin.token (created at the scheduler's first start)."
+        "description": "A user token with the admin role: $ROOST_HOME/admin.token (created at the scheduler's first start) or one made by POST /v1/tokens."
       },
       "agent": {
         "type": "http",
         "scheme": "bearer",
         "description": "An agent's credential, returned once by POST /v1/agents/enroll."
+      },
+      "submitter": {
+        "type": "http",
+        "scheme": "bearer",
+        "description": "A user token with the submitter role (or admin): upload models, queue benchmarks, cancel its own."
+      },
+      "viewer": {
+        "type": "http",
+        "scheme": "bearer",
+        "description": "A user token of any role (viewer, submitter, admin): read benchmarks, reports, models and agents."
       }
     },
     "schemas": {
@@ -2125,6 +2635,10 @@ extension OpenAPIDocument {
           "credential": {
             "type": "string",
             "description": "The agent's bearer credential; shown once."
+          },
+          "signingKey": {
+            "type": "string",
+            "description": "The scheduler's Ed25519 public key (base64): the agent refuses artifacts it did not sign."
           }
         },
         "required": [
@@ -2747,6 +3261,94 @@ extension OpenAPIDocument {
           "outcome",
           "state",
           "message"
+        ]
+      },
+      "CreateTokenRequest": {
+        "type": "object",
+        "properties": {
+          "role": {
+            "type": "string",
+            "enum": [
+              "admin",
+              "submitter",
+              "viewer"
+            ]
+          },
+          "name": {
+            "type": "string"
+          },
+          "expiresInSeconds": {
+            "type": "number",
+            "minimum": 1,
+            "maximum": 315360000
+          }
+        },
+        "required": [
+          "role"
+        ]
+      },
+      "APITokenInfo": {
+        "type": "object",
+        "properties": {
+          "id": {
+            "type": "string"
+          },
+          "name": {
+            "type": "string"
+          },
+          "role": {
+            "type": "string",
+            "enum": [
+              "admin",
+              "submitter",
+              "viewer"
+            ]
+          },
+          "createdAt": {
+            "type": "string",
+            "format": "date-time"
+          },
+          "expiresAt": {
+            "type": "string",
+            "format": "date-time"
+          },
+          "revokedAt": {
+            "type": "string",
+            "format": "date-time"
+          }
+        },
+        "required": [
+          "id",
+          "name",
+          "role",
+          "createdAt"
+        ]
+      },
+      "CreatedToken": {
+        "type": "object",
+        "properties": {
+          "token": {
+            "type": "string"
+          },
+          "info": {
+            "$ref": "#/components/schemas/APITokenInfo"
+          }
+        },
+        "required": [
+          "token",
+          "info"
+        ]
+      },
+      "SigningKeyResponse": {
+        "type": "object",
+        "properties": {
+          "publicKey": {
+            "type": "string",
+            "description": "Base64 of the 32-byte Ed25519 public key."
+          }
+        },
+        "required": [
+          "publicKey"
         ]
       }
     }

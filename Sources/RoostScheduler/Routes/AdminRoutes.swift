@@ -5,11 +5,15 @@ import RoostCore
 import RoostONNX
 import RoostStore
 
-/// The user-facing half of `/v1`: tokens, models, benchmarks, reports. Admin only.
+/// The user-facing half of `/v1`: enrollment tokens, models, benchmarks,
+/// reports. Reading needs a viewer token, uploading and queueing a submitter
+/// token, minting enrollment tokens an admin token (roles nest: admin ⊇ submitter ⊇ viewer).
 struct AdminRoutes: Sendable {
     let store: any SchedulerStore
     let auth: Authenticator
     let signal: WorkSignal
+    /// Signs uploaded models: engines that run the ONNX model itself take it as their artifact.
+    let signer: ArtifactSigner
     let compiler: CompileService
 
     func register(on router: Router<BasicRequestContext>) {
@@ -26,12 +30,12 @@ struct AdminRoutes: Sendable {
             return JSONResponse.make(TokenResponse(token: token, expiresAt: expires), status: .created)
         }
         router.get("/v1/agents") { request, _ -> Response in
-            try await auth.requireAdmin(request)
+            try await auth.require(.viewer, request)
             return JSONResponse.make(try await store.agentStatuses(offlineAfterSeconds: AgentState.offlineAfterSeconds))
         }
         router.post("/v1/models") { request, _ in try await uploadModel(request) }
         router.post("/v1/models/{sha}/reference") { request, context -> Response in
-            try await auth.requireAdmin(request)
+            try await auth.require(.submitter, request)
             let sha = try context.parameters.decoded("sha")
             guard let model = try await store.model(nameOrDigest: sha), model.sha256 == sha else { throw APIError.notFound("no model \(sha)") }
             // Reference tensors are large lists by nature: checked by decoding them as tensors.
@@ -43,17 +47,17 @@ struct AdminRoutes: Sendable {
         }
         router.post("/v1/benchmarks") { request, context in try await queue(request, context) }
         router.get("/v1/benchmarks") { request, _ -> Response in
-            try await auth.requireAdmin(request)
+            try await auth.require(.viewer, request)
             return JSONResponse.make(try await store.recentBenchmarks(limit: 50))
         }
         router.get("/v1/benchmarks/{id}") { request, context -> Response in
-            try await auth.requireAdmin(request)
+            try await auth.require(.viewer, request)
             let id = try context.parameters.decoded("id")
             guard let status = try await store.benchmarkStatus(id: id) else { throw APIError.notFound("no benchmark \(id)") }
             return JSONResponse.make(status)
         }
         router.get("/v1/benchmarks/{id}/report") { request, context -> Response in
-            try await auth.requireAdmin(request)
+            try await auth.require(.viewer, request)
             let id = try context.parameters.require("id")
             let baseline = request.uri.queryParameters["baseline"].map(String.init)
             // A bad or unknown baseline is the store's RoostError: 400 or 404 by the error middleware.
@@ -61,7 +65,7 @@ struct AdminRoutes: Sendable {
             return JSONResponse.make(data)
         }
         router.get("/v1/reports/{model}") { request, context -> Response in
-            try await auth.requireAdmin(request)
+            try await auth.require(.viewer, request)
             let key = try context.parameters.decoded("model")
             guard let model = try await store.model(nameOrDigest: key) else { throw APIError.notFound("no model named or with digest '\(key)'") }
             let compareTo = request.uri.queryParameters["compare_to"].map(String.init)
@@ -76,14 +80,14 @@ struct AdminRoutes: Sendable {
             }
         }
         router.get("/v1/models") { request, _ -> Response in
-            try await auth.requireAdmin(request)
+            try await auth.require(.viewer, request)
             return JSONResponse.make(try await store.models())
         }
     }
 
     /// The body is the ONNX file itself; it must decode as a model before it is stored.
     private func uploadModel(_ request: Request) async throws -> Response {
-        try await auth.requireAdmin(request)
+        try await auth.require(.submitter, request)
         guard let name = request.uri.queryParameters["name"].map(String.init), !name.isEmpty else {
             throw APIError.badRequest("model name required: POST /v1/models?name=NAME")
         }
@@ -96,6 +100,8 @@ struct AdminRoutes: Sendable {
         do { model = try ONNXModel(data: data) } catch let e as RoostError { throw APIError.badRequest(e.description) }
         // Other bytes under a name already taken become its next version.
         var stored = try await store.putModel(ModelInfo(sha256: model.sha256, name: name, bytes: data.count), content: data)
+        let claim = ArtifactClaim(sha256: model.sha256, bytes: data.count, model: model.sha256)
+        try await store.putArtifactSignature(claim, signature: try signer.sign(claim))
         stored.versions = try await store.model(nameOrDigest: model.sha256)?.versions
         return JSONResponse.make(stored, status: .created)
     }
@@ -104,7 +110,7 @@ struct AdminRoutes: Sendable {
     /// jobs wait for a resume), not those in a health state — compiles once per
     /// distinct target, queues one job per target, and wakes waiting agents.
     private func queue(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
-        try await auth.requireAdmin(request)
+        let who = try await auth.require(.submitter, request)
         let body = try await JSONResponse.decode(QueueBenchmarkRequest.self, from: request)
         guard body.spec.minIterations >= 0, body.spec.minIterations <= InputLimits.hardMaxSamples else {
             throw APIError(.badRequest, "spec.minIterations must be 0 to \(InputLimits.hardMaxSamples) (the most samples a result may carry)",
@@ -140,6 +146,8 @@ struct AdminRoutes: Sendable {
         try await compiler.ensureReference(for: model)
         let id = UUID().uuidString.lowercased()
         try await store.createBenchmark(id: id, model: model.sha256, targets: selector.description, spec: body.spec, jobs: jobs, labels: labels)
+        // Who queued it: a submitter may cancel only its own benchmarks.
+        try await store.setBenchmarkOwner(id: id, tokenID: who.tokenID)
         await signal.notifyAll()
         context.logger.info("benchmark queued", metadata: ["benchmark": "\(id)", "model": "\(model.name)", "jobs": "\(jobs.count)"])
         guard let status = try await store.benchmarkStatus(id: id) else { throw APIError.notFound(id) }

@@ -11,6 +11,8 @@ struct AgentRoutes: Sendable {
     let signal: WorkSignal
     let config: SchedulerConfiguration
     let metrics: SchedulerMetrics
+    /// Its public key goes to agents at enrollment; its signatures travel with each artifact.
+    let signer: ArtifactSigner
     /// Concurrent lease attempts for the same targets share one statement.
     let leases: StatementBatcher<[String], String, LeasedJob?>
     /// Concurrent result uploads share one statement and one commit.
@@ -19,8 +21,10 @@ struct AgentRoutes: Sendable {
     /// targets: one statement accepts them and leases the next jobs.
     let resultsLeasingNext: StatementBatcher<[String], (submission: ResultSubmission, agentID: String), (accepted: Bool, next: LeasedJob?)>
 
-    init(store: any SchedulerStore, auth: Authenticator, signal: WorkSignal, config: SchedulerConfiguration, metrics: SchedulerMetrics) {
+    init(store: any SchedulerStore, auth: Authenticator, signal: WorkSignal, config: SchedulerConfiguration, metrics: SchedulerMetrics,
+         signer: ArtifactSigner) {
         self.store = store
+        self.signer = signer
         self.auth = auth
         self.signal = signal
         self.config = config
@@ -55,6 +59,8 @@ struct AgentRoutes: Sendable {
     private static func accepted(next job: LeasedJob?) -> Response {
         JSONResponse.bytes(job?.acceptedWireJSON ?? acceptedBody, contentType: "application/json")
     }
+
+    static let signatureHeader = HTTPFields.Element.Name("Roost-Signature")!
 
     func register(on router: Router<BasicRequestContext>) {
         router.post("/v1/agents/enroll") { request, _ in try await enroll(request) }
@@ -160,7 +166,14 @@ struct AgentRoutes: Sendable {
             guard Digest.isSHA256Hex(sha), let data = try await store.artifactContent(sha256: sha) else {
                 throw APIError.notFound("no artifact \(sha)")
             }
-            return JSONResponse.bytes(data, contentType: "application/octet-stream")
+            var response = JSONResponse.bytes(data, contentType: "application/octet-stream")
+            // Unsigned (no header) only for a row stored behind the scheduler's back: the agent refuses it.
+            if let signature = try await store.artifactSignature(sha256: sha) { response.headers[Self.signatureHeader] = signature }
+            return response
+        }
+        router.get("/v1/agents/signing-key") { request, _ -> Response in
+            _ = try await auth.requireAgent(request)
+            return JSONResponse.make(SigningKeyResponse(publicKey: signer.publicKey))
         }
     }
 
@@ -179,7 +192,7 @@ struct AgentRoutes: Sendable {
                                               request: effective, target: target) else {
             throw APIError.unauthorized("enrollment token is invalid, expired or already used")
         }
-        return JSONResponse.make(EnrollResponse(agentID: id, name: name, credential: credential), status: .created)
+        return JSONResponse.make(EnrollResponse(agentID: id, name: name, credential: credential, signingKey: signer.publicKey), status: .created)
     }
 
     private func lease(_ request: Request, _ context: BasicRequestContext) async throws -> Response {

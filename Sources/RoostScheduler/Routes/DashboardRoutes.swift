@@ -39,7 +39,7 @@ struct DashboardRoutes: Sendable {
 }
 
 /// A scheduler bound to loopback shows its dashboard to whoever can reach it
-/// (only this machine); on any other address the admin token is required —
+/// (only this machine); on any other address a token of any role (viewer and up) is required —
 /// as a bearer header, a `roost_admin` cookie, or once as `?token=` (which sets the cookie).
 struct DashboardAccess: Sendable {
     let open: Bool
@@ -53,7 +53,7 @@ struct DashboardAccess: Sendable {
     /// Nil when the request may see the page, else the response to send instead.
     func check(_ request: Request) async throws -> Response? {
         if open { return nil }
-        if let token = Self.token(request), try await auth.store.isAdmin(tokenHash: SecretToken.hash(token)) { return nil }
+        if let token = Self.token(request), (try? await auth.require(.viewer, token: token)) != nil { return nil }
         let body = "<!doctype html><title>Roost</title><p>The dashboard needs the admin token: open <code>/?token=…</code> with the contents of <code>$ROOST_HOME/admin.token</code>.</p>"
         return Response(status: .unauthorized, headers: [.contentType: "text/html; charset=utf-8"], body: ResponseBody(byteBuffer: ByteBuffer(string: body)))
     }

@@ -7,7 +7,7 @@ import RoostStore
 /// database at scrape time, so they are right whichever scheduler changed the
 /// rows; counters and histograms are this process's own since it started.
 /// Who may scrape is decided like the dashboard: open on loopback, else the
-/// admin token as a bearer credential.
+/// a token of any role (viewer and up) as a bearer credential.
 struct MetricsRoutes: Sendable {
     let store: any SchedulerStore
     let metrics: SchedulerMetrics
@@ -16,9 +16,7 @@ struct MetricsRoutes: Sendable {
     func register(on router: Router<BasicRequestContext>) {
         router.get("/metrics") { request, context -> Response in
             if !access.open {
-                guard let token = Authenticator.bearer(request), try await store.isAdmin(tokenHash: SecretToken.hash(token)) else {
-                    throw APIError.unauthorized("/metrics needs the admin token as a bearer credential on a non-loopback scheduler")
-                }
+                try await access.auth.require(.viewer, request)
             }
             await refresh(context.logger)
             return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],

@@ -3,7 +3,9 @@ import Foundation
 import RoostClient
 import RoostCore
 
-/// Where the scheduler is and the admin credential to use with it.
+/// Where the scheduler is and the token to use with it: `$ROOST_TOKEN` or
+/// `$ROOST_ADMIN_TOKEN` (any role; the scheduler decides what it may do), else
+/// the bootstrap admin token in `$ROOST_HOME/admin.token`.
 struct AdminOptions: ParsableArguments {
     @Option(help: "Scheduler URL (default: $ROOST_SCHEDULER or http://127.0.0.1:8740).")
     var scheduler: String?
@@ -12,8 +14,8 @@ struct AdminOptions: ParsableArguments {
         let env = ProcessInfo.processInfo.environment
         let url = scheduler ?? env["ROOST_SCHEDULER"] ?? "http://127.0.0.1:8740"
         let home = RoostHome()
-        guard let token = env["ROOST_ADMIN_TOKEN"] ?? RoostHome.readTrimmed(home.adminTokenFile), !token.isEmpty else {
-            throw RoostError.notFound("no admin credential: set ROOST_ADMIN_TOKEN or run where $ROOST_HOME/admin.token is (\(home.adminTokenFile.path))")
+        guard let token = env["ROOST_TOKEN"] ?? env["ROOST_ADMIN_TOKEN"] ?? RoostHome.readTrimmed(home.adminTokenFile), !token.isEmpty else {
+            throw RoostError.notFound("no admin credential: set ROOST_TOKEN or run where $ROOST_HOME/admin.token is (\(home.adminTokenFile.path))")
         }
         return try RoostClient(scheduler: url, credential: token)
     }

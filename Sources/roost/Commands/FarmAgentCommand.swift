@@ -10,8 +10,8 @@ import RoostCore
 struct FarmAgentCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "agent",
-        abstract: AgentCommand.configuration.abstract + " List, drain, pause and resume agents (admin).",
-        subcommands: AgentCommand.configuration.subcommands + [List.self, Drain.self, Pause.self, Resume.self])
+        abstract: AgentCommand.configuration.abstract + " List, drain, pause, resume and revoke agents (admin).",
+        subcommands: AgentCommand.configuration.subcommands + [List.self, Drain.self, Pause.self, Resume.self, Revoke.self])
 
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Every enrolled agent: state, last heartbeat, current job, target, health.")
@@ -45,6 +45,19 @@ struct FarmAgentCommand: AsyncParsableCommand {
         @Argument(help: "Agent name.") var name: String
         @OptionGroup var admin: AdminOptions
         func run() async throws { try await FarmAgentCommand.apply(.resume, to: name, admin) }
+    }
+
+    struct Revoke: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Remove the agent's credential: refused within 5 s; it must enroll again to take work.")
+        @Argument(help: "Agent name.") var name: String
+        @OptionGroup var admin: AdminOptions
+        func run() async throws {
+            try await runReportingErrors {
+                guard !name.isEmpty else { throw RoostError.invalidArgument("agent name required") }
+                let agent = try await admin.client().revokeAgent(name: name)
+                print("\(agent.name): credential revoked")
+            }
+        }
     }
 }
 
