@@ -6,7 +6,7 @@ extension Migration {
     /// removed (`roost agent revoke`), so it may be null. Each artifact (and
     /// each model, the artifact of engines that run ONNX themselves) gets the
     /// scheduler's Ed25519 signature of its digest, size and model when stored.
-    static let v14ScopedTokens = Migration(version: 14, name: "scoped tokens and artifact signatures", sql: """
+    static let v13ScopedTokens = Migration(version: 13, name: "scoped tokens and artifact signatures", sql: """
         CREATE TABLE api_tokens (
             id          uuid PRIMARY KEY,
             name        text NOT NULL,
