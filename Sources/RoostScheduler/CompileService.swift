@@ -59,8 +59,3 @@ struct CompileService: Sendable {
         }
     }
 }
-
-/// Engines a benchmark may ask for.
-enum EngineCatalog {
-    static let known = ["native", "onnxruntime"]
-}
