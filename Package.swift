@@ -171,7 +171,8 @@ let package = Package(
         .testTarget(name: "RoostStoreTests", dependencies: ["RoostStore", "RoostCore", "RoostTestSupport", "RoostTestDatabase"]),
         .testTarget(name: "RoostReportTests", dependencies: ["RoostReport", "RoostCore"]),
         .testTarget(name: "IntegrationTests", dependencies: ["RoostCore", "RoostONNX", "RoostClient", "RoostStore", "RoostTestSupport", "RoostTestDatabase"]),
-        .testTarget(name: "RoostAgentTests", dependencies: ["RoostAgent", "RoostBench", "RoostCore", "RoostCompiler", "RoostONNX", "RoostRuntime"]),
+        .testTarget(name: "RoostAgentTests", dependencies: ["RoostAgent", "RoostBench", "RoostCore", "RoostCompiler", "RoostONNX", "RoostRuntime", "RoostProbe", "RoostTestSupport"],
+                    exclude: ["Fixtures"]),
         .testTarget(name: "RoostSchedulerTests", dependencies: ["RoostScheduler", "RoostStore", "RoostCore", "RoostTestDatabase"]),
     ]
 )

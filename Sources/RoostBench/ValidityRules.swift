@@ -28,6 +28,9 @@ public enum ValidityRules {
         if let t = environment.throttleEvents, t > 0 {
             fail(.throttling, "thermal throttling seen (\(t) events > 0)")
         }
+        if let gpu = environment.gpu, !gpu.spoilingThrottleReasons.isEmpty {
+            fail(.throttling, "GPU thermal or power throttling seen (\(gpu.spoilingThrottleReasons.joined(separator: ", ")) active during the run)")
+        }
         if let other = environment.otherCPUFraction, other > spec.maxOtherCPUFraction {
             fail(.outsideLoad, String(format: "other processes used %.0f%% of the benchmark CPUs (limit %.0f%%)", other * 100, spec.maxOtherCPUFraction * 100))
         }

@@ -5,7 +5,7 @@ import RoostRuntime
 
 /// What the agent hands its worker process: one artifact, one engine, one spec.
 public struct WorkerRequest: Codable, Sendable {
-    /// A `.roost` artifact (native engine) or an ONNX model (onnxruntime).
+    /// A `.roost` artifact (native engine) or an ONNX model (every other engine).
     public var artifactPath: String
     public var engine: String
     public var spec: BenchmarkSpec
@@ -15,7 +15,7 @@ public struct WorkerRequest: Codable, Sendable {
     public var expectedTargetSignature: String?
     /// A `ReferenceData` JSON file: inputs to run and outputs to match.
     public var referencePath: String?
-    /// Intra-op threads for engines that are not compiled (onnxruntime).
+    /// Intra-op threads for engines that are not compiled (onnxruntime, openvino, …).
     public var threads: Int
 
     public init(artifactPath: String, engine: String = "native", spec: BenchmarkSpec, inputSeed: UInt64 = 42,
@@ -60,8 +60,17 @@ public enum Worker {
             }
 
             let monitor = EnvironmentMonitor(cpus: cpus, helpers: engine.helperProcessIDs)
+            let onGPU = EngineCatalog.descriptor(named: request.engine)?.device == .gpu
+            var gpuSource: (any GPUTelemetrySource)?
+            if onGPU {
+                if let replay = RecordedGPUTelemetry.fromEnvironment() { gpuSource = replay } else { gpuSource = NvidiaSMISampler() }
+            }
+            let energy = EnergyMeter(gpu: gpuSource)
             monitor.start()
+            energy.start()
             let m = try Harness(spec: request.spec).measure(engine)
+            let inferences = m.samplesMs.count * m.iterationsPerSample * (request.spec.scenario == .offline ? request.spec.batch : 1)
+            energy.stop(into: &env, inferences: inferences, measuredSeconds: m.wallSeconds)
             monitor.stop(into: &env)
             engine.describe(into: &env)
             env.peakRSSBytes = peakRSS()
@@ -80,22 +89,7 @@ public enum Worker {
         }
     }
 
-    static func makeEngine(_ request: WorkerRequest) throws -> any InferenceEngine {
-        switch request.engine {
-        case "native":
-            let data = try Data(contentsOf: URL(fileURLWithPath: request.artifactPath))
-            let artifact = try ArtifactCodec.decode(data)
-            if let expected = request.expectedTargetSignature, artifact.header.targetSignature != expected {
-                throw RoostError.invalidArtifact("artifact is for target \(artifact.header.targetSignature) (\(artifact.header.target.label)), the job expects \(expected)")
-            }
-            try TargetCompatibility.check(artifact.header, host: HardwareProbe().probe())
-            return try NativeEngine(artifact: artifact)
-        case "onnxruntime":
-            return try ONNXRuntimeEngine(modelPath: request.artifactPath, threads: request.threads)
-        default:
-            throw RoostError.unsupported("engine '\(request.engine)' (known: native, onnxruntime)")
-        }
-    }
+    static func makeEngine(_ request: WorkerRequest) throws -> any InferenceEngine { try EngineFactory.make(request) }
 
     static func uname() -> (sysname: String, release: String) {
         var u = utsname()

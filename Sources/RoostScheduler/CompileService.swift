@@ -62,8 +62,3 @@ struct CompileService: Sendable {
         }
     }
 }
-
-/// Engines a benchmark may ask for.
-enum EngineCatalog {
-    static let known = ["native", "onnxruntime"]
-}

@@ -8,9 +8,11 @@ import RoostTestDatabase
 import RoostTestSupport
 
 /// Every reference model in ../shared/models through the farm: the scheduler
-/// compiles it once per distinct agent target, both agents benchmark the
-/// artifact with both engines, and every output matches ONNX Runtime's
-/// `test_data_set_0` (rtol 1e-3, atol 1e-4, the accuracy gate's tolerance).
+/// compiles it once per distinct agent target, both agents benchmark it with
+/// the native, ONNX Runtime and OpenVINO engines, and every output matches
+/// ONNX Runtime's `test_data_set_0` (rtol 1e-3, atol 1e-4, the accuracy gate's
+/// tolerance). The report has a row per agent × engine and recommends across
+/// them; a GPU engine on this CPU-only farm is refused at queue time.
 @Suite(.serialized, .enabled(if: TestDatabase.isAvailable, TestDatabase.skipReason),
        .enabled(if: TestEnvironment.hasSharedModels, TestEnvironment.sharedSkipReason))
 struct SharedModelsFarmTests {
@@ -23,8 +25,11 @@ struct SharedModelsFarmTests {
             try farm.addAgent("sm-small", profileJSON: #"{"tags": {"suite": "shared"}, "pricePerHour": 0.05, "cpus": 1}"#)
             try farm.addAgent("sm-large", profileJSON: #"{"tags": {"suite": "shared"}, "pricePerHour": 0.10, "cpus": 2}"#)
             let withORT = TestEnvironment.onnxRuntimePython != nil
-            let engines: Set<String> = withORT ? ["native", "onnxruntime"] : ["native"]
-            if !withORT { print("SharedModelsFarmTests: ONNX Runtime is not in .venv (run `make venv`); the native engine only") }
+            let withOV = TestEnvironment.openVINOPython != nil
+            var wanted: Set<String> = ["native"]
+            if withORT { wanted.insert("onnxruntime") } else { print("SharedModelsFarmTests: ONNX Runtime is not in .venv (run `make venv`); skipping its engine") }
+            if withOV { wanted.insert("openvino") } else { print("SharedModelsFarmTests: OpenVINO is not in .venv (run `make venv`); skipping its engine") }
+            let engines = wanted
 
             for name in Self.models {
                 let model = try #require(TestEnvironment.sharedModel(name)).appendingPathComponent("model.onnx")
@@ -75,7 +80,36 @@ struct SharedModelsFarmTests {
             let report = try farm.roost(["report", "--model", "resnet18", "--format", "md", "--scheduler", farm.scheduler])
             #expect(report.status == 0, "\(report.stderr)")
             for agent in ["sm-small", "sm-large"] { #expect(report.stdout.contains(agent)) }
-            if withORT { #expect(report.stdout.contains("onnxruntime") && report.stdout.contains("native")) }
+            for engine in engines { #expect(report.stdout.contains(engine)) }
+            let json = try farm.roost(["report", "--model", "resnet18", "--format", "json", "--scheduler", farm.scheduler])
+            #expect(json.status == 0, "\(json.stderr)")
+            let doc = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
+            let modelReport = try #require((doc["reports"] as? [[String: Any]])?.first)
+            let rows = modelReport["rows"] as? [[String: Any]] ?? []
+            let cells = Set(rows.compactMap { row -> String? in
+                guard let key = row["key"] as? [String: Any], let a = key["agent"] as? String, let e = key["engine"] as? String else { return nil }
+                return "\(a)/\(e)"
+            })
+            #expect(cells == Set(["sm-small", "sm-large"].flatMap { a in engines.map { "\(a)/\($0)" } }), "\(cells.sorted())")
+            // The recommendation ranks every engine's rows together.
+            let recommendation = try #require(modelReport["recommendation"] as? [String: Any])
+            let best = try #require(recommendation["best"] as? [String: Any], "\(recommendation)")
+            #expect(engines.contains { (best["label"] as? String ?? "").contains($0) }, "\(best)")
+            if withOV {
+                // OpenVINO's target carries its version; its compile time is recorded as the engine's cold start.
+                #expect(rows.contains { ($0["target"] as? String ?? "").contains("/openvino 20") }, "\(rows.map { $0["target"] ?? "" })")
+            }
+
+            // An engine no matching agent has fails at queue time, naming what is missing.
+            let model = try #require(TestEnvironment.sharedModel("mlp")).appendingPathComponent("model.onnx")
+            let (gpu, gpuStatus) = try farm.queueAndWait(model, ["--targets", "suite=shared", "--engines", "native,onnxruntime-cuda"], timeout: 60)
+            #expect(gpu.status != 0 && gpuStatus == nil)
+            #expect(gpu.stderr.contains("no matching agent offers engine onnxruntime-cuda"), "\(gpu.stderr)")
+            #expect(gpu.stderr.contains("gpu=nvidia") && gpu.stderr.contains("onnxruntime-gpu") && gpu.stderr.contains("sm-small: no nvidia GPU"), "\(gpu.stderr)")
+            let unknown = try farm.roost(["bench", "queue", model.path, "--engines", "tensorflow", "--scheduler", farm.scheduler])
+            #expect(unknown.status != 0 && unknown.stderr.contains("unknown engine 'tensorflow'"), "\(unknown.stderr)")
+            let selector = try farm.roost(["bench", "queue", model.path, "--targets", "gpu.count>=1", "--scheduler", farm.scheduler])
+            #expect(selector.status != 0 && selector.stderr.contains("no active or paused agent matches"), "\(selector.stderr)")
         }
     }
 }

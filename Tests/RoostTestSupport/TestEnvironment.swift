@@ -36,6 +36,14 @@ public enum TestEnvironment {
         }
         return nil
     }()
+    /// A Python with openvino (the project's `.venv`), or nil.
+    public static let openVINOPython: String? = {
+        let candidates = [ProcessInfo.processInfo.environment["ROOST_ORT_PYTHON"], packageRoot.appendingPathComponent(".venv/bin/python").path].compactMap { $0 }
+        for python in candidates where FileManager.default.isExecutableFile(atPath: python) {
+            if let r = try? ProcessRunner().run(python, ["-c", "import openvino"], timeout: 60), r.succeeded { return python }
+        }
+        return nil
+    }()
     public static let onnxRuntimeSkipReason: Comment = "no Python with onnxruntime (run 'make venv'); ONNX Runtime engine tests are skipped"
 
     /// Debian's `chromium` (installed by `make deps`) for the headless dashboard test, or nil.

@@ -1,115 +1,42 @@
 import Foundation
 import RoostCore
 
-/// ONNX Runtime through a small Python adapter process speaking JSON lines over
-/// stdin/stdout. The adapter times each query itself, so the pipe costs nothing.
-public final class ONNXRuntimeEngine: InferenceEngine {
-    public let name = "onnxruntime"
-    public private(set) var version = "unknown"
-    public private(set) var inputShapes: [[Int]] = []
-    public let threads: Int
-    private let process = Process()
-    private let toAdapter: FileHandle
-    private let fromAdapter: FileHandle
-    private var buffer = Data()
+/// ONNX Runtime through the Python adapter (`PythonAdapterEngine`): the CPU
+/// provider (`onnxruntime`), or on NVIDIA GPUs the CUDA (`onnxruntime-cuda`)
+/// and TensorRT (`onnxruntime-tensorrt`) execution providers of `onnxruntime-gpu`.
+public enum ONNXRuntimeEngine {
+    /// Which execution provider the adapter binds; the raw value is its argument.
+    public enum Provider: String, Sendable {
+        case cpu, cuda, tensorrt
 
-    /// Starts the adapter on `model` (an ONNX file) with `threads` intra-op threads.
-    public init(modelPath: String, threads: Int, python: String = ONNXRuntimeEngine.python()) throws {
-        self.threads = threads
-        let script = FileManager.default.temporaryDirectory.appendingPathComponent("roost-ort-adapter-\(ProcessInfo.processInfo.processIdentifier).py")
-        try Data(ONNXRuntimeAdapter.source.utf8).write(to: script)
-        let input = Pipe(), output = Pipe()
-        process.executableURL = URL(fileURLWithPath: python)
-        process.arguments = [script.path, modelPath, String(threads)]
-        process.standardInput = input
-        process.standardOutput = output
-        process.standardError = FileHandle.standardError
-        toAdapter = input.fileHandleForWriting
-        fromAdapter = output.fileHandleForReading
-        do { try process.run() } catch { throw RoostError.unsupported("cannot start ONNX Runtime adapter with \(python): \(error.localizedDescription)") }
-        let hello = try readReply()
-        guard hello["ready"] as? Bool == true else { throw RoostError.unsupported("ONNX Runtime adapter failed: \(hello["error"] ?? hello)") }
-        version = hello["version"] as? String ?? "unknown"
-        inputShapes = (hello["inputs"] as? [[String: Any]] ?? []).map { ($0["shape"] as? [Int]) ?? [] }
-    }
-
-    deinit {
-        try? toAdapter.close()
-        if process.isRunning { process.terminate() }
-    }
-
-    public var arenaBytes: Int? { nil }
-    public var helperProcessIDs: [Int32] { [process.processIdentifier] }
-
-    public func prepare(inputs: [HostTensor]) throws {
-        let payload = inputs.map { ["shape": $0.shape, "data": $0.data.withUnsafeBytes { Data($0) }.base64EncodedString()] as [String: Any] }
-        _ = try call(["cmd": "set_inputs", "inputs": payload])
-    }
-
-    public func runOnce() throws { _ = try timedRuns(count: 1) }
-
-    public func timedRuns(count: Int) throws -> [Double]? {
-        let reply = try call(["cmd": "run", "count": count])
-        guard let times = reply["times_ms"] as? [Double], times.count == count else { throw RoostError.io("ONNX Runtime adapter returned no timings") }
-        return times
-    }
-
-    public func outputs() throws -> [HostTensor] {
-        let reply = try call(["cmd": "outputs"])
-        return try (reply["outputs"] as? [[String: Any]] ?? []).map { o in
-            guard let shape = o["shape"] as? [Int], let b64 = o["data"] as? String, let data = Data(base64Encoded: b64),
-                  data.count == shape.reduce(1, *) * 4 else { throw RoostError.io("ONNX Runtime adapter returned a malformed output") }
-            return HostTensor(shape: shape, data: data.withUnsafeBytes { Array($0.bindMemory(to: Float.self)) })
-        }
-    }
-
-    public func describe(into environment: inout RunEnvironment) {
-        environment.engine = name
-        environment.engineVersion = version
-        environment.blasThreads = threads
-    }
-
-    private func call(_ request: [String: Any]) throws -> [String: Any] {
-        var line = try JSONSerialization.data(withJSONObject: request)
-        line.append(0x0A)
-        try toAdapter.write(contentsOf: line)
-        let reply = try readReply()
-        if let error = reply["error"] as? String { throw RoostError.io("ONNX Runtime: \(error)") }
-        return reply
-    }
-
-    private func readReply() throws -> [String: Any] {
-        while true {
-            if let nl = buffer.firstIndex(of: 0x0A) {
-                let line = buffer[buffer.startIndex..<nl]
-                buffer.removeSubrange(buffer.startIndex...nl)
-                guard let obj = try JSONSerialization.jsonObject(with: Data(line)) as? [String: Any] else { throw RoostError.io("bad adapter reply") }
-                return obj
+        public var engine: EngineDescriptor {
+            switch self {
+            case .cpu: EngineCatalog.onnxRuntime
+            case .cuda: EngineCatalog.onnxRuntimeCUDA
+            case .tensorrt: EngineCatalog.onnxRuntimeTensorRT
             }
-            let chunk = fromAdapter.availableData
-            if chunk.isEmpty { throw RoostError.io("ONNX Runtime adapter exited unexpectedly") }
-            buffer.append(chunk)
         }
     }
 
-    /// The Python with onnxruntime: `ROOST_ORT_PYTHON`, else the project's `.venv`, else `python3`.
-    public static func python() -> String {
-        if let p = ProcessInfo.processInfo.environment["ROOST_ORT_PYTHON"], !p.isEmpty { return p }
-        let venv = FileManager.default.currentDirectoryPath + "/.venv/bin/python"
-        if FileManager.default.isExecutableFile(atPath: venv) { return venv }
-        return ProcessRunner.which("python3") ?? "/usr/bin/python3"
+    /// Starts the adapter on `modelPath` (an ONNX file) with `threads` intra-op threads.
+    /// GPU providers warm up for `warmupSeconds` inside the adapter before it says
+    /// ready (TensorRT builds its engine on the first runs), and that time is the cold start.
+    public static func start(modelPath: String, threads: Int, provider: Provider = .cpu,
+                             python: String = PythonAdapterEngine.python()) throws -> PythonAdapterEngine {
+        try PythonAdapterEngine(name: provider.engine.name, script: ONNXRuntimeAdapter.source,
+                                arguments: [modelPath, String(threads), provider.rawValue], threads: threads, python: python)
     }
 
-    /// The installed onnxruntime version, or nil when this machine cannot run the engine.
-    public static func availableVersion(python: String = ONNXRuntimeEngine.python()) -> String? {
-        guard let r = try? ProcessRunner().run(python, ["-c", "import onnxruntime; print(onnxruntime.__version__)"], timeout: 30), r.succeeded else { return nil }
-        let v = r.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
-        return v.isEmpty ? nil : v
+    public static func python() -> String { PythonAdapterEngine.python() }
+
+    /// The installed onnxruntime version, or nil when this machine cannot run the CPU engine.
+    public static func availableVersion(python: String = PythonAdapterEngine.python()) -> String? {
+        PythonAdapterEngine.availableVersion(EngineCatalog.onnxRuntime, python: python)
     }
 }
 
 /// The adapter program. Shipped inside the binary so agents need nothing but a
-/// Python with `onnxruntime` and `numpy`.
+/// Python with `onnxruntime` (or `onnxruntime-gpu`) and `numpy`.
 enum ONNXRuntimeAdapter {
     static let source = #"""
 import base64, json, sys, time
@@ -124,18 +51,47 @@ def reply(obj):
     sys.stdout.write(json.dumps(obj) + "\n"); sys.stdout.flush()
 
 model, threads = sys.argv[1], int(sys.argv[2])
+kind = sys.argv[3] if len(sys.argv) > 3 else "cpu"
+# GPU providers keep CPU as the place for nodes they cannot take; the first
+# run is profiled so a node placed there is reported, never silent.
+WANTED = {"cpu": "CPUExecutionProvider", "cuda": "CUDAExecutionProvider", "tensorrt": "TensorrtExecutionProvider"}[kind]
+providers = {"cpu": ["CPUExecutionProvider"],
+             "cuda": ["CUDAExecutionProvider", "CPUExecutionProvider"],
+             "tensorrt": [("TensorrtExecutionProvider", {"trt_engine_cache_enable": "False"}), "CUDAExecutionProvider", "CPUExecutionProvider"]}[kind]
 try:
     so = ort.SessionOptions()
     so.intra_op_num_threads = threads
     so.inter_op_num_threads = 1
     so.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
-    sess = ort.InferenceSession(model, so, providers=["CPUExecutionProvider"])
+    if kind != "cpu":
+        if WANTED not in ort.get_available_providers():
+            reply({"ready": False, "error": "%s is not available in this onnxruntime (%s); install onnxruntime-gpu" % (WANTED, ", ".join(ort.get_available_providers()))}); sys.exit(1)
+        so.enable_profiling = True
+    t0 = time.perf_counter_ns()
+    sess = ort.InferenceSession(model, so, providers=providers)
+    compile_ms = (time.perf_counter_ns() - t0) / 1e6
+    if WANTED not in sess.get_providers():
+        reply({"ready": False, "error": "session fell back to %s; %s was not bound" % (", ".join(sess.get_providers()), WANTED)}); sys.exit(1)
 except Exception as e:
     reply({"ready": False, "error": str(e)}); sys.exit(1)
 inputs_meta = sess.get_inputs()
-reply({"ready": True, "version": ort.__version__,
+device = "cpu"
+if kind != "cpu":
+    device = "cuda:0"
+reply({"ready": True, "version": ort.__version__.split("+")[0], "compile_ms": compile_ms, "device": device,
        "inputs": [{"name": i.name, "shape": [d if isinstance(d, int) else 1 for d in i.shape]} for i in inputs_meta]})
-feed, last = {}, None
+
+def placement():
+    """Nodes per provider from the profile of the runs so far (GPU only)."""
+    counts = {}
+    with open(sess.end_profiling()) as f:
+        for ev in json.load(f):
+            if ev.get("cat") == "Node" and ev.get("name", "").endswith("_kernel_time"):
+                p = ev.get("args", {}).get("provider", "unknown")
+                counts[p] = counts.get(p, 0) + 1
+    return counts
+
+feed, last, profiled = {}, None, kind == "cpu"
 for line in sys.stdin:
     try:
         req = json.loads(line)
@@ -150,11 +106,20 @@ for line in sys.stdin:
             reply({"ok": True})
         elif cmd == "run":
             times = []
+            # sess.run returns host arrays, so each query ends with the device
+            # synchronized and its outputs copied back: device-side time per query.
             for _ in range(int(req.get("count", 1))):
                 t0 = time.perf_counter_ns()
                 last = sess.run(None, feed)
                 times.append((time.perf_counter_ns() - t0) / 1e6)
-            reply({"times_ms": times})
+            out = {"times_ms": times}
+            if not profiled:
+                profiled = True
+                counts = placement()
+                out["placement"] = counts
+                if counts and set(counts) <= {"CPUExecutionProvider"}:
+                    reply({"error": "all %d nodes of the model ran on CPUExecutionProvider, none on %s" % (sum(counts.values()), WANTED)}); continue
+            reply(out)
         elif cmd == "outputs":
             outs = [] if last is None else last
             reply({"outputs": [{"shape": list(o.shape), "data": base64.b64encode(np.ascontiguousarray(o, dtype=np.float32).tobytes()).decode()} for o in outs]})

@@ -29,6 +29,18 @@ public struct RunEnvironment: Codable, Sendable, Equatable {
     public var agentCPUSeconds: Double?
     public var throttleEvents: Int?
     public var memAvailableBytes: UInt64?
+    /// Model compile / engine build time the engine reported (OpenVINO's
+    /// `compile_model`, ONNX Runtime's session with TensorRT's engine build).
+    public var engineCompileMs: Double?
+    /// The device the engine bound (`cpu`, `cuda:0`); nil for the native engine.
+    public var device: String?
+    /// Graph nodes per execution provider on GPU engines: a node on
+    /// `CPUExecutionProvider` is stated here rather than hidden in the figure.
+    public var placement: [String: Int]?
+    /// GPU clocks, power, temperature, utilisation and throttle reasons sampled during a GPU run.
+    public var gpu: GPUTelemetry?
+    /// Energy the machine's counters saw during the measured window; nil when it exposes none ("not measured").
+    public var energy: EnergyReading?
 
     public init(engine: String = "native", engineVersion: String = RoostVersion.roost, harnessVersion: String = RoostVersion.harness,
                 compilerVersion: String? = nil, blasCore: String? = nil, blasThreads: Int? = nil, cpuAffinity: [Int] = [],

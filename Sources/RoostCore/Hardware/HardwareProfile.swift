@@ -27,6 +27,9 @@ public struct HardwareProfile: Codable, Sendable, Equatable {
     public var machineID: String
     /// Inference engines available on this agent, e.g. `native`.
     public var engines: [String]
+    /// Version of each advertised engine (`openvino` → `2026.4.1`), as the
+    /// agent's discovery read it; nil from agents that predate it.
+    public var engineVersions: [String: String]?
 
     public init(
         arch: String, cpuVendor: String? = nil, cpuModel: String, isaFeatures: [String],
@@ -65,6 +68,11 @@ public struct HardwareProfile: Codable, Sendable, Equatable {
     /// One target per engine this agent offers; the agent leases jobs for any of them.
     public var targets: [TargetSpec] { engines.map { TargetSpec(hardware: self, engine: $0) } }
 
+    /// Memory of the largest GPU, in bytes: what one model can use (`gpu.memory>=40GiB`).
+    public var largestGPUMemoryBytes: UInt64? {
+        gpus.compactMap(\.memoryMiB).max().map { UInt64($0) * 1_048_576 }
+    }
+
     /// One line for tables: "AMD EPYC 7B13 · x86_64 avx2 · 2 CPUs · 23.4 GiB".
     public var summary: String {
         let gib = Double(memoryBytes) / 1_073_741_824
@@ -95,6 +103,9 @@ public struct GPUDevice: Codable, Sendable, Equatable {
     public var memoryMiB: Int?
     public var driverVersion: String?
     public var cudaVersion: String?
+    /// Today every probed GPU is NVIDIA's (nvidia-smi, tegrastats), so the vendor
+    /// is not stored; a probe for another vendor makes this a field.
+    public var vendor: String { "nvidia" }
     public init(name: String, memoryMiB: Int? = nil, driverVersion: String? = nil, cudaVersion: String? = nil) {
         self.name = name
         self.memoryMiB = memoryMiB

@@ -11,19 +11,37 @@ public struct TargetSpec: Codable, Sendable, Hashable {
     public var threads: Int
     /// Engine that will execute the artifact.
     public var engine: String
+    /// The engine's version for engines that run the ONNX model themselves
+    /// (`openvino` 2026.4.1): results from two versions are different targets.
+    /// Nil for the native engine, whose artifacts carry the compiler version.
+    public var engineVersion: String?
+    /// Where the engine runs (`cpu`, `gpu:NVIDIA H100 80GB HBM3`); nil for the native engine (always the CPU).
+    public var device: String?
 
-    public init(isa: IsaLevel, blasCoreType: String?, threads: Int, engine: String = "native") {
+    public init(isa: IsaLevel, blasCoreType: String?, threads: Int, engine: String = "native", engineVersion: String? = nil, device: String? = nil) {
         self.isa = isa
         self.blasCoreType = blasCoreType
         self.threads = max(1, threads)
         self.engine = engine
+        self.engineVersion = engineVersion
+        self.device = device
     }
 
-    /// The spec an agent with this hardware runs.
+    /// The spec an agent with this hardware runs. Engines other than the native
+    /// one carry their version and device, so the signature tells them apart.
     public init(hardware: HardwareProfile, engine: String = "native") {
+        var version: String?, device: String?
+        if engine != EngineCatalog.native.name {
+            version = hardware.engineVersions?[engine]
+            switch EngineCatalog.descriptor(named: engine)?.device {
+            case .gpu: device = "gpu:" + (hardware.gpus.first?.name ?? "unknown")
+            case .cpu: device = "cpu"
+            case nil: device = nil
+            }
+        }
         self.init(
             isa: IsaLevel(profile: hardware), blasCoreType: BLASCoreType.choose(for: hardware),
-            threads: hardware.effectiveCPUs, engine: engine)
+            threads: hardware.effectiveCPUs, engine: engine, engineVersion: version, device: device)
     }
 
     /// A named target (`x86_64-avx512`, `x86_64-avx2`, `aarch64-neon`, …) with an
@@ -55,8 +73,12 @@ public struct TargetSpec: Codable, Sendable, Hashable {
         String(Digest.sha256Hex(of: CanonicalJSON.encode(self)).prefix(16))
     }
 
-    /// Human-readable form for logs and reports.
+    /// Human-readable form for logs and reports: engine version and GPU device
+    /// follow the engine when the target has them (`…/2t/openvino 2026.4.1`).
     public var label: String {
-        "\(isa.rawValue)/\(blasCoreType ?? "auto")/\(threads)t/\(engine)"
+        var text = "\(isa.rawValue)/\(blasCoreType ?? "auto")/\(threads)t/\(engine)"
+        if let engineVersion { text += " \(engineVersion)" }
+        if let device, device != "cpu" { text += " on \(device.hasPrefix("gpu:") ? String(device.dropFirst(4)) : device)" }
+        return text
     }
 }

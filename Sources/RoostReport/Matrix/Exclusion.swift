@@ -20,6 +20,8 @@ public struct Exclusion: Codable, Sendable, Equatable {
         case memoryUnknown
         /// The cost objective needs a price the agent's profile does not give.
         case priceUnknown
+        /// The energy objective needs an energy counter the run did not have.
+        case energyUnknown
     }
 
     public var kind: Kind

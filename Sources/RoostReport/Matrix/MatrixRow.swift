@@ -44,6 +44,10 @@ public struct MatrixRow: Codable, Sendable, Equatable, Identifiable {
     public var pricePerHour: Double?
     /// USD per million inferences; nil ("unknown") without a price.
     public var costPerMillion: Double?
+    /// Joules per inference from the run's energy counter; nil is "not measured".
+    public var joulesPerInference: Double? = nil
+    /// The counter: `rapl:package-0`, `nvidia-smi-power`; nil when not measured.
+    public var energySource: String? = nil
     /// Empty when the row may be recommended.
     public var exclusions: [Exclusion]
     public var distribution: LatencyBox?
@@ -71,13 +75,14 @@ public struct MatrixRow: Codable, Sendable, Equatable, Identifiable {
         case .latency: p50Ms
         case .throughput: throughput
         case .cost: costPerMillion
+        case .energy: joulesPerInference
         }
     }
 
     enum CodingKeys: String, CodingKey {
         case id, key, agentID, agentState, hardware, tags, target, samples, p50Ms, p50CI, p90Ms, p99Ms, p99CI, p99IsEstimate
         case meanMs, cv, throughput, peakMemoryMB, coldStartMs, coldStartSource, maxAbsError, maxRelError, accuracyPassed
-        case valid, validityReasons, tries, pricePerHour, costPerMillion, exclusions, distribution, benchmarkID, jobID, finishedAt, labels
+        case valid, validityReasons, tries, pricePerHour, costPerMillion, joulesPerInference, energySource, exclusions, distribution, benchmarkID, jobID, finishedAt, labels
     }
 }
 
@@ -114,6 +119,8 @@ extension MatrixRow {
         try c.encode(tries, forKey: .tries)
         try c.encode(pricePerHour, forKey: .pricePerHour)
         try c.encode(costPerMillion, forKey: .costPerMillion)
+        try c.encode(joulesPerInference, forKey: .joulesPerInference)
+        try c.encode(energySource, forKey: .energySource)
         try c.encode(exclusions, forKey: .exclusions)
         try c.encode(distribution, forKey: .distribution)
         try c.encode(benchmarkID, forKey: .benchmarkID)

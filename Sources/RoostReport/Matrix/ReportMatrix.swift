@@ -73,6 +73,8 @@ public struct ReportMatrix: Sendable, Equatable {
             exclusions: [], distribution: LatencyBox(samples: samples), benchmarkID: r.benchmarkID, jobID: r.jobID,
             finishedAt: r.finishedAt, samplesMs: samples)
         row.labels = r.labels
+        row.joulesPerInference = NumberFormat.finite(env.energy?.joulesPerInference)
+        row.energySource = row.joulesPerInference == nil ? nil : env.energy?.source
         row.tries = result.tryCount
         row.exclusions = exclusions(of: row, options: options)
         return row
@@ -111,6 +113,9 @@ public struct ReportMatrix: Sendable, Equatable {
                 out.append(Exclusion(kind: .memoryUnknown,
                                      message: "peak memory was not recorded, so --max-memory-mb \(NumberFormat.plain(limit)) cannot be checked", limit: limit))
             }
+        }
+        if options.objective == .energy && row.joulesPerInference == nil {
+            out.append(Exclusion(kind: .energyUnknown, message: "energy not measured: \(row.key.agent) exposes no readable RAPL or GPU power counter"))
         }
         if options.objective == .cost && row.costPerMillion == nil {
             out.append(Exclusion(kind: .priceUnknown, message: "cost unknown: agent \(row.key.agent) has no price per hour in its profile"))

@@ -6,6 +6,9 @@ public enum Objective: String, Codable, Sendable, CaseIterable {
     case throughput
     /// Lowest cost per million inferences at the agent's price per hour.
     case cost
+    /// Fewest joules per inference, from the machine's energy counters (RAPL,
+    /// GPU power); rows without a counter are excluded as "not measured".
+    case energy
 
     /// The figure ranked, as a column heading.
     var metricName: String {
@@ -13,6 +16,7 @@ public enum Objective: String, Codable, Sendable, CaseIterable {
         case .latency: "p50 ms"
         case .throughput: "inferences/s"
         case .cost: "USD per 1M inferences"
+        case .energy: "J per inference"
         }
     }
 }

@@ -36,6 +36,11 @@ public enum Recommender {
             // ms per inference × USD per ms, scaled to a million inferences.
             let price = row.pricePerHour ?? 0
             return row.samplesMs.map { $0 / batch / 3_600_000 * price * 1e6 }
+        case .energy:
+            // Each query's ms per inference at the run's average power (J per inference / median ms per inference).
+            let perInference = row.samplesMs.map { $0 / batch }
+            guard let j = row.joulesPerInference, let median = Quantiles.median(perInference), median > 0 else { return [] }
+            return perInference.map { $0 * j / median }
         }
     }
 
@@ -44,6 +49,7 @@ public enum Recommender {
         case .latency: "latency ms"
         case .throughput: "ms per inference"
         case .cost: "USD per 1M inferences, per query"
+        case .energy: "J per inference, per query"
         }
     }
 
@@ -67,6 +73,7 @@ public enum Recommender {
         case .latency: "p50 \(NumberFormat.ms(row.p50Ms)) ms, p99 \(NumberFormat.ms(row.p99Ms)) ms"
         case .throughput: "\(NumberFormat.one(row.throughput)) inferences/s"
         case .cost: "$\(NumberFormat.usd(row.costPerMillion)) per 1M inferences"
+        case .energy: "\(ReportText.energy(row)) per inference"
         }
     }
 

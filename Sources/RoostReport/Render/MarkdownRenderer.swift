@@ -20,15 +20,15 @@ public enum MarkdownRenderer {
         out += e(rec.summary) + "\n"
         for note in rec.significance?.notes ?? [] { out += "\n_Note: \(e(note))._\n" }
         guard !r.rows.isEmpty else { return out + excluded(r) + unreadable(r) }
-        out += "\n| | target | hardware | p50 ms [95% CI] | p99 ms [95% CI] | inferences/s | peak MiB | cold start ms | max abs err | validity | tries | $/h | $/1M inf |\n"
-        out += "|---|---|---|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|\n"
+        out += "\n| | target | hardware | p50 ms [95% CI] | p99 ms [95% CI] | inferences/s | peak MiB | cold start ms | max abs err | validity | tries | $/h | $/1M inf | J/inf |\n"
+        out += "|---|---|---|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|\n"
         for row in r.rows {
             let role = r.role(of: row).map { "**\($0)**" } ?? (row.eligible ? "" : "excluded")
             let cells = [
                 role, e(row.label), e(row.hardware), ReportText.ci(row.p50Ms, row.p50CI), ReportText.p99(row),
                 NumberFormat.one(row.throughput), NumberFormat.one(row.peakMemoryMB), ReportText.coldStart(row),
                 NumberFormat.error(row.maxAbsError), e(ReportText.validity(row)), String(row.tries), NumberFormat.usd(row.pricePerHour),
-                NumberFormat.usd(row.costPerMillion),
+                NumberFormat.usd(row.costPerMillion), ReportText.energy(row),
             ]
             out += "| " + cells.joined(separator: " | ") + " |\n"
         }

@@ -20,6 +20,12 @@ enum ReportText {
         return NumberFormat.ms(ms) + (row.coldStartSource == "artifact-load" ? " (load)" : "")
     }
 
+    /// "0.0123 J", "1.2 mJ"; "not measured" where the machine has no energy counter.
+    static func energy(_ row: MatrixRow) -> String {
+        guard let j = row.joulesPerInference else { return "not measured" }
+        return j >= 0.1 ? String(format: "%.3g J", j) : String(format: "%.3g mJ", j * 1000)
+    }
+
     static func constraints(_ c: Constraints) -> String {
         var parts: [String] = []
         if let v = c.maxP99Ms { parts.append("p99 ≤ \(NumberFormat.plain(v)) ms") }

@@ -2363,9 +2363,20 @@ extension OpenAPIDocument {
               "type": "string",
               "enum": [
                 "native",
-                "onnxruntime"
+                "onnxruntime",
+                "openvino",
+                "onnxruntime-cuda",
+                "onnxruntime-tensorrt"
               ]
             }
+          },
+          "engineVersions": {
+            "type": "object",
+            "additionalProperties": {
+              "type": "string",
+              "pattern": "^[^\\u0000-\\u001f]*$"
+            },
+            "description": "Version of each advertised engine, as the agent's discovery read it."
           }
         },
         "required": [
@@ -2397,6 +2408,16 @@ extension OpenAPIDocument {
           },
           "engine": {
             "type": "string"
+          },
+          "engineVersion": {
+            "type": "string",
+            "pattern": "^[^\\u0000-\\u001f]*$",
+            "description": "The engine's version (engines that run the ONNX model themselves); absent for native."
+          },
+          "device": {
+            "type": "string",
+            "pattern": "^[^\\u0000-\\u001f]*$",
+            "description": "cpu, or gpu:NAME for GPU engines; absent for native."
           }
         },
         "required": [
@@ -2954,7 +2975,10 @@ extension OpenAPIDocument {
               "type": "string",
               "enum": [
                 "native",
-                "onnxruntime"
+                "onnxruntime",
+                "openvino",
+                "onnxruntime-cuda",
+                "onnxruntime-tensorrt"
               ]
             }
           },

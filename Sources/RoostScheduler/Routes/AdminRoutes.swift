@@ -127,15 +127,17 @@ struct AdminRoutes: Sendable {
         }
         guard !agents.isEmpty else { throw APIError(.unprocessableContent, "no active or paused agent matches targets '\(selector)'") }
         let engines = body.engines ?? ["native"]
-        guard !engines.isEmpty, engines.allSatisfy(EngineCatalog.known.contains) else {
-            throw APIError.badRequest("engines must be among \(EngineCatalog.known.joined(separator: ", "))")
+        guard !engines.isEmpty, engines.allSatisfy({ EngineCatalog.descriptor(named: $0) != nil }) else {
+            throw APIError.badRequest("engines must be among \(EngineCatalog.names.joined(separator: ", "))")
+        }
+        // Every engine asked for must be offered by some matching agent: a
+        // benchmark never waits for jobs nobody can run.
+        if let missing = EngineAvailability.missing(engines: engines, agents: agents.map { ($0.name, $0.hardware) }) {
+            throw APIError(.unprocessableContent, missing)
         }
         var targets: [TargetSpec] = []
         for agent in agents {
             for target in agent.hardware.targets where engines.contains(target.engine) && !targets.contains(target) { targets.append(target) }
-        }
-        guard !targets.isEmpty else {
-            throw APIError(.unprocessableContent, "no matching agent offers the engines \(engines.joined(separator: ", "))")
         }
         var jobs: [NewJob] = []
         for target in targets {

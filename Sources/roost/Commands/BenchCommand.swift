@@ -17,7 +17,7 @@ struct BenchCommand: AsyncParsableCommand {
         @Option(help: "Model name in reports (default: the file name, or its folder for model.onnx).") var name: String?
         @Option(help: "single-stream, offline, server or cold-start.") var scenario = "single-stream"
         @Option(help: "quick, standard or rigorous.") var profile = "quick"
-        @Option(help: "Comma-separated engines to measure (native, onnxruntime).") var engines = "native"
+        @Option(help: "Comma-separated engines to measure (native, onnxruntime, openvino, onnxruntime-cuda, onnxruntime-tensorrt); each must be advertised by a matching agent.") var engines = "native"
         @Option(help: "Override the profile's minimum timed seconds per job.") var minSeconds: Double?
         @Option(help: "Override the profile's minimum timed queries per job.") var minIterations: Int?
         @Option(help: "Recorded with the spec; the coefficient of variation is informational (validity uses the interval, dispersion and drift limits below).") var maxCv: Double?
@@ -47,8 +47,9 @@ struct BenchCommand: AsyncParsableCommand {
                     throw RoostError.invalidArgument("--profile must be one of \(BenchmarkProfile.allCases.map(\.rawValue).joined(separator: ", "))")
                 }
                 let engineList = engines.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
-                guard !engineList.isEmpty, engineList.allSatisfy(["native", "onnxruntime"].contains) else {
-                    throw RoostError.invalidArgument("--engines takes native and/or onnxruntime")
+                guard !engineList.isEmpty else { throw RoostError.invalidArgument("--engines needs at least one engine") }
+                if let unknown = engineList.first(where: { EngineCatalog.descriptor(named: $0) == nil }) {
+                    throw RoostError.invalidArgument("--engines: unknown engine '\(unknown)'; known: \(EngineCatalog.names.joined(separator: ", "))")
                 }
                 _ = try TargetSelector(parsing: targets)
                 let labelSet = try BenchmarkLabels.parse(all: labels)

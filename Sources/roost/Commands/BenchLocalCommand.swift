@@ -15,7 +15,7 @@ struct BenchLocalCommand: AsyncParsableCommand {
     @Argument(help: "An ONNX model or a .roost artifact.") var model: String
     @Option(help: "single-stream, offline, server or cold-start.") var scenario = "single-stream"
     @Option(help: "quick, standard or rigorous.") var profile = "quick"
-    @Option(help: "native or onnxruntime.") var engine = "native"
+    @Option(help: "native, onnxruntime, openvino, onnxruntime-cuda or onnxruntime-tensorrt.") var engine = "native"
     @Option(help: "Intra-op threads (default: the CPUs this process may use).") var threads: Int?
     @Option(help: "Inferences per query (offline).") var batch = 1
     @Option(help: "Arrival rate (server).") var qps: Double?
@@ -48,9 +48,9 @@ struct BenchLocalCommand: AsyncParsableCommand {
             } else if engine == "native" {
                 target = try ArtifactCodec.decodeHeader(Data(contentsOf: url)).target
             } else if url.pathExtension == "roost" {
-                throw RoostError.invalidArgument("the onnxruntime engine runs ONNX models, not .roost artifacts")
-            } else if ONNXRuntimeEngine.availableVersion() == nil {
-                throw RoostError.unsupported("onnxruntime is not importable by \(ONNXRuntimeEngine.python()); run 'make venv' or set ROOST_ORT_PYTHON")
+                throw RoostError.invalidArgument("the \(engine) engine runs ONNX models, not .roost artifacts")
+            } else if let descriptor = EngineCatalog.descriptor(named: engine), PythonAdapterEngine.availableVersion(descriptor) == nil {
+                throw RoostError.unsupported("\(engine) cannot run here: it needs \(descriptor.requirements), importable by \(PythonAdapterEngine.python()); run 'make venv' or set ROOST_ORT_PYTHON")
             }
             let referencePath = try ReferenceFiles.write(besideModel: url, into: scratch)
             let request = WorkerRequest(artifactPath: artifactPath, engine: engine, spec: spec, referencePath: referencePath?.path, threads: target.threads)
@@ -69,7 +69,9 @@ struct BenchLocalCommand: AsyncParsableCommand {
         guard let profile = BenchmarkProfile(rawValue: profile) else {
             throw RoostError.invalidArgument("--profile must be one of \(BenchmarkProfile.allCases.map(\.rawValue).joined(separator: ", "))")
         }
-        guard ["native", "onnxruntime"].contains(engine) else { throw RoostError.invalidArgument("--engine must be native or onnxruntime") }
+        guard EngineCatalog.descriptor(named: engine) != nil else {
+            throw RoostError.invalidArgument("--engine must be one of \(EngineCatalog.names.joined(separator: ", "))")
+        }
         guard batch > 0 else { throw RoostError.invalidArgument("--batch must be positive") }
         if let qps, qps <= 0 { throw RoostError.invalidArgument("--qps must be positive") }
         if findMaxQps && (p99BoundMs ?? 0) <= 0 { throw RoostError.invalidArgument("--find-max-qps needs --p99-bound-ms X") }

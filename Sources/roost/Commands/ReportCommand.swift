@@ -12,7 +12,7 @@ struct ReportCommand: AsyncParsableCommand {
     @Flag(help: "Report every model the scheduler holds.") var all = false
     @Option(help: "md, json, html or csv.") var format = "md"
     @Option(help: "Write to this file instead of standard output.") var out: String?
-    @Option(help: "What the recommendation optimises: latency, throughput or cost.") var objective = "latency"
+    @Option(help: "What the recommendation optimises: latency, throughput, cost or energy (joules per inference; rows without an energy counter are excluded as not measured).") var objective = "latency"
     @Option(help: "Only recommend targets whose p99 is at most this many ms.") var maxP99Ms: Double?
     @Option(help: "Only recommend targets with at least this many inferences per second.") var minThroughput: Double?
     @Option(help: "Only recommend targets whose peak memory is at most this many MiB.") var maxMemoryMb: Double?
