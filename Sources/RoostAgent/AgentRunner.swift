@@ -219,6 +219,7 @@ public struct AgentRunner: Sendable {
             meta["status"] = "\(result.status)"
             if let p50 = result.statistics?.p50 { meta["p50_ms"] = "\(String(format: "%.3f", p50))" }
             if result.tryCount > 1 { meta["tries"] = "\(result.tryCount)" }
+            if let steady = result.tries?.steadyTail { meta["steadyTail"] = "\(steady)" }
             if let validity = result.validity, !validity.valid { meta["invalid"] = "\(validity.reasons.joined(separator: "; "))" }
             if let error = result.errorMessage { meta["error"] = "\(error)" }
             logger.info("job finished", metadata: meta)

@@ -1,21 +1,27 @@
 import Foundation
+import RoostBench
 import RoostCore
 
 /// Runs a benchmark again when the environment spoiled it (outside load, a
 /// frequency drop, an unstable run), after a short settle, up to the spec's
 /// `maxReruns`; a wrong answer or a too-short run is never rerun. The result
-/// reported is the first VALID try, else the last measured one, and it carries
+/// reported is the first VALID try, else — when every try failed only because
+/// outliers set p99 and the tries agree (`ValidityRules.steadyTail`) — the
+/// median one, VALID with that note, else the last measured one; it carries
 /// every try so none is hidden.
 public struct RerunLoop: Sendable {
     public var maxReruns: Int
     public var settleSeconds: Double
+    /// The profile's limits for the steady-tail check; nil skips it.
+    public var spec: BenchmarkSpec?
 
-    public init(maxReruns: Int, settleSeconds: Double) {
+    public init(maxReruns: Int, settleSeconds: Double, spec: BenchmarkSpec? = nil) {
         self.maxReruns = max(0, maxReruns)
         self.settleSeconds = max(0, settleSeconds)
+        self.spec = spec
     }
 
-    public init(spec: BenchmarkSpec) { self.init(maxReruns: spec.maxReruns, settleSeconds: spec.rerunSettleSeconds) }
+    public init(spec: BenchmarkSpec) { self.init(maxReruns: spec.maxReruns, settleSeconds: spec.rerunSettleSeconds, spec: spec) }
 
     /// `attempt(n)` runs try `n` (1-based). Stops early when cancelled.
     public func run(_ attempt: (_ number: Int) async -> BenchmarkResult) async -> BenchmarkResult {
@@ -32,6 +38,12 @@ public struct RerunLoop: Sendable {
             results.append(result)
             tries.append(BenchmarkTry(number: number, result: result, settleSeconds: settled))
             guard Self.shouldRerun(result), !Task.isCancelled else { break }
+        }
+        if !results.contains(where: \.isValid), let spec, let steady = ValidityRules.steadyTail(of: results, spec: spec) {
+            var reported = results[steady.index]
+            reported.validity = Validity(reasons: [], causes: [])
+            reported.tries = RunTries(reported: steady.index + 1, tries: tries, steadyTail: steady.note)
+            return reported
         }
         let index = Self.reportedIndex(results)
         var reported = results[index]

@@ -61,10 +61,44 @@ public enum ValidityRules {
         // Outliers matter only where they set p99, i.e. where they lift it.
         if let shift = s.outlierP99Shift, shift > spec.maxP99Interval {
             let share = (s.outlierShare ?? 0) * 100
-            reasons.append(String(format: "outliers (%d, %.1f %% of queries) move p99 by %@ > +%@",
+            reasons.append(String(format: outlierReasonPrefix + "%d, %.1f %% of queries) move p99 by %@ > +%@",
                                   s.outliers ?? 0, share, signed(shift), percent(spec.maxP99Interval)))
         }
         return reasons
+    }
+
+    static let outlierReasonPrefix = "outliers ("
+
+    /// Whether `reason` is the outlier rule's.
+    public static func isOutlierReason(_ reason: String) -> Bool { reason.hasPrefix(outlierReasonPrefix) }
+
+    /// Outliers that set p99 make one run INVALID because a few spikes more or
+    /// less would move p99. When every one of at least three tries failed on
+    /// that rule alone and the tries agree — p50s within the p50 interval limit
+    /// and p99s within the p99 interval limit of their median — the "outliers"
+    /// are a steady part of the target's latency (a second mode a tight IQR
+    /// marks as far out), and p99 is as repeatable as the profile asks. Returns
+    /// the try to report (the one with the median p99) and the sentence saying
+    /// why it is VALID; nil when the tries do not qualify.
+    public static func steadyTail(of tries: [BenchmarkResult], spec: BenchmarkSpec) -> (index: Int, note: String)? {
+        guard tries.count >= 3 else { return nil }
+        var p50s: [Double] = [], p99s: [Double] = []
+        for t in tries {
+            guard t.status == .succeeded, let v = t.validity, !v.valid, v.reasons.allSatisfy(isOutlierReason),
+                  let s = t.statistics, s.p50 > 0, s.p99 > 0 else { return nil }
+            p50s.append(s.p50)
+            p99s.append(s.p99)
+        }
+        func spread(_ xs: [Double]) -> (halfRange: Double, median: Double) {
+            let sorted = xs.sorted(), median = sorted[sorted.count / 2]
+            return ((sorted.last! - sorted.first!) / 2 / median, median)
+        }
+        let (p50Spread, _) = spread(p50s), (p99Spread, p99Median) = spread(p99s)
+        guard p50Spread <= spec.maxP50Interval, p99Spread <= spec.maxP99Interval else { return nil }
+        let index = p99s.firstIndex(of: p99Median)!
+        let note = "outliers set p99 in all \(tries.count) tries, which agree (p50 within ±\(percent(p50Spread)) ≤ ±\(percent(spec.maxP50Interval)), "
+            + "p99 within ±\(percent(p99Spread)) ≤ ±\(percent(spec.maxP99Interval))): the tail is steady, reported try \(index + 1)"
+        return (index, note)
     }
 
     /// Half the interval's width relative to the figure (0.05 = ±5 %).

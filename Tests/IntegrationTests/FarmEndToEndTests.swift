@@ -64,6 +64,10 @@ struct FarmEndToEndTests {
             #expect(gen.status == 0, "\(gen.stderr)")
             // Both engines when this machine has ONNX Runtime (CI does: make venv).
             let withORT = TestEnvironment.onnxRuntimePython != nil
+            // A GPU engine no agent here offers is refused when queueing, naming what is missing.
+            let noGPU = try RoostProcess.run(["bench", "queue", models.appendingPathComponent("mlp-mnist/model.onnx").path,
+                                              "--targets", "suite=it", "--engines", "onnxruntime-cuda", "--scheduler", scheduler], home: home)
+            #expect(noGPU.status != 0 && noGPU.stderr.contains("onnxruntime-cuda") && noGPU.stderr.contains("no matching agent"), "\(noGPU.stderr)")
             let queue = try RoostProcess.run(["bench", "queue", models.appendingPathComponent("mlp-mnist/model.onnx").path,
                                               "--targets", "suite=it", "--wait", "--json", "--min-seconds", "0.3",
                                               "--engines", withORT ? "native,onnxruntime" : "native", "--scheduler", scheduler], home: home, timeout: 300)

@@ -33,6 +33,21 @@ import Testing
         #expect(sha256 == Digest.sha256Hex(of: bytes))
     }
 
+    /// `roost compile` streams the weights to the file: same bytes, same address.
+    @Test func writingToAFileGivesTheEncodedBytesAndTheirAddress() throws {
+        let a = sample()
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("roost-codec-\(UUID().uuidString).roost")
+        defer { try? FileManager.default.removeItem(at: url) }
+        for weights in [a.weights, (0..<2_200_000).map { Float($0 % 977) }] { // one chunk, then two (8 MiB each)
+            let artifact = Artifact(header: a.header, plan: a.plan, weights: weights)
+            let sha256 = try ArtifactCodec.write(artifact, to: url)
+            let (bytes, expected) = ArtifactCodec.encodeAddressed(artifact)
+            #expect(try Data(contentsOf: url) == bytes)
+            #expect(sha256 == expected)
+        }
+        #expect(throws: RoostError.self) { try ArtifactCodec.write(a, to: URL(fileURLWithPath: "/no/such/dir/a.roost")) }
+    }
+
     @Test func refusesTruncatedCorruptAndForeignFiles() throws {
         let bytes = ArtifactCodec.encode(sample())
         for cut in [0, 4, 11, bytes.count / 2, bytes.count - 1] {

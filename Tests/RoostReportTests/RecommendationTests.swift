@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 import RoostCore
 @testable import RoostReport
@@ -103,6 +104,34 @@ import RoostCore
         #expect(abs(try #require(sig.medianRatio) - 1) < 0.02)
         #expect(rec.best != nil && rec.runnerUp != nil)
         #expect(rec.summary.contains("statistically indistinguishable"))
+    }
+
+    /// Within one run 2.0 vs 2.1 ms is a clear lead (400 queries each, p ≪ α),
+    /// but when either target's own p50 moved more than that since its previous
+    /// benchmark of the model, the next run could reverse the order: the report
+    /// says they are indistinguishable. A lead larger than the change stays significant.
+    @Test func aLeadWithinTheRunToRunChangeIsIndistinguishable() throws {
+        let current = [Fixtures.row(agent: "a", median: 2.0, sigma: 0.02, seed: 1), Fixtures.row(agent: "b", median: 2.1, sigma: 0.02, seed: 2)]
+        func previous(_ a: Double, _ b: Double) -> [ReportRow] {
+            [Fixtures.row(agent: "a", median: a, sigma: 0.02, seed: 3, benchmarkID: "bench-1"),
+             Fixtures.row(agent: "b", median: b, sigma: 0.02, seed: 4, benchmarkID: "bench-1")]
+        }
+        let alone = try #require(Fixtures.report(current).recommendation.significance)
+        #expect(alone.verdict == .significant && alone.runToRunChange == nil)
+
+        // b was 12 % faster last time: the 5 % lead is within that.
+        let moved = Fixtures.report(current, baseline: previous(2.02, 1.85)).recommendation
+        let sig = try #require(moved.significance)
+        #expect(moved.best?.label.hasPrefix("a") == true)
+        #expect(sig.verdict == .indistinguishable, "\(sig)")
+        #expect(try #require(sig.test).isSignificant(alpha: sig.alpha))
+        #expect(abs(try #require(sig.runToRunChange) - (2.1 / 1.85 - 1)) < 0.02)
+        #expect(moved.summary.contains("statistically indistinguishable") && moved.summary.contains("since their previous benchmark"), "\(moved.summary)")
+
+        // Both within 1 % of last time: the 5 % lead is real.
+        let steady = try #require(Fixtures.report(current, baseline: previous(2.01, 2.09)).recommendation.significance)
+        #expect(steady.verdict == .significant && (steady.runToRunChange ?? 1) < 0.02)
+        #expect(try JSONSchemaTests.validator().validate(Data(ReportRenderer.render(Fixtures.report(current, baseline: previous(2.02, 1.85)), format: .json).utf8)) == [])
     }
 
     @Test func nothingFeasibleSaysWhatExcludedEachTarget() throws {

@@ -9,11 +9,59 @@ public enum ArtifactCodec {
     /// from one pass of the hasher: the trailer is the body's digest, so the file's
     /// digest continues the body's.
     public static func encodeAddressed(_ artifact: Artifact) -> (bytes: Data, sha256: String) {
+        var out = prefix(artifact, reserving: artifact.weights.count * 4 + 32)
+        artifact.weights.withUnsafeBytes { out.append(contentsOf: $0) }
+        var hasher = SHA256()
+        hasher.update(data: out)
+        let bodyDigest = Data(hasher.finalize())
+        hasher.update(data: bodyDigest)
+        out.append(bodyDigest)
+        return (out, Digest.hex(hasher.finalize()))
+    }
+
+    /// Writes the artifact to `url` and returns its content address, the same
+    /// bytes and digest as `encodeAddressed` without building the file in
+    /// memory first: the weights go from the artifact's own buffer to the file,
+    /// a chunk at a time, hashed on the way.
+    @discardableResult
+    public static func write(_ artifact: Artifact, to url: URL) throws -> String {
+        guard FileManager.default.createFile(atPath: url.path, contents: nil), let handle = try? FileHandle(forWritingTo: url) else {
+            throw RoostError.io("cannot write \(url.path)")
+        }
+        defer { try? handle.close() }
+        var hasher = SHA256()
+        do {
+            let head = prefix(artifact, reserving: 0)
+            hasher.update(data: head)
+            try handle.write(contentsOf: head)
+            try artifact.weights.withUnsafeBytes { raw in
+                let chunk = 8 << 20
+                var offset = 0
+                while offset < raw.count {
+                    let piece = UnsafeRawBufferPointer(rebasing: raw[offset..<min(raw.count, offset + chunk)])
+                    hasher.update(bufferPointer: piece)
+                    try handle.write(contentsOf: Data(bytesNoCopy: UnsafeMutableRawPointer(mutating: piece.baseAddress!),
+                                                      count: piece.count, deallocator: .none))
+                    offset += piece.count
+                }
+            }
+            let bodyDigest = Data(hasher.finalize())
+            hasher.update(data: bodyDigest)
+            try handle.write(contentsOf: bodyDigest)
+        } catch {
+            throw RoostError.io("cannot write \(url.path): \(error.localizedDescription)")
+        }
+        return Digest.hex(hasher.finalize())
+    }
+
+    /// Everything before the weight values: magic, version, header, plan, padding
+    /// to a 64-byte boundary, the weight count.
+    private static func prefix(_ artifact: Artifact, reserving extra: Int) -> Data {
         let header = CanonicalJSON.encode(artifact.header)
         let plan = CanonicalJSON.encode(artifact.plan)
         var out = Data()
         // One allocation for the whole file: growing it would copy the weights again and again.
-        out.reserveCapacity(Artifact.magic.count + 4 + 4 + header.count + 8 + plan.count + 64 + 8 + artifact.weights.count * 4 + 32)
+        out.reserveCapacity(Artifact.magic.count + 4 + 4 + header.count + 8 + plan.count + 64 + 8 + extra)
         out.append(Artifact.magic)
         out.appendLE(Artifact.formatVersion)
         out.appendLE(UInt32(header.count))
@@ -23,13 +71,7 @@ public enum ArtifactCodec {
         let pad = (64 - (out.count + 8) % 64) % 64
         out.append(Data(count: pad))
         out.appendLE(UInt64(artifact.weights.count))
-        artifact.weights.withUnsafeBytes { out.append(contentsOf: $0) }
-        var hasher = SHA256()
-        hasher.update(data: out)
-        let bodyDigest = Data(hasher.finalize())
-        hasher.update(data: bodyDigest)
-        out.append(bodyDigest)
-        return (out, Digest.hex(hasher.finalize()))
+        return out
     }
 
     /// Reads only the header, for cache and target checks without loading weights.

@@ -94,9 +94,15 @@ public struct RunTries: Codable, Sendable, Equatable {
     /// 1-based number of the try the result reports.
     public var reported: Int
     public var tries: [BenchmarkTry]
-    public init(reported: Int, tries: [BenchmarkTry]) {
+    /// Set when every try was INVALID only because outliers set p99, yet all
+    /// the tries agree on p50 and p99 within the profile's interval limits: the
+    /// tail is a steady property of the target, not a disturbance, and the
+    /// reported try is VALID with this sentence saying so.
+    public var steadyTail: String?
+    public init(reported: Int, tries: [BenchmarkTry], steadyTail: String? = nil) {
         self.reported = reported
         self.tries = tries
+        self.steadyTail = steadyTail
     }
 }
 

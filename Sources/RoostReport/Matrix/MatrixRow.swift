@@ -41,6 +41,9 @@ public struct MatrixRow: Codable, Sendable, Equatable, Identifiable {
     /// Runs the agent made for this figure (1 unless the environment spoiled a
     /// try and it was rerun; see `BenchmarkResult.tries`).
     public var tries: Int = 1
+    /// Why a result whose every try failed the outlier rule is VALID
+    /// (`RunTries.steadyTail`); nil otherwise.
+    public var steadyTail: String? = nil
     public var pricePerHour: Double?
     /// USD per million inferences; nil ("unknown") without a price.
     public var costPerMillion: Double?
@@ -82,7 +85,7 @@ public struct MatrixRow: Codable, Sendable, Equatable, Identifiable {
     enum CodingKeys: String, CodingKey {
         case id, key, agentID, agentState, hardware, tags, target, samples, p50Ms, p50CI, p90Ms, p99Ms, p99CI, p99IsEstimate
         case meanMs, cv, throughput, peakMemoryMB, coldStartMs, coldStartSource, maxAbsError, maxRelError, accuracyPassed
-        case valid, validityReasons, tries, pricePerHour, costPerMillion, joulesPerInference, energySource, exclusions, distribution, benchmarkID, jobID, finishedAt, labels
+        case valid, validityReasons, tries, steadyTail, pricePerHour, costPerMillion, joulesPerInference, energySource, exclusions, distribution, benchmarkID, jobID, finishedAt, labels
     }
 }
 
@@ -117,6 +120,7 @@ extension MatrixRow {
         try c.encode(valid, forKey: .valid)
         try c.encode(validityReasons, forKey: .validityReasons)
         try c.encode(tries, forKey: .tries)
+        try c.encode(steadyTail, forKey: .steadyTail)
         try c.encode(pricePerHour, forKey: .pricePerHour)
         try c.encode(costPerMillion, forKey: .costPerMillion)
         try c.encode(joulesPerInference, forKey: .joulesPerInference)

@@ -76,6 +76,7 @@ public struct ReportMatrix: Sendable, Equatable {
         row.joulesPerInference = NumberFormat.finite(env.energy?.joulesPerInference)
         row.energySource = row.joulesPerInference == nil ? nil : env.energy?.source
         row.tries = result.tryCount
+        row.steadyTail = result.tries?.steadyTail
         row.exclusions = exclusions(of: row, options: options)
         return row
     }

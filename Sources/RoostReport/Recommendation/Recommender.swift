@@ -1,8 +1,12 @@
 /// Picks the best eligible target for the objective and checks the lead over
 /// the runner-up with a Mann–Whitney test, so a 1 % difference from noise is
-/// reported as "indistinguishable" rather than as a winner.
+/// reported as "indistinguishable" rather than as a winner. The test sees one
+/// run of each target; where the report has their previous benchmark of the
+/// model (`history`), a lead no larger than how far either target's own p50
+/// moved between the two benchmarks is indistinguishable too, since the next
+/// run could reverse it.
 public enum Recommender {
-    public static func recommend(_ matrix: ReportMatrix, options: ReportOptions) -> Recommendation {
+    public static func recommend(_ matrix: ReportMatrix, options: ReportOptions, history: History? = nil) -> Recommendation {
         let objective = options.objective
         let ranked = matrix.rows.filter { $0.eligible && $0.metric(for: objective) != nil } // already in rank order
         let excluded = matrix.rows.filter { !$0.eligible }.map { ExcludedTarget(id: $0.id, label: $0.label, exclusions: $0.exclusions) }
@@ -19,7 +23,10 @@ public enum Recommender {
                                   significance: nil, excluded: excluded, summary: summary)
         }
         let runnerUp = ranked.dropFirst().first
-        let significance = runnerUp.map { compare(best: best, runnerUp: $0, objective: objective, alpha: options.alpha) }
+        let significance = runnerUp.map { runnerUp in
+            compare(best: best, runnerUp: runnerUp, objective: objective, alpha: options.alpha,
+                    runToRun: runToRunChange(of: [best.id, runnerUp.id], in: history))
+        }
         return Recommendation(
             objective: objective, constraints: options.constraints, best: target(best), runnerUp: runnerUp.map(target),
             significance: significance, excluded: excluded,
@@ -53,7 +60,19 @@ public enum Recommender {
         }
     }
 
-    static func compare(best: MatrixRow, runnerUp: MatrixRow, objective: Objective, alpha: Double) -> Significance {
+    /// The larger |p50 ratio − 1| of `ids` against their previous benchmark; nil
+    /// unless every one of them has a baseline row.
+    static func runToRunChange(of ids: [String], in history: History?) -> Double? {
+        guard let history else { return nil }
+        var largest = 0.0
+        for id in ids {
+            guard let change = history.changes.first(where: { $0.id == id }), change.p50Ratio.isFinite, change.p50Ratio > 0 else { return nil }
+            largest = max(largest, abs(change.p50Ratio - 1))
+        }
+        return largest
+    }
+
+    static func compare(best: MatrixRow, runnerUp: MatrixRow, objective: Objective, alpha: Double, runToRun: Double? = nil) -> Significance {
         let a = perQuery(best, objective: objective), b = perQuery(runnerUp, objective: objective)
         var notes: [String] = []
         guard let test = MannWhitney.test(a, b), let ma = Quantiles.median(a), let mb = Quantiles.median(b) else {
@@ -64,8 +83,12 @@ public enum Recommender {
             notes.append("fewer than \(MannWhitney.reliableSampleSize) samples on one side: the normal approximation is only indicative")
         }
         let ratio = ma > 0 ? mb / ma : nil
-        return Significance(verdict: test.isSignificant(alpha: alpha) ? .significant : .indistinguishable, test: test,
-                            medianRatio: ratio, alpha: alpha, quantity: quantity(objective), notes: notes)
+        var verdict: Significance.Verdict = test.isSignificant(alpha: alpha) ? .significant : .indistinguishable
+        if verdict == .significant, let runToRun, let ratio, ratio - 1 <= runToRun {
+            verdict = .indistinguishable
+        }
+        return Significance(verdict: verdict, test: test, medianRatio: ratio, alpha: alpha, quantity: quantity(objective), notes: notes,
+                            runToRunChange: runToRun)
     }
 
     static func describe(_ row: MatrixRow, _ objective: Objective) -> String {
@@ -85,6 +108,11 @@ public enum Recommender {
         case .significant:
             return head + " Runner-up \(runnerUp.label) (\(describe(runnerUp, objective))); the difference is significant "
                 + "(median ratio \(ratio), Mann–Whitney p = \(NumberFormat.p(significance.test!.pValue)) < α = \(NumberFormat.plain(significance.alpha)))."
+        case .indistinguishable where significance.test.map({ $0.isSignificant(alpha: significance.alpha) }) == true:
+            // Within one run the test tells them apart; between runs they moved more than the lead.
+            return head + " Runner-up \(runnerUp.label) (\(describe(runnerUp, objective))) is statistically indistinguishable "
+                + "(median ratio \(ratio); Mann–Whitney p = \(NumberFormat.p(significance.test!.pValue)) within this run, but the lead is within "
+                + "the ±\(NumberFormat.percent(significance.runToRunChange ?? 0)) that these targets' own p50 moved since their previous benchmark): either will do."
         case .indistinguishable:
             return head + " Runner-up \(runnerUp.label) (\(describe(runnerUp, objective))) is statistically indistinguishable "
                 + "(median ratio \(ratio), Mann–Whitney p = \(NumberFormat.p(significance.test!.pValue)) ≥ α = \(NumberFormat.plain(significance.alpha))): either will do."

@@ -14,7 +14,7 @@ public enum CSVRenderer {
         "model", "model_sha256", "row_id", "agent", "agent_state", "hardware", "target", "engine", "threads", "batch", "scenario",
         "samples", "p50_ms", "p50_ci_low", "p50_ci_high", "p90_ms", "p99_ms", "p99_ci_low", "p99_ci_high", "p99_is_estimate",
         "mean_ms", "cv", "throughput_per_s", "peak_memory_mib", "cold_start_ms", "cold_start_source", "max_abs_error",
-        "max_rel_error", "valid", "validity_reasons", "tries", "price_per_hour", "cost_per_million", "eligible", "exclusions",
+        "max_rel_error", "valid", "validity_reasons", "tries", "price_per_hour", "cost_per_million", "joules_per_inference", "energy_source", "eligible", "exclusions",
         "recommendation", "change", "p50_ratio_to_baseline", "benchmark_id", "job_id", "finished_at",
     ]
 
@@ -22,7 +22,7 @@ public enum CSVRenderer {
     public static let numericColumns: Set<String> = [
         "threads", "batch", "samples", "p50_ms", "p50_ci_low", "p50_ci_high", "p90_ms", "p99_ms", "p99_ci_low", "p99_ci_high",
         "p99_is_estimate", "mean_ms", "cv", "throughput_per_s", "peak_memory_mib", "cold_start_ms", "max_abs_error", "max_rel_error",
-        "valid", "price_per_hour", "cost_per_million", "eligible", "p50_ratio_to_baseline",
+        "valid", "price_per_hour", "cost_per_million", "joules_per_inference", "eligible", "p50_ratio_to_baseline",
     ]
     private static let isNumeric = columns.map { numericColumns.contains($0) }
 
@@ -62,6 +62,7 @@ public enum CSVRenderer {
             num(row.p99CI?.high), String(row.p99IsEstimate), num(row.meanMs), num(row.cv), num(row.throughput),
             num(row.peakMemoryMB), num(row.coldStartMs), row.coldStartSource ?? "", num(row.maxAbsError), num(row.maxRelError),
             String(row.valid), row.validityReasons.joined(separator: "; "), String(row.tries), num(row.pricePerHour), num(row.costPerMillion),
+            num(row.joulesPerInference), row.energySource ?? "",
             String(row.eligible), row.exclusions.map(\.message).joined(separator: "; "), r.role(of: row) ?? "",
             change?.verdict.rawValue ?? "", num(change?.p50Ratio), row.benchmarkID, row.jobID, NumberFormat.date(row.finishedAt),
         ]

@@ -66,7 +66,7 @@ public enum HTMLRenderer {
     static func matrix(_ r: ModelReport) -> String {
         let e = Escape.html
         var s = "<table><thead><tr><th></th><th>target</th><th>hardware</th><th>tags</th><th>p50 ms [95% CI]</th><th>p99 ms [95% CI]</th>"
-        s += "<th>inferences/s</th><th>peak MiB</th><th>cold start ms</th><th>max abs err</th><th>validity</th><th>tries</th><th>$/h</th><th>$/1M inf</th></tr></thead><tbody>\n"
+        s += "<th>inferences/s</th><th>peak MiB</th><th>cold start ms</th><th>max abs err</th><th>validity</th><th>tries</th><th>$/h</th><th>$/1M inf</th><th>J/inference</th></tr></thead><tbody>\n"
         for row in r.rows {
             let role = r.role(of: row)
             let cls = role ?? (row.eligible ? "" : "excluded")
@@ -78,7 +78,8 @@ public enum HTMLRenderer {
             s += "<td class=\"num\">\(e(ReportText.coldStart(row)))</td><td class=\"num\">\(NumberFormat.error(row.maxAbsError))</td>"
             s += "<td title=\"\(e(ReportText.validity(row)))\">\(row.valid ? "VALID" : "INVALID (\(max(row.validityReasons.count, 1)))")</td>"
             s += "<td class=\"num\">\(row.tries)</td><td class=\"num\">\(NumberFormat.usd(row.pricePerHour))</td>"
-            s += "<td class=\"num\">\(NumberFormat.usd(row.costPerMillion))</td></tr>\n"
+            s += "<td class=\"num\">\(NumberFormat.usd(row.costPerMillion))</td>"
+            s += "<td class=\"num\" title=\"\(e(row.energySource ?? "no energy counter"))\">\(e(ReportText.energy(row)))</td></tr>\n"
         }
         return s + "</tbody></table>\n"
     }

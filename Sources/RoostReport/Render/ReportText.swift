@@ -12,7 +12,7 @@ enum ReportText {
     static func p99(_ row: MatrixRow) -> String { ci(row.p99Ms, row.p99CI) + (row.p99IsEstimate ? " (est.)" : "") }
 
     static func validity(_ row: MatrixRow) -> String {
-        row.valid ? "VALID" : "INVALID: " + (row.validityReasons.isEmpty ? "no reason given" : row.validityReasons.joined(separator: "; "))
+        row.valid ? (row.steadyTail == nil ? "VALID" : "VALID (steady tail over \(row.tries) tries)") : "INVALID: " + (row.validityReasons.isEmpty ? "no reason given" : row.validityReasons.joined(separator: "; "))
     }
 
     static func coldStart(_ row: MatrixRow) -> String {

@@ -10,7 +10,7 @@ public enum ReportBuilder {
                                          options: options)
         var report = ModelReport(
             model: data.model, generatedAt: generatedAt, options: options, rows: matrix.rows, unmeasured: matrix.unmeasured,
-            recommendation: Recommender.recommend(matrix, options: options), tradeoff: Tradeoff(rows: matrix.rows),
+            recommendation: Recommender.recommend(matrix, options: options, history: history), tradeoff: Tradeoff(rows: matrix.rows),
             history: history)
         report.unreadable = data.unreadable
         return report

@@ -31,6 +31,9 @@ enum NumberFormat {
     static func p(_ v: Double) -> String { v < 0.001 ? String(format: "%.1e", v) : String(format: "%.3f", v) }
 
     /// Ratios like "1.23×".
+    /// A fraction as a whole percentage ("12 %"), one decimal below 10 %.
+    static func percent(_ v: Double) -> String { v < 0.1 ? String(format: "%.1f %%", v * 100) : String(format: "%.0f %%", v * 100) }
+
     static func ratio(_ v: Double?) -> String { v.flatMap { $0.isFinite ? String(format: "%.2f×", $0) : nil } ?? "–" }
 
     /// Errors against the reference: scientific.

@@ -138,6 +138,7 @@ enum ResultText {
         lines.append("  \(r.validity?.label ?? "VALID")")
         if let t = r.tries, t.tries.count > 1 {
             lines.append("  tries: \(t.tries.count), reporting try \(t.reported): " + t.tries.map { "#\($0.number) \($0.validity?.valid == false ? "INVALID" : $0.status == .error ? "ERROR" : "VALID")" }.joined(separator: ", "))
+            if let steady = t.steadyTail { lines.append("  \(steady)") }
         }
         return lines.joined(separator: "\n")
     }

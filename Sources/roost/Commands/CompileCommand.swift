@@ -19,8 +19,7 @@ struct CompileCommand: ParsableCommand {
             let url = URL(fileURLWithPath: model)
             let artifact = try Compiler().compile(modelAt: url, name: name ?? ModelNaming.name(for: url), target: spec,
                                                   inputShapes: try TargetArgument.inputShapes(inputShapes))
-            let (bytes, sha256) = ArtifactCodec.encodeAddressed(artifact)
-            do { try bytes.write(to: URL(fileURLWithPath: out)) } catch { throw RoostError.io("cannot write \(out): \(error.localizedDescription)") }
+            let sha256 = try ArtifactCodec.write(artifact, to: URL(fileURLWithPath: out))
             print("\(out): \(artifact.plan.steps.count) steps for \(spec.label), sha256 \(sha256)")
         }
     }
