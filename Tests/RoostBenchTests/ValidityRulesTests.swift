@@ -143,10 +143,11 @@ import RoostCore
         let samples = Self.quiet(median: 0.008, count: cap, seed: 21)
         let wall = 1.8
         #expect(wall < spec.profile.minSeconds)
-        let full = try #require(SampleAnalysis.analyze(samplesMs: samples, wallSeconds: wall, seed: 1))
+        // The plain statistics, without the bootstrap: only the length rule is under test here.
+        let full = try #require(LatencyStatistics(samplesMs: samples, wallSeconds: wall))
         let atCap = ValidityRules.evaluate(spec: spec, statistics: full, wallSeconds: wall, environment: RunEnvironment(), accuracy: nil)
         #expect(!(atCap.causes ?? []).contains(.length), "\(atCap.reasons)")
-        let fewer = try #require(SampleAnalysis.analyze(samplesMs: Array(samples.dropLast()), wallSeconds: wall, seed: 1))
+        let fewer = try #require(LatencyStatistics(samplesMs: Array(samples.dropLast()), wallSeconds: wall))
         let short = ValidityRules.evaluate(spec: spec, statistics: fewer, wallSeconds: wall, environment: RunEnvironment(), accuracy: nil)
         #expect((short.causes ?? []).contains(.length), "\(short.reasons)")
     }
