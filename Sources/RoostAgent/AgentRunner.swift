@@ -155,7 +155,8 @@ public struct AgentRunner: Sendable {
 
     /// How an attempt ended on this side.
     enum Ending: Sendable {
-        case finished(BenchmarkResult)
+        /// With the host lock, still held for the result's first upload.
+        case finished(BenchmarkResult, HostLock.Held?)
         /// The scheduler says the lease is no longer ours (expired, or another attempt).
         case leaseLost
         /// The benchmark was cancelled; the scheduler has already closed the attempt.
@@ -180,6 +181,11 @@ public struct AgentRunner: Sendable {
             }
             group.addTask {
                 do {
+                    // The whole job holds the host lock, from the artifact's download to
+                    // its result's first upload: another agent on this host neither
+                    // downloads nor uploads (nor has the scheduler process its upload)
+                    // during this job's timed windows, nor this one during theirs.
+                    let held = try await lock.acquire()
                     let artifact = try await TransientRetry(what: "artifact download", job: job.jobID, logger: logger).run { try await cache.fetch(Self.claim(job), using: client) }
                     let reference = try await TransientRetry(what: "reference download", job: job.jobID, logger: logger).run { try await referenceFile(for: job, client: client) }
                     defer { if let reference { try? FileManager.default.removeItem(at: reference) } }
@@ -190,21 +196,19 @@ public struct AgentRunner: Sendable {
                     // Every try runs under the host lock: nothing else Roost does on
                     // this host (another agent, a local scheduler's compiles) overlaps it.
                     let reruns = RerunLoop(spec: job.spec)
-                    return .finished(try await lock.withLock {
-                        await reruns.run { number in
-                            let tries = number == 1 ? "" : " (try \(number) of \(1 + reruns.maxReruns))"
-                            phase.set("benchmarking\(tries)")
-                            if number == 1 {
-                                logger.info("benchmarking", metadata: ["job": "\(job.jobID)", "attempt": "\(job.attempt)"])
-                            } else {
-                                logger.info("rerunning: the last try was INVALID for reasons of the environment",
-                                            metadata: ["job": "\(job.jobID)", "try": "\(number)"])
-                            }
-                            return await supervisor.run(request, target: job.target)
+                    return .finished(await reruns.run { number in
+                        let tries = number == 1 ? "" : " (try \(number) of \(1 + reruns.maxReruns))"
+                        phase.set("benchmarking\(tries)")
+                        if number == 1 {
+                            logger.info("benchmarking", metadata: ["job": "\(job.jobID)", "attempt": "\(job.attempt)"])
+                        } else {
+                            logger.info("rerunning: the last try was INVALID for reasons of the environment",
+                                        metadata: ["job": "\(job.jobID)", "try": "\(number)"])
                         }
-                    })
+                        return await supervisor.run(request, target: job.target)
+                    }, held)
                 } catch {
-                    return Task.isCancelled ? nil : .finished(.failure(String(describing: error)))
+                    return Task.isCancelled ? nil : .finished(.failure(String(describing: error)), nil)
                 }
             }
             // The first to finish decides: the worker's result, a lost or cancelled
@@ -215,7 +219,7 @@ public struct AgentRunner: Sendable {
             return first ?? .leaseLost
         }
         switch ending {
-        case .finished(let result):
+        case .finished(let result, let held):
             meta["status"] = "\(result.status)"
             if let p50 = result.statistics?.p50 { meta["p50_ms"] = "\(String(format: "%.3f", p50))" }
             if result.tryCount > 1 { meta["tries"] = "\(result.tryCount)" }
@@ -234,7 +238,14 @@ public struct AgentRunner: Sendable {
             // When stopping, one try; what is left waits for the next start. The
             // next job is one lease attempt (no long-poll): none, and the loop polls.
             let next = askNext && !stop.isStopped ? (jobID: job.jobID, request: LeaseRequest(waitSeconds: 0)) : nil
-            return try await delivery.flush(persistent: !stop.isStopped, stop: stop, next: next).next
+            // One upload attempt before the host lock goes: the scheduler handles this
+            // result between timed windows. Retries (a scheduler that is down) happen
+            // without the lock, so they never hold up the other agents here.
+            let first = try await delivery.flush(persistent: false, stop: stop, next: next)
+            held?.release()
+            guard !first.emptied, !stop.isStopped else { return first.next }
+            let retried = try await delivery.flush(persistent: true, stop: stop, next: first.next == nil ? next : nil)
+            return first.next ?? retried.next
         case .leaseLost:
             logger.warning("lease lost; the job was given to another attempt", metadata: meta)
         case .cancelled:

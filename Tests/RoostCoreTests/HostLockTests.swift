@@ -55,4 +55,29 @@ import Testing
         #expect(held)
         #expect(log.get() == ["benchmark done", "compile"])
     }
+
+    /// An agent holds the lock from a job's download to its result's upload:
+    /// others wait until `release()`; a second release, or dropping the held
+    /// lock without one, never leaves it taken.
+    @Test func aHeldLockExcludesOthersUntilReleasedOrDropped() async throws {
+        let (lock, dir) = try lock()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let held = try await lock.acquire(pollMilliseconds: 10)
+        #expect(held.isHeld)
+        #expect(try await lock.withLock(waitingAtMost: 0.2, pollMilliseconds: 10) { $0 } == false)
+        held.release()
+        held.release()
+        #expect(!held.isHeld)
+        #expect(try await lock.withLock(waitingAtMost: 0.2, pollMilliseconds: 10) { $0 })
+        do { _ = try await lock.acquire(pollMilliseconds: 10) } // dropped at once, unreleased
+        #expect(try await lock.withLock(waitingAtMost: 0.2, pollMilliseconds: 10) { $0 })
+        // A waiter is cancellable and leaves nothing behind.
+        let other = try await lock.acquire(pollMilliseconds: 10)
+        let waiter = Task { try await lock.acquire(pollMilliseconds: 10) }
+        try await Task.sleep(for: .milliseconds(50))
+        waiter.cancel()
+        await #expect(throws: CancellationError.self) { _ = try await waiter.value }
+        other.release()
+        #expect(try await lock.withLock(waitingAtMost: 0.2, pollMilliseconds: 10) { $0 })
+    }
 }

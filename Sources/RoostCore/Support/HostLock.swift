@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// A host-wide exclusive lock keyed by the machine id, so nothing Roost runs on
 /// one physical host disturbs a benchmark there: agents sharing the host never
@@ -37,5 +38,39 @@ public struct HostLock: Sendable {
         }
         defer { if held { flock(fd, LOCK_UN) } }
         return try await body(held)
+    }
+
+    /// Takes the lock and returns it held, for work that spans more than one
+    /// closure (a job's tries, then its result's upload); waits like `withLock`.
+    public func acquire(pollMilliseconds: Int = 100) async throws -> Held {
+        let fd = open(file.path, O_RDWR | O_CREAT | O_CLOEXEC, 0o666)
+        guard fd >= 0 else { throw RoostError.io("cannot open host lock \(file.path): \(String(cString: strerror(errno)))") }
+        do {
+            while flock(fd, LOCK_EX | LOCK_NB) != 0 { try await Task.sleep(for: .milliseconds(max(1, pollMilliseconds))) }
+        } catch {
+            close(fd)
+            throw error
+        }
+        return Held(fd: fd)
+    }
+
+    /// The lock while held: `release()` lets it go (once; later calls do
+    /// nothing), and so does dropping the last reference, so no path keeps it.
+    public final class Held: Sendable {
+        private let fd: Mutex<Int32?>
+        fileprivate init(fd: Int32) { self.fd = Mutex(fd) }
+
+        public var isHeld: Bool { fd.withLock { $0 != nil } }
+
+        public func release() {
+            fd.withLock { fd in
+                guard let held = fd else { return }
+                flock(held, LOCK_UN)
+                close(held)
+                fd = nil
+            }
+        }
+
+        deinit { release() }
     }
 }
