@@ -67,10 +67,16 @@ let package = Package(
         // MARK: agent side (no server stack below this line)
         .target(name: "RoostProbe", dependencies: ["RoostCore"], swiftSettings: strict),
         .target(name: "RoostClient", dependencies: ["RoostCore"], swiftSettings: strict),
+        // Offline bundles: the container file, its manifest and the sealed results file.
+        .target(
+            name: "RoostBundle",
+            dependencies: ["RoostCore", .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: strict
+        ),
         .target(
             name: "RoostAgent",
             dependencies: [
-                "RoostCore", "RoostProbe", "RoostBench", "RoostRuntime", "RoostClient",
+                "RoostCore", "RoostProbe", "RoostBench", "RoostRuntime", "RoostClient", "RoostBundle",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict
@@ -78,7 +84,7 @@ let package = Package(
         .target(
             name: "RoostAgentCLI",
             dependencies: [
-                "RoostAgent", "RoostProbe", "RoostBench", "RoostClient",
+                "RoostAgent", "RoostProbe", "RoostBench", "RoostClient", "RoostBundle",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -98,7 +104,7 @@ let package = Package(
         .target(
             name: "RoostScheduler",
             dependencies: [
-                "RoostCore", "RoostStore", "RoostCompiler", "RoostRuntime", "RoostReport",
+                "RoostCore", "RoostStore", "RoostCompiler", "RoostRuntime", "RoostReport", "RoostBundle",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -113,7 +119,7 @@ let package = Package(
             name: "roost",
             dependencies: [
                 "RoostCore", "RoostONNX", "RoostCompiler", "RoostRuntime", "RoostBench",
-                "RoostAgent", "RoostAgentCLI", "RoostClient", "RoostStore", "RoostScheduler", "RoostReport",
+                "RoostAgent", "RoostAgentCLI", "RoostClient", "RoostStore", "RoostScheduler", "RoostReport", "RoostBundle",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -170,7 +176,8 @@ let package = Package(
         .testTarget(name: "RoostProbeTests", dependencies: ["RoostProbe", "RoostCore"]),
         .testTarget(name: "RoostStoreTests", dependencies: ["RoostStore", "RoostCore", "RoostTestSupport", "RoostTestDatabase"]),
         .testTarget(name: "RoostReportTests", dependencies: ["RoostReport", "RoostCore"]),
-        .testTarget(name: "IntegrationTests", dependencies: ["RoostCore", "RoostONNX", "RoostClient", "RoostStore", "RoostTestSupport", "RoostTestDatabase"]),
+        .testTarget(name: "IntegrationTests", dependencies: ["RoostCore", "RoostONNX", "RoostClient", "RoostStore", "RoostBundle", "RoostTestSupport", "RoostTestDatabase"]),
+        .testTarget(name: "RoostBundleTests", dependencies: ["RoostBundle", "RoostCore"]),
         .testTarget(name: "RoostAgentTests", dependencies: ["RoostAgent", "RoostBench", "RoostCore", "RoostCompiler", "RoostONNX", "RoostRuntime", "RoostProbe", "RoostTestSupport"],
                     exclude: ["Fixtures"]),
         .testTarget(name: "RoostSchedulerTests", dependencies: ["RoostScheduler", "RoostStore", "RoostCore", "RoostTestDatabase"]),

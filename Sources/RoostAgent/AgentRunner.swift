@@ -172,6 +172,7 @@ public struct AgentRunner: Sendable {
         var meta: Logger.Metadata = ["job": "\(job.jobID)", "model": "\(job.modelName)", "attempt": "\(job.attempt)"]
         logger.info("job leased", metadata: meta)
         let phase = LockedBox("fetching")
+        let measure = JobBenchmark(supervisor: supervisor, lock: lock, logger: logger)
         let ending: Ending = await withTaskGroup(of: Ending?.self) { group in
             // Heartbeats run beside the benchmark, never inside it.
             group.addTask { await heartbeats(job, client: client, phase: phase) }
@@ -187,26 +188,12 @@ public struct AgentRunner: Sendable {
                     // during this job's timed windows, nor this one during theirs.
                     let held = try await lock.acquire()
                     let artifact = try await TransientRetry(what: "artifact download", job: job.jobID, logger: logger).run { try await cache.fetch(Self.claim(job), using: client) }
-                    let reference = try await TransientRetry(what: "reference download", job: job.jobID, logger: logger).run { try await referenceFile(for: job, client: client) }
+                    let reference = try await TransientRetry(what: "reference download", job: job.jobID, logger: logger).run {
+                        try await client.reference(model: job.modelSHA256).map { try measure.referenceFile($0, jobID: job.jobID) }
+                    }
                     defer { if let reference { try? FileManager.default.removeItem(at: reference) } }
-                    let request = WorkerRequest(
-                        artifactPath: artifact.path, engine: job.target.engine, spec: job.spec,
-                        expectedTargetSignature: job.target.engine == "native" ? job.target.signature : nil,
-                        referencePath: reference?.path, threads: job.target.threads)
-                    // Every try runs under the host lock: nothing else Roost does on
-                    // this host (another agent, a local scheduler's compiles) overlaps it.
-                    let reruns = RerunLoop(spec: job.spec)
-                    return .finished(await reruns.run { number in
-                        let tries = number == 1 ? "" : " (try \(number) of \(1 + reruns.maxReruns))"
-                        phase.set("benchmarking\(tries)")
-                        if number == 1 {
-                            logger.info("benchmarking", metadata: ["job": "\(job.jobID)", "attempt": "\(job.attempt)"])
-                        } else {
-                            logger.info("rerunning: the last try was INVALID for reasons of the environment",
-                                        metadata: ["job": "\(job.jobID)", "try": "\(number)"])
-                        }
-                        return await supervisor.run(request, target: job.target)
-                    }, held)
+                    return .finished(try await measure.run(jobID: job.jobID, attempt: job.attempt, target: job.target, spec: job.spec,
+                                                           artifact: artifact, reference: reference, holding: held) { phase.set($0) }, held)
                 } catch {
                     return Task.isCancelled ? nil : .finished(.failure(String(describing: error)), nil)
                 }
@@ -271,15 +258,6 @@ public struct AgentRunner: Sendable {
             }
         }
         logger.error("could not hand the job back; its lease will expire", metadata: ["job": "\(job.jobID)"])
-    }
-
-    /// Writes the model's reference data for the worker's accuracy gate, if it has any.
-    private func referenceFile(for job: JobAssignment, client: RoostClient) async throws -> URL? {
-        guard let reference = try await client.reference(model: job.modelSHA256) else { return nil }
-        let file = supervisor.scratch.appendingPathComponent("reference-\(job.jobID).json")
-        try FileManager.default.createDirectory(at: supervisor.scratch, withIntermediateDirectories: true)
-        try CanonicalJSON.encode(reference).write(to: file)
-        return file
     }
 
     /// Extends the lease at least every `heartbeatInterval` (and three times per

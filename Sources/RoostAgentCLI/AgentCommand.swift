@@ -6,7 +6,7 @@ public struct AgentCommand: AsyncParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "agent",
         abstract: "Run a hardware agent: probe this machine, enroll with a scheduler, run benchmark jobs.",
-        subcommands: [AgentProbeCommand.self, AgentEnrollCommand.self, AgentRunCommand.self, AgentWorkerCommand.self])
+        subcommands: [AgentProbeCommand.self, AgentEnrollCommand.self, AgentRunCommand.self, AgentRunBundleCommand.self, AgentWorkerCommand.self])
 
     public init() {}
 }

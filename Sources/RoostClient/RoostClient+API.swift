@@ -79,6 +79,16 @@ extension RoostClient {
         try await post("/v1/benchmarks", request, as: BenchmarkStatus.self)
     }
 
+    /// Creates the jobs of an offline bundle and returns the bundle file's bytes.
+    public func exportBundle(_ request: BundleExportRequest) async throws -> Data {
+        try await send("POST", "/v1/bundles", body: try RoostJSON.encoder().encode(request)).body
+    }
+
+    /// Sends a results file from `run-bundle`; the reply says what became of each result.
+    public func importBundleResults(_ file: Data) async throws -> BundleImportResponse {
+        try decode(BundleImportResponse.self, try await send("POST", "/v1/bundles/import", body: file, contentType: "application/octet-stream").body)
+    }
+
     public func benchmark(id: String) async throws -> BenchmarkStatus {
         try await get("/v1/benchmarks/\(Self.segment(id))", as: BenchmarkStatus.self)
     }

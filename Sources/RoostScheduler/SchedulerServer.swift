@@ -50,9 +50,10 @@ public struct SchedulerServer: Sendable {
         router.get("/health") { _, _ in JSONResponse.make(["status": "ok"]) }
         OpenAPIDocument.register(on: router)
         AgentRoutes(store: store, auth: auth, signal: signal, config: config, metrics: metrics, signer: signer).register(on: router)
-        AdminRoutes(store: store, auth: auth, signal: signal, signer: signer,
-                    compiler: CompileService(store: store, logger: logger, referenceWorker: config.referenceWorker, signer: signer,
-                                                                                            quiet: config.hostLock.map { QuietHost(lock: $0, waitSeconds: config.hostLockWaitSeconds, logger: logger) })).register(on: router)
+        let compiler = CompileService(store: store, logger: logger, referenceWorker: config.referenceWorker, signer: signer,
+                                      quiet: config.hostLock.map { QuietHost(lock: $0, waitSeconds: config.hostLockWaitSeconds, logger: logger) })
+        AdminRoutes(store: store, auth: auth, signal: signal, signer: signer, compiler: compiler).register(on: router)
+        BundleRoutes(store: store, auth: auth, signer: signer, compiler: compiler).register(on: router)
         DashboardRoutes(store: store, access: DashboardAccess(host: config.host, auth: auth)).register(on: router)
         OperationsRoutes(store: store, auth: auth, signal: signal).register(on: router)
         TokenRoutes(store: store, auth: auth).register(on: router)

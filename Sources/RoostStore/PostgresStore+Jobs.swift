@@ -5,20 +5,31 @@ import RoostCore
 extension PostgresStore {
     public func createBenchmark(id: String, model: String, targets: String, spec: BenchmarkSpec, jobs: [NewJob],
                                 labels: [String: String]) async throws {
+        try await insertBenchmark(id: id, model: model, targets: targets, spec: spec, jobs: jobs, labels: labels, bundle: nil)
+    }
+
+    /// A benchmark and its jobs in one transaction; with `bundle`, also the
+    /// bundle row, and the jobs wait `exported` for its import instead of `queued`.
+    func insertBenchmark(id: String, model: String, targets: String, spec: BenchmarkSpec, jobs: [NewJob],
+                         labels: [String: String], bundle: (id: UUID, resultKey: String)?) async throws {
         guard let bid = UUID(uuidString: id) else { throw RoostError.invalidArgument("bad benchmark id") }
         let specJSON = json(spec)
         let labelsJSON = json(labels)
+        let state = bundle == nil ? "queued" : "exported"
         try await client.withTransaction(logger: logger) { tx in
             try await tx.query("""
                 INSERT INTO benchmarks (id, model_sha256, targets, spec, labels)
                 VALUES (\(bid), \(model), \(targets), \(specJSON)::jsonb, \(labelsJSON)::jsonb)
                 """, logger: logger)
+            if let bundle {
+                try await tx.query("INSERT INTO bundles (id, benchmark_id, result_key) VALUES (\(bundle.id), \(bid), \(bundle.resultKey))", logger: logger)
+            }
             for job in jobs {
                 guard let jid = UUID(uuidString: job.id) else { throw RoostError.invalidArgument("bad job id") }
                 let target = json(job.target)
                 try await tx.query("""
-                    INSERT INTO jobs (id, benchmark_id, artifact_sha256, target_signature, target)
-                    VALUES (\(jid), \(bid), \(job.artifactSHA256), \(job.target.signature), \(target)::jsonb)
+                    INSERT INTO jobs (id, benchmark_id, artifact_sha256, target_signature, target, state, bundle_id)
+                    VALUES (\(jid), \(bid), \(job.artifactSHA256), \(job.target.signature), \(target)::jsonb, \(state), \(bundle?.id))
                     """, logger: logger)
             }
         }

@@ -27,7 +27,7 @@ extension PostgresStore {
         return false
     }
 
-    /// Cancels a benchmark: queued jobs become `cancelled` now; running attempts
+    /// Cancels a benchmark: queued (and exported) jobs become `cancelled` now; running attempts
     /// are flagged and stopped by their next heartbeat (or their lease's expiry).
     /// Nil when there is no such benchmark.
     public func cancelBenchmark(id: String) async throws -> CancelResponse? {
@@ -35,7 +35,7 @@ extension PostgresStore {
         let rows = try await client.query("""
             WITH queued AS (
                 UPDATE jobs SET state = 'cancelled', error = 'cancelled before it ran', not_before = NULL, updated_at = now()
-                WHERE benchmark_id = \(bid) AND state = 'queued' RETURNING id
+                WHERE benchmark_id = \(bid) AND state IN ('queued', 'exported') RETURNING id
             ), running AS (
                 UPDATE jobs SET cancel_requested = true, updated_at = now()
                 WHERE benchmark_id = \(bid) AND state IN ('leased', 'running') RETURNING id

@@ -65,6 +65,14 @@ public protocol SchedulerStore: Sendable {
     func expireLeases(backoffSeconds: Double, maxBackoffSeconds: Double) async throws -> [ExpiredLease]
     func releaseOrphanedLeases(agentID: String, backoffSeconds: Double, maxBackoffSeconds: Double) async throws -> [ExpiredLease]
 
+    // Offline bundles
+    /// A benchmark whose jobs are exported for boards without network (state `exported`), with its bundle.
+    func createBundle(id: String, benchmarkID: String, model: String, targets: String, spec: BenchmarkSpec, jobs: [NewJob],
+                      labels: [String: String], resultKey: String) async throws
+    func bundle(id: String) async throws -> BundleRecord?
+    /// Stores a verified results file's results exactly once; the reply is aligned with `results`.
+    func importBundleResults(bundleID: String, board: OfflineBoardAgent, results: [ImportedResult]) async throws -> [BundleImportOutcome]
+
     // Operations
     func releaseJob(jobID: String, leaseToken: String, agentID: String?, reason: String) async throws -> Bool
     func cancelBenchmark(id: String) async throws -> CancelResponse?

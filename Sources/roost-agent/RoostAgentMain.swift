@@ -9,7 +9,7 @@ struct RoostAgentMain: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "roost-agent",
         abstract: "Roost hardware agent.",
-        subcommands: [AgentProbeCommand.self, AgentEnrollCommand.self, AgentRunCommand.self, AgentWorkerCommand.self])
+        subcommands: [AgentProbeCommand.self, AgentEnrollCommand.self, AgentRunCommand.self, AgentRunBundleCommand.self, AgentWorkerCommand.self])
 
     static func main() async {
         LoggingSystem.bootstrap { label in

@@ -67,6 +67,8 @@ struct ScopedTokenTests {
             Probe(routeClass: "submit", method: "POST", path: "/v1/models", body: "not an onnx model", query: ["name": "matrix"]),
             Probe(routeClass: "submit", method: "POST", path: "/v1/benchmarks", body: "{}"),
             Probe(routeClass: "submit", method: "POST", path: "/v1/models/\(String(repeating: "0", count: 64))/reference", body: "{}"),
+            Probe(routeClass: "submit", method: "POST", path: "/v1/bundles", body: "{}"),
+            Probe(routeClass: "submit", method: "POST", path: "/v1/bundles/import", body: "not a results file"),
             Probe(routeClass: "admin", method: "POST", path: "/v1/tokens/enroll", body: #"{"ttlSeconds":60}"#),
             Probe(routeClass: "admin", method: "GET", path: "/v1/tokens"),
             Probe(routeClass: "admin", method: "POST", path: "/v1/tokens", body: #"{"role":"viewer","name":"matrix"}"#),

@@ -75,4 +75,15 @@ public struct ArtifactVerifier: Sendable {
             throw RoostError.invalidArtifact("artifact \(claim.sha256) has a signature that does not verify with the scheduler's key; refusing to run it")
         }
     }
+
+    /// The signature, then the bytes against the signed digest and size: one
+    /// check for an artifact the agent downloaded and one `run-bundle` read
+    /// from a bundle (`what` says which, in the error).
+    public func verify(_ claim: ArtifactClaim, signature: String?, content: Data, what: String = "downloaded artifact") throws {
+        try verify(claim, signature: signature)
+        let actual = Digest.sha256Hex(of: content)
+        guard actual == claim.sha256, content.count == claim.bytes else {
+            throw RoostError.invalidArtifact("\(what) hashes to \(actual) (\(content.count) bytes), but the scheduler signed \(claim.sha256) (\(claim.bytes) bytes); refusing to run it")
+        }
+    }
 }

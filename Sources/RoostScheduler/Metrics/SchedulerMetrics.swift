@@ -30,7 +30,7 @@ public struct SchedulerMetrics: Sendable {
     private let results: [String: Prometheus.Counter]
     private let refreshErrors: Prometheus.Counter
 
-    static let jobStates = ["queued", "leased", "running", "succeeded", "failed", "error", "cancelled"]
+    static let jobStates = ["queued", "leased", "running", "succeeded", "failed", "error", "cancelled", "exported"]
     static let agentStates = ["active", "draining", "paused", "degraded", "quarantined", "offline"]
     static let validities = ["valid", "invalid", "error"]
 

@@ -2182,6 +2182,232 @@ extension OpenAPIDocument {
           }
         ]
       }
+    },
+    "/v1/bundles": {
+      "post": {
+        "summary": "Export a benchmark for offline boards: plan and compile one job per matching target, create the jobs in state exported (never leased), and return the bundle file (manifest with the signing key and each job's spec, target and signed artifact; the artifacts; the reference data).",
+        "tags": [
+          "admin"
+        ],
+        "responses": {
+          "201": {
+            "description": "The bundle file (ROOSTBUN container, see docs/security.md).",
+            "content": {
+              "application/octet-stream": {
+                "schema": {
+                  "type": "string",
+                  "format": "binary"
+                }
+              }
+            },
+            "headers": {
+              "Roost-Bundle": {
+                "description": "The bundle id.",
+                "schema": {
+                  "type": "string"
+                }
+              },
+              "Roost-Benchmark": {
+                "description": "The benchmark its jobs belong to.",
+                "schema": {
+                  "type": "string"
+                }
+              }
+            }
+          },
+          "400": {
+            "description": "Malformed body or parameter.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Error"
+                }
+              }
+            }
+          },
+          "401": {
+            "description": "Missing or wrong credential.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Error"
+                }
+              }
+            }
+          },
+          "403": {
+            "description": "The credential is valid but its role (or, for an agent, its lease) does not permit this.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Error"
+                }
+              }
+            }
+          },
+          "404": {
+            "description": "No such model.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Error"
+                }
+              }
+            }
+          },
+          "413": {
+            "description": "Body too large.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Error"
+                }
+              }
+            }
+          },
+          "422": {
+            "description": "No board matches, or none offers the engines.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Error"
+                }
+              }
+            }
+          },
+          "500": {
+            "description": "Unexpected server error.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Error"
+                }
+              }
+            }
+          }
+        },
+        "security": [
+          {
+            "submitter": []
+          }
+        ],
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/BundleExportRequest"
+              }
+            }
+          }
+        }
+      }
+    },
+    "/v1/bundles/import": {
+      "post": {
+        "summary": "Import the results file of roost agent run-bundle: verified (this scheduler's bundle, its HMAC seal, each entry's sha256, each result's limits) and stored exactly once per job; a second import of the same file reports already-imported and changes nothing.",
+        "tags": [
+          "admin"
+        ],
+        "responses": {
+          "200": {
+            "description": "What became of each result.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/BundleImportResponse"
+                }
+              }
+            }
+          },
+          "400": {
+            "description": "Not a results file, truncated, modified (seal or digest mismatch), or a result outside the limits.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Error"
+                }
+              }
+            }
+          },
+          "401": {
+            "description": "Missing or wrong credential.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Error"
+                }
+              }
+            }
+          },
+          "403": {
+            "description": "The credential is valid but its role (or, for an agent, its lease) does not permit this.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Error"
+                }
+              }
+            }
+          },
+          "404": {
+            "description": "No such bundle on this scheduler.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Error"
+                }
+              }
+            }
+          },
+          "413": {
+            "description": "Body too large.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Error"
+                }
+              }
+            }
+          },
+          "422": {
+            "description": "The results answer a bundle of another scheduler.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Error"
+                }
+              }
+            }
+          },
+          "500": {
+            "description": "Unexpected server error.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Error"
+                }
+              }
+            }
+          }
+        },
+        "security": [
+          {
+            "submitter": []
+          }
+        ],
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/octet-stream": {
+              "schema": {
+                "type": "string",
+                "format": "binary"
+              }
+            }
+          }
+        }
+      }
     }
   },
   "components": {
@@ -3050,8 +3276,10 @@ extension OpenAPIDocument {
               "succeeded",
               "failed",
               "error",
-              "cancelled"
-            ]
+              "cancelled",
+              "exported"
+            ],
+            "description": "exported: planned for an offline board (roost bench export); no agent leases it, its result arrives by POST /v1/bundles/import."
           },
           "attempt": {
             "type": "integer"
@@ -3373,6 +3601,140 @@ extension OpenAPIDocument {
         },
         "required": [
           "publicKey"
+        ]
+      },
+      "OfflineBoard": {
+        "type": "object",
+        "description": "A board without network, described by its probe (roost agent probe --json on the board).",
+        "properties": {
+          "name": {
+            "type": "string",
+            "minLength": 1,
+            "maxLength": 64,
+            "pattern": "^[A-Za-z0-9_-][A-Za-z0-9._-]*$"
+          },
+          "tags": {
+            "type": "object",
+            "maxProperties": 32,
+            "additionalProperties": {
+              "type": "string",
+              "maxLength": 256,
+              "pattern": "^[^\\u0000-\\u001f]*$"
+            }
+          },
+          "hardware": {
+            "$ref": "#/components/schemas/HardwareProfile"
+          }
+        },
+        "required": [
+          "name",
+          "hardware"
+        ]
+      },
+      "BundleExportRequest": {
+        "type": "object",
+        "properties": {
+          "modelSHA256": {
+            "type": "string",
+            "pattern": "^[0-9a-f]{64}$"
+          },
+          "targets": {
+            "type": "string",
+            "maxLength": 500,
+            "pattern": "^[^\\u0000-\\u001f]*$",
+            "description": "all, or name=…,arch=…,KEY=VALUE,cpus>=N: matched against boards, or the known agents (any state) when boards is empty"
+          },
+          "spec": {
+            "$ref": "#/components/schemas/BenchmarkSpec"
+          },
+          "engines": {
+            "type": "array",
+            "items": {
+              "type": "string",
+              "enum": [
+                "native",
+                "onnxruntime",
+                "openvino",
+                "onnxruntime-cuda",
+                "onnxruntime-tensorrt"
+              ]
+            }
+          },
+          "labels": {
+            "type": "object",
+            "maxProperties": 32,
+            "propertyNames": {
+              "pattern": "^[A-Za-z0-9._/-]{1,64}$"
+            },
+            "additionalProperties": {
+              "type": "string",
+              "maxLength": 256,
+              "pattern": "^[^\\u0000-\\u001f]*$"
+            },
+            "description": "Stored with the benchmark (git commit, branch); a CI gate names its baseline by one."
+          },
+          "boards": {
+            "type": "array",
+            "maxItems": 16,
+            "items": {
+              "$ref": "#/components/schemas/OfflineBoard"
+            },
+            "description": "The offline boards to plan for; without any, the selector matches the scheduler's known agents."
+          }
+        },
+        "required": [
+          "modelSHA256",
+          "targets",
+          "spec"
+        ]
+      },
+      "BundleImportOutcome": {
+        "type": "object",
+        "properties": {
+          "jobID": {
+            "type": "string"
+          },
+          "outcome": {
+            "type": "string",
+            "enum": [
+              "imported",
+              "already-imported",
+              "refused"
+            ]
+          },
+          "message": {
+            "type": "string"
+          }
+        },
+        "required": [
+          "jobID",
+          "outcome"
+        ]
+      },
+      "BundleImportResponse": {
+        "type": "object",
+        "properties": {
+          "bundleID": {
+            "type": "string"
+          },
+          "benchmarkID": {
+            "type": "string"
+          },
+          "agentName": {
+            "type": "string"
+          },
+          "jobs": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/BundleImportOutcome"
+            }
+          }
+        },
+        "required": [
+          "bundleID",
+          "benchmarkID",
+          "agentName",
+          "jobs"
         ]
       }
     }

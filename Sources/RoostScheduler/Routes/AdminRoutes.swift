@@ -112,12 +112,9 @@ struct AdminRoutes: Sendable {
     private func queue(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
         let who = try await auth.require(.submitter, request)
         let body = try await JSONResponse.decode(QueueBenchmarkRequest.self, from: request)
-        guard body.spec.minIterations >= 0, body.spec.minIterations <= InputLimits.hardMaxSamples else {
-            throw APIError(.badRequest, "spec.minIterations must be 0 to \(InputLimits.hardMaxSamples) (the most samples a result may carry)",
-                           field: "spec.minIterations", limit: InputLimits.hardMaxSamples)
-        }
         let labels = body.labels ?? [:]
-        try BenchmarkLabels.validate(labels)
+        let engines = body.engines ?? ["native"]
+        try BenchmarkPlanner.validate(spec: body.spec, labels: labels, engines: engines)
         let selector = try TargetSelector(parsing: body.targets)
         guard let model = try await store.model(nameOrDigest: body.modelSHA256) else {
             throw APIError.notFound("no model \(body.modelSHA256); upload it first")
@@ -126,26 +123,8 @@ struct AdminRoutes: Sendable {
             [AgentState.active, .paused, .draining].map(\.rawValue).contains($0.state) && selector.matches(name: $0.name, tags: $0.tags, hardware: $0.hardware)
         }
         guard !agents.isEmpty else { throw APIError(.unprocessableContent, "no active or paused agent matches targets '\(selector)'") }
-        let engines = body.engines ?? ["native"]
-        guard !engines.isEmpty, engines.allSatisfy({ EngineCatalog.descriptor(named: $0) != nil }) else {
-            throw APIError.badRequest("engines must be among \(EngineCatalog.names.joined(separator: ", "))")
-        }
-        // Every engine asked for must be offered by some matching agent: a
-        // benchmark never waits for jobs nobody can run.
-        if let missing = EngineAvailability.missing(engines: engines, agents: agents.map { ($0.name, $0.hardware) }) {
-            throw APIError(.unprocessableContent, missing)
-        }
-        var targets: [TargetSpec] = []
-        for agent in agents {
-            for target in agent.hardware.targets where engines.contains(target.engine) && !targets.contains(target) { targets.append(target) }
-        }
-        var jobs: [NewJob] = []
-        for target in targets {
-            // Engines that run the ONNX model itself take the model as their artifact.
-            let artifact = target.engine == "native" ? try await compiler.artifact(for: model, target: target) : model.sha256
-            jobs.append(NewJob(id: UUID().uuidString.lowercased(), artifactSHA256: artifact, target: target))
-        }
-        try await compiler.ensureReference(for: model)
+        let targets = try BenchmarkPlanner.targets(machines: agents.map { ($0.name, $0.hardware) }, engines: engines).map { $0.target }
+        let jobs = try await BenchmarkPlanner(compiler: compiler).jobs(for: model, targets: targets)
         let id = UUID().uuidString.lowercased()
         try await store.createBenchmark(id: id, model: model.sha256, targets: selector.description, spec: body.spec, jobs: jobs, labels: labels)
         // Who queued it: a submitter may cancel only its own benchmarks.

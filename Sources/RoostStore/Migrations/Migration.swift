@@ -15,5 +15,5 @@ public struct Migration: Sendable {
             .filter { stmt in stmt.split(separator: "\n").contains { !$0.trimmingCharacters(in: .whitespaces).hasPrefix("--") && !$0.trimmingCharacters(in: .whitespaces).isEmpty } }
     }
 
-    public static let all: [Migration] = [.v1Initial, .v2ResultsView, .v3HarnessResults, .v4Reliability, .v5DashboardViews, .v6Health, .v7QueueOrder, .v8QueueVacuum, .v9QueueStatistics, .v10ModelVersions, .v11BenchmarkLabels, .v12ResultTries, .v13ScopedTokens]
+    public static let all: [Migration] = [.v1Initial, .v2ResultsView, .v3HarnessResults, .v4Reliability, .v5DashboardViews, .v6Health, .v7QueueOrder, .v8QueueVacuum, .v9QueueStatistics, .v10ModelVersions, .v11BenchmarkLabels, .v12ResultTries, .v13ScopedTokens, .v14OfflineBundles]
 }

@@ -6,9 +6,9 @@ import RoostCore
 import RoostONNX
 import RoostReport
 
-/// `roost bench queue|status|cancel`.
+/// `roost bench queue|status|cancel|export|import`.
 struct BenchCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "bench", abstract: "Queue benchmarks on the farm and follow them.", subcommands: [Queue.self, Status.self, Cancel.self, BenchLocalCommand.self, BenchPeakCommand.self])
+    static let configuration = CommandConfiguration(commandName: "bench", abstract: "Queue benchmarks on the farm and follow them.", subcommands: [Queue.self, Status.self, Cancel.self, BenchExportCommand.self, BenchImportCommand.self, BenchLocalCommand.self, BenchPeakCommand.self])
 
     struct Queue: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Upload a model and benchmark it on every matching agent.")
