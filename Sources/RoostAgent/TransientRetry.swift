@@ -29,7 +29,9 @@ public struct TransientRetry: Sendable {
             } catch let error as RoostError where error.isTransient {
                 let delay = backoff.next()
                 logger.warning("\(what) failed; retrying", metadata: ["job": "\(job)", "error": "\(error)", "backoff": "\(String(format: "%.1f", delay))"])
-                try await Task.sleep(for: .milliseconds(Int(delay * 1000)))
+                // A cancelled attempt stops here even when the jittered delay rounds to no sleep at all.
+                try Task.checkCancellation()
+                try await Task.sleep(for: .milliseconds(max(1, Int(delay * 1000))))
             }
         }
     }
