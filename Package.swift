@@ -187,6 +187,7 @@ let package = Package(
         .testTarget(name: "RoostClientTests", dependencies: [
             "RoostClient", "RoostCore",
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOSSL", package: "swift-nio-ssl"),
         ]),
         .testTarget(name: "RoostStoreTests", dependencies: ["RoostStore", "RoostCore", "RoostTestSupport", "RoostTestDatabase"]),

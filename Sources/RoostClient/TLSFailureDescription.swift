@@ -1,4 +1,5 @@
 import AsyncHTTPClient
+import Foundation
 import NIOCore
 import NIOSSL
 
@@ -26,6 +27,8 @@ enum TLSFailureDescription {
             return .unreachable("TLS handshake failed (is the scheduler serving https on this port?): \(reason(detail))")
         }
         if let client = error as? HTTPClientError { return .unreachable(client.shortDescription.lowercased()) }
+        // "connection refused", not NIO's "connection reset (error set): … (errno: 111)".
+        if let io = error as? IOError { return .unreachable(String(cString: strerror(io.errnoCode)).lowercased()) }
         return .unreachable(detail)
     }
 

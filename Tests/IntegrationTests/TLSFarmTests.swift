@@ -93,6 +93,10 @@ struct TLSFarmTests {
         let garbage = home.appendingPathComponent("garbage.pem")
         try Data("not a certificate\n".utf8).write(to: garbage)
         let missing = home.appendingPathComponent("missing.pem").path
+        let encrypted = home.appendingPathComponent("encrypted.key")
+        let encrypt = try ProcessRunner().run(try #require(TestCertificates.openssl),
+                                              ["pkey", "-in", certs.serverKey.path, "-aes256", "-passout", "pass:secret", "-out", encrypted.path])
+        try #require(encrypt.succeeded, "\(encrypt.stderr)")
         // An unreachable database: a start that got past the TLS check would wait for it, not exit at once.
         let serve = ["scheduler", "serve", "--database-url", "postgres://roost@127.0.0.1:9/none", "--database-wait-seconds", "0", "--port", "1"]
         let cases: [(arguments: [String], message: String)] = [
@@ -103,6 +107,8 @@ struct TLSFarmTests {
             (["--tls-cert", garbage.path, "--tls-key", certs.serverKey.path], "holds no PEM certificate"),
             (["--tls-cert", certs.serverCertificate.path, "--tls-key", garbage.path], "is not a PEM private key"),
             (["--tls-cert", certs.serverCertificate.path, "--tls-key", certs.otherHostKey.path], "does not belong to the certificate"),
+            // Refused without a prompt: the test's stdin is /dev/null, an operator's a terminal.
+            (["--tls-cert", certs.serverCertificate.path, "--tls-key", encrypted.path], "is encrypted"),
         ]
         for c in cases {
             let out = try RoostProcess.run(serve + c.arguments, home: home, timeout: 30)

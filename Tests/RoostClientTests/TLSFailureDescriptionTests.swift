@@ -1,4 +1,6 @@
 import AsyncHTTPClient
+import Foundation
+import NIOCore
 import NIOSSL
 import Testing
 @testable import RoostClient
@@ -28,6 +30,7 @@ import Testing
         #expect(TLSFailureDescription.reason("sslError([Error: 1 error:1:SSL routines:OPENSSL_internal:WRONG_VERSION_NUMBER at /a/b.cc:12, "
             + "Error: 2 error:2:SSL routines:OPENSSL_internal:WRONG_VERSION_NUMBER at /a/c.cc:3])") == "WRONG_VERSION_NUMBER")
         #expect(TLSFailureDescription.reason("eof") == "eof")
+        #expect(TLSFailureDescription.classify(IOError(errnoCode: ECONNREFUSED, reason: "connect"), trust: .system, host: "h") == .unreachable("connection refused"))
         #expect(TLSFailureDescription.classify(TransportFailure.unreachable("x"), trust: .system, host: "h") == .unreachable("x"))
     }
 }

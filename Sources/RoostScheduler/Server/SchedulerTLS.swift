@@ -16,10 +16,9 @@ public struct SchedulerTLS: Sendable {
     public init(certificatePath: String, keyPath: String) throws {
         self.certificatePath = certificatePath
         self.keyPath = keyPath
-        let chain: [NIOSSLCertificate]
-        do { chain = try NIOSSLCertificate.fromPEMBytes(Array(try Self.read(certificatePath, "--tls-cert"))) } catch let e as RoostError { throw e } catch {
-            throw RoostError.invalidArgument("--tls-cert \(certificatePath) is not a PEM certificate chain: \(error)")
-        }
+        let chainBytes = Array(try Self.read(certificatePath, "--tls-cert"))
+        // Damaged PEM throws, text without a certificate block parses to none: the same mistake.
+        let chain = (try? NIOSSLCertificate.fromPEMBytes(chainBytes)) ?? []
         guard let leaf = chain.first else {
             throw RoostError.invalidArgument("--tls-cert \(certificatePath) holds no PEM certificate (-----BEGIN CERTIFICATE-----)")
         }
