@@ -33,6 +33,10 @@ let package = Package(
         // Scheduler-only: `/metrics` in the Prometheus text format.
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        // HTTPS for agents and the CLI with a private CA (URLSession on Linux cannot be
+        // given a CA file); on NIO and NIOSSL, already in the graph, no server stack.
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.30.0"),
     ],
     targets: [
         // MARK: shared vocabulary
@@ -66,7 +70,17 @@ let package = Package(
 
         // MARK: agent side (no server stack below this line)
         .target(name: "RoostProbe", dependencies: ["RoostCore"], swiftSettings: strict),
-        .target(name: "RoostClient", dependencies: ["RoostCore"], swiftSettings: strict),
+        .target(
+            name: "RoostClient",
+            dependencies: [
+                "RoostCore",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ],
+            swiftSettings: strict
+        ),
         // Offline bundles: the container file, its manifest and the sealed results file.
         .target(
             name: "RoostBundle",
@@ -106,6 +120,8 @@ let package = Package(
             dependencies: [
                 "RoostCore", "RoostStore", "RoostCompiler", "RoostRuntime", "RoostReport", "RoostBundle",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
@@ -174,6 +190,12 @@ let package = Package(
         .testTarget(name: "RoostConformanceTests", dependencies: ["RoostConformance", "RoostONNX", "RoostCore", "RoostTestSupport"]),
         .testTarget(name: "RoostBenchTests", dependencies: ["RoostBench", "RoostCompiler", "RoostONNX", "RoostRuntime", "RoostCore"]),
         .testTarget(name: "RoostProbeTests", dependencies: ["RoostProbe", "RoostCore"]),
+        .testTarget(name: "RoostClientTests", dependencies: [
+            "RoostClient", "RoostCore",
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOSSL", package: "swift-nio-ssl"),
+        ]),
         .testTarget(name: "RoostStoreTests", dependencies: ["RoostStore", "RoostCore", "RoostTestSupport", "RoostTestDatabase"]),
         .testTarget(name: "RoostReportTests", dependencies: ["RoostReport", "RoostCore"]),
         .testTarget(name: "IntegrationTests", dependencies: ["RoostCore", "RoostONNX", "RoostClient", "RoostStore", "RoostBundle", "RoostTestSupport", "RoostTestDatabase"]),

@@ -12,9 +12,15 @@ public struct AgentCredentials: Codable, Sendable {
     /// The scheduler's artifact-signing public key (base64), from enrollment;
     /// nil in files written before artifacts were signed (learned at the next start).
     public var signingKey: String?
+    /// The PEM file of the CA that signed an https scheduler's certificate
+    /// (`--ca-cert` at enrollment, absolute), so `agent run` trusts the same CA;
+    /// nil: the system trust store (or plain http).
+    public var caCertificate: String?
 
-    public init(name: String, agentID: String, scheduler: String, credential: String, profile: AgentProfile?, signingKey: String? = nil) {
+    public init(name: String, agentID: String, scheduler: String, credential: String, profile: AgentProfile?, signingKey: String? = nil,
+                caCertificate: String? = nil) {
         self.signingKey = signingKey
+        self.caCertificate = caCertificate
         self.name = name
         self.agentID = agentID
         self.scheduler = scheduler

@@ -37,7 +37,7 @@ public struct AgentRunner: Sendable {
     /// the idle limit passes. Results go through the outbox, which is flushed
     /// first of all: what a previous run finished is delivered before new work.
     public func run(stop: StopSignal = StopSignal()) async throws {
-        let client = try RoostClient(scheduler: credentials.scheduler, credential: credentials.credential)
+        let client = try RoostClient(scheduler: credentials.scheduler, credential: credentials.credential, caCertificate: credentials.caCertificate)
         let delivery = ResultDelivery(client: client, outbox: ResultOutbox(directory: home.path("agents", credentials.name, "outbox")), logger: logger)
         let lock = HostLock(machineID: hardware.machineID)
         let target = TargetSpec(hardware: hardware)
@@ -77,6 +77,7 @@ public struct AgentRunner: Sendable {
                     backoff.reset()
                 } catch let error as RoostError {
                     if case .http(let status, _) = error, status == 401 { throw error }
+                    if case .tls = error { throw error }
                     let delay = backoff.next()
                     logger.warning("lease failed; retrying", metadata: ["error": "\(error)", "backoff": "\(String(format: "%.1f", delay))"])
                     await stop.sleep(seconds: delay)
@@ -129,7 +130,8 @@ public struct AgentRunner: Sendable {
     private func artifactVerifier(_ client: RoostClient) async throws -> ArtifactVerifier {
         if let key = credentials.signingKey { return try ArtifactVerifier(publicKey: key) }
         let key = try await client.signingKey()
-        var updated = credentials
+        // The file as stored: this run's --ca-cert stays this run's.
+        var updated = (try? AgentCredentials.load(name: credentials.name, home: home)) ?? credentials
         updated.signingKey = key
         try updated.save(home: home)
         logger.notice("learned the scheduler's artifact-signing key", metadata: ["agent": "\(credentials.name)"])
@@ -145,6 +147,8 @@ public struct AgentRunner: Sendable {
                 return true
             } catch let error as RoostError {
                 if case .http(let status, _) = error, status == 401 || status == 400 { throw error }
+                // A certificate that does not verify stays so: say it and exit, do not retry.
+                if case .tls = error { throw error }
                 let delay = backoff.next()
                 logger.warning("scheduler unreachable; retrying", metadata: ["error": "\(error)", "backoff": "\(String(format: "%.1f", delay))"])
                 await stop.sleep(seconds: delay)

@@ -22,7 +22,8 @@ public struct ResultDelivery: Sendable {
     /// Delivers every waiting entry. Retries until done when `persistent`, else
     /// gives up at the first unreachable scheduler; either way stops when `stop`
     /// fires. Returns true when the outbox is empty. Throws only when the
-    /// scheduler no longer knows this agent (401): no retry can fix that.
+    /// scheduler no longer knows this agent (401) or its TLS certificate does not
+    /// verify: no retry can fix either.
     @discardableResult
     public func flush(persistent: Bool, stop: StopSignal) async throws -> Bool {
         try await flush(persistent: persistent, stop: stop, next: nil).emptied
@@ -83,6 +84,9 @@ public struct ResultDelivery: Sendable {
             return .settled(next: reply.next)
         } catch RoostError.http(let status, let message) where status == 401 {
             throw RoostError.http(status: status, message: message)
+        } catch RoostError.tls(let message) {
+            // The scheduler's certificate does not verify: the entry stays, the agent stops and says why.
+            throw RoostError.tls(message)
         } catch RoostError.http(let status, let message) where status == 404 {
             logger.warning("result dropped: the job no longer exists", metadata: meta.merging(["error": "\(message)"]) { a, _ in a })
             outbox.remove(file)

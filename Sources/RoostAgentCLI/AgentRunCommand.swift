@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Logging
 import RoostAgent
+import RoostClient
 import RoostCore
 import RoostProbe
 
@@ -11,6 +12,9 @@ public struct AgentRunCommand: AsyncParsableCommand {
 
     @Option(help: "Name the agent was enrolled with.") var name: String
     @Option(help: "Exit after this many seconds without work.") var exitWhenIdle: Double?
+    @Option(name: .customLong("ca-cert"), help: ArgumentHelp(
+        "PEM file of the CA that signed an https scheduler's certificate, for this run (default: the one given at enrollment, else $ROOST_CA_CERT, else the system trust store).",
+        valueName: "file")) var caCert: String?
 
     public init() {}
 
@@ -19,7 +23,8 @@ public struct AgentRunCommand: AsyncParsableCommand {
             if let exitWhenIdle, exitWhenIdle <= 0 { throw RoostError.invalidArgument("--exit-when-idle must be positive") }
             try AgentCredentials.validate(name: name)
             let home = RoostHome()
-            let creds = try AgentCredentials.load(name: name, home: home)
+            var creds = try AgentCredentials.load(name: name, home: home)
+            creds.caCertificate = caCert ?? creds.caCertificate ?? CACertificate.path(flag: nil, scheduler: creds.scheduler)
             let allowedAtStart = CPUAffinity.current()
             try AgentSetup.applyCPULimits(creds.profile)
             var logger = Logger(label: "roost.agent")

@@ -1,31 +1,36 @@
 import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
 import RoostCore
 
-/// HTTP client for the scheduler's `/v1` API, on URLSession (libcurl on Linux) so
-/// the agent carries no server stack. One instance per credential.
+/// HTTP client for the scheduler's `/v1` API. Plain http goes over URLSession
+/// (libcurl on Linux), https over AsyncHTTPClient with the system trust store or
+/// a private CA (`--ca-cert`); neither carries the server stack. One instance per
+/// credential.
 public struct RoostClient: Sendable {
     public let baseURL: URL
     public let credential: String?
-    private let session: URLSession
+    private let transport: any HTTPTransport
 
-    public init(baseURL: URL, credential: String?, timeout: Double = 75) {
+    public init(baseURL: URL, credential: String?, transport: any HTTPTransport) {
         self.baseURL = baseURL
         self.credential = credential
-        let config = URLSessionConfiguration.ephemeral
-        config.timeoutIntervalForRequest = timeout
-        config.timeoutIntervalForResource = 3600
-        config.httpMaximumConnectionsPerHost = 4
-        session = URLSession(configuration: config)
+        self.transport = transport
     }
 
-    public init(scheduler: String, credential: String?) throws {
-        guard let url = URL(string: scheduler), let scheme = url.scheme, ["http", "https"].contains(scheme), url.host != nil else {
-            throw RoostError.invalidArgument("scheduler URL '\(scheduler)' must look like http://HOST:PORT")
+    /// `caCertificate`: a PEM file of the CA that signed an https scheduler's
+    /// certificate (nil: the system trust store). Read here, so a bad file fails now.
+    public init(scheduler: String, credential: String?, caCertificate: String? = nil, timeout: Double = 75) throws {
+        guard let url = URL(string: scheduler), let scheme = url.scheme?.lowercased(), ["http", "https"].contains(scheme), url.host != nil else {
+            throw RoostError.invalidArgument("scheduler URL '\(scheduler)' must look like http://HOST:PORT or https://HOST:PORT")
         }
-        self.init(baseURL: url, credential: credential)
+        if scheme == "http" {
+            if let caCertificate {
+                throw RoostError.invalidArgument("--ca-cert \(caCertificate) is for https:// schedulers; \(scheduler) is plain http")
+            }
+            self.init(baseURL: url, credential: credential, transport: URLSessionTransport(timeout: timeout))
+        } else {
+            let ca = try caCertificate.map { try CACertificate(path: $0) }
+            self.init(baseURL: url, credential: credential, transport: AsyncHTTPTransport(ca: ca, timeout: timeout))
+        }
     }
 
     /// One path segment with everything but RFC 3986's unreserved characters
@@ -81,30 +86,25 @@ public struct RoostClient: Sendable {
             func encode(_ s: String) -> String { s.addingPercentEncoding(withAllowedCharacters: plain) ?? s }
             components.percentEncodedQueryItems = query.sorted { $0.key < $1.key }.map { URLQueryItem(name: encode($0.key), value: encode($0.value)) }
         }
-        var request = URLRequest(url: components.url!)
-        request.httpMethod = method
-        if let credential { request.setValue("Bearer \(credential)", forHTTPHeaderField: "Authorization") }
-        if let body {
-            request.httpBody = body
-            request.setValue(contentType, forHTTPHeaderField: "Content-Type")
-        }
-        let data: Data, response: URLResponse
+        var headers: [String: String] = [:]
+        if let credential { headers["Authorization"] = "Bearer \(credential)" }
+        if body != nil { headers["Content-Type"] = contentType }
+        let reply: TransportReply
         do {
-            (data, response) = try await session.data(for: request)
+            reply = try await transport.exchange(TransportRequest(url: components.url!, method: method, headers: headers, body: body))
+        } catch TransportFailure.tlsVerification(let reason) {
+            throw RoostError.tls("TLS verification of the scheduler at \(baseURL.absoluteString) failed: \(reason)")
+        } catch TransportFailure.unreachable(let reason) {
+            throw RoostError.unreachable("cannot reach the scheduler at \(baseURL.absoluteString): \(reason)")
         } catch {
             throw RoostError.unreachable("cannot reach the scheduler at \(baseURL.absoluteString): \(error.localizedDescription)")
         }
-        let status = (response as? HTTPURLResponse)?.statusCode ?? 0
-        guard (200..<300).contains(status) || allow.contains(status) else {
-            let message = (try? RoostJSON.decoder().decode(APIErrorBody.self, from: data))?.error
-                ?? String(decoding: data.prefix(500), as: UTF8.self)
-            throw RoostError.http(status: status, message: message)
+        guard (200..<300).contains(reply.status) || allow.contains(reply.status) else {
+            let message = (try? RoostJSON.decoder().decode(APIErrorBody.self, from: reply.body))?.error
+                ?? String(decoding: reply.body.prefix(500), as: UTF8.self)
+            throw RoostError.http(status: reply.status, message: message)
         }
-        var headers: [String: String] = [:]
-        for (k, v) in (response as? HTTPURLResponse)?.allHeaderFields ?? [:] {
-            if let k = k as? String, let v = v as? String { headers[k.lowercased()] = v }
-        }
-        return Reply(status: status, body: data, headers: headers)
+        return Reply(status: reply.status, body: reply.body, headers: reply.headers)
     }
 
     public func get<T: Decodable>(_ path: String, as type: T.Type) async throws -> T {

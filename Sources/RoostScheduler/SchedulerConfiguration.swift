@@ -36,12 +36,17 @@ public struct SchedulerConfiguration: Sendable {
     /// How long a compile waits for that lock before it runs anyway (a queue
     /// request has a client waiting); the agent's run then records the load.
     public var hostLockWaitSeconds: Double = 45
+    /// Serve https with this certificate and key; nil serves plain http (behind a
+    /// TLS-terminating proxy, or on loopback).
+    public var tls: SchedulerTLS?
 
     public init(database: DatabaseURL, host: String = "127.0.0.1", port: Int = 8740, home: RoostHome = RoostHome(),
                 leaseSeconds: Double = 30, maxLeaseWaitSeconds: Double = 30, reaperIntervalSeconds: Double = 1,
                 retryBackoffSeconds: Double = 5, maxRetryBackoffSeconds: Double = 300,
                 health: HealthSchedule = HealthSchedule(), healthPolicy: HealthAssessment.Policy = HealthAssessment.Policy(),
-                databaseWaitSeconds: Double = 60, referenceWorker: ReferenceWorker? = nil, hostLock: HostLock? = nil) {
+                databaseWaitSeconds: Double = 60, referenceWorker: ReferenceWorker? = nil, hostLock: HostLock? = nil,
+                tls: SchedulerTLS? = nil) {
+        self.tls = tls
         self.referenceWorker = referenceWorker
         self.hostLock = hostLock
         self.databaseWaitSeconds = databaseWaitSeconds

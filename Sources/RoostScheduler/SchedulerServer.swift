@@ -19,6 +19,12 @@ public struct SchedulerServer: Sendable {
     }
 
     public func run() async throws {
+        if let tls = config.tls {
+            logger.info("serving https", metadata: ["certificate": "\(tls.certificatePath)", "key": "\(tls.keyPath)"])
+            if tls.notValidAfter < Date() {
+                logger.warning("the TLS certificate has expired: clients will refuse it", metadata: ["not_valid_after": "\(tls.notValidAfter)"])
+            }
+        }
         try await PostgresStore.with(config.database, logger: logger, migrate: true, waitSeconds: config.databaseWaitSeconds) { store in
             try await bootstrapAdmin(store)
             let signer = try await bootstrapSigner(store)
@@ -26,10 +32,10 @@ public struct SchedulerServer: Sendable {
             let router = buildRouter(store: store, signal: signal, signer: signer)
             let app = Application(
                 router: router,
-                server: JSONParseErrorChannel.builder(),
+                server: JSONParseErrorChannel.builder(tls: config.tls?.configuration),
                 configuration: .init(address: .hostname(config.host, port: config.port), serverName: "roost-scheduler"),
                 onServerRunning: { _ in
-                    logger.info("scheduler listening", metadata: ["url": "http://\(config.host):\(config.port)"])
+                    logger.info("scheduler listening", metadata: ["url": "\(config.tls == nil ? "http" : "https")://\(config.host):\(config.port)"])
                 },
                 logger: logger)
             try await withThrowingTaskGroup(of: Void.self) { group in
@@ -54,11 +60,11 @@ public struct SchedulerServer: Sendable {
                                       quiet: config.hostLock.map { QuietHost(lock: $0, waitSeconds: config.hostLockWaitSeconds, logger: logger) })
         AdminRoutes(store: store, auth: auth, signal: signal, signer: signer, compiler: compiler).register(on: router)
         BundleRoutes(store: store, auth: auth, signer: signer, compiler: compiler).register(on: router)
-        DashboardRoutes(store: store, access: DashboardAccess(host: config.host, auth: auth)).register(on: router)
+        DashboardRoutes(store: store, access: DashboardAccess(host: config.host, auth: auth, secure: config.tls != nil)).register(on: router)
         OperationsRoutes(store: store, auth: auth, signal: signal).register(on: router)
         TokenRoutes(store: store, auth: auth).register(on: router)
         HealthRoutes(store: store, auth: auth, signal: signal, config: config).register(on: router)
-        MetricsRoutes(store: store, metrics: metrics, access: DashboardAccess(host: config.host, auth: auth)).register(on: router)
+        MetricsRoutes(store: store, metrics: metrics, access: DashboardAccess(host: config.host, auth: auth, secure: config.tls != nil)).register(on: router)
         return router
     }
 

@@ -38,6 +38,20 @@ import RoostCore
         #expect(throws: Never.self) { try AgentCredentials.validate(name: "pi-4.lab_1") }
     }
 
+    /// The CA given at enrollment survives the file; files from before TLS load with none.
+    @Test func credentialsKeepTheCACertificateAndOldFilesLoadWithout() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("roost-creds-\(UUID())")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let home = RoostHome(path: dir.path)
+        try AgentCredentials(name: "tls", agentID: "a1", scheduler: "https://s:8740", credential: "agent_x", profile: nil,
+                             caCertificate: "/etc/roost/ca.pem").save(home: home)
+        #expect(try AgentCredentials.load(name: "tls", home: home).caCertificate == "/etc/roost/ca.pem")
+        try Data(#"{"agentID":"a2","credential":"agent_y","name":"old","scheduler":"http://s:8740"}"#.utf8)
+            .write(to: AgentCredentials.file(for: "old", home: home))
+        let old = try AgentCredentials.load(name: "old", home: home)
+        #expect(old.caCertificate == nil && old.scheduler == "http://s:8740")
+    }
+
     @Test func workerEnvironmentForcesTheBLASCore() {
         let env = WorkerSupervisor.environment(for: TargetSpec(isa: .x86_64_avx512, blasCoreType: "SkylakeX", threads: 2))
         #expect(env["OPENBLAS_CORETYPE"] == "SkylakeX")

@@ -8,6 +8,9 @@ public enum RoostError: Error, CustomStringConvertible, Sendable, Equatable {
     /// The peer could not be reached at all (connection refused, reset, timed out):
     /// unlike an HTTP error, trying again later may well succeed.
     case unreachable(String)
+    /// The peer answered but its TLS certificate did not verify (unknown CA, wrong
+    /// host name): waiting will not fix it, so nothing retries it.
+    case tls(String)
     case http(status: Int, message: String)
     case database(String)
     case notFound(String)
@@ -20,6 +23,7 @@ public enum RoostError: Error, CustomStringConvertible, Sendable, Equatable {
         case .invalidArtifact(let m): "invalid artifact: \(m)"
         case .io(let m): m
         case .unreachable(let m): m
+        case .tls(let m): m
         case .http(let s, let m): "HTTP \(s): \(m)"
         case .database(let m): "database: \(m)"
         case .notFound(let m): "not found: \(m)"

@@ -44,10 +44,13 @@ struct DashboardRoutes: Sendable {
 struct DashboardAccess: Sendable {
     let open: Bool
     let auth: Authenticator
+    /// Served over https: the token cookie is never sent back over plain http.
+    let secure: Bool
 
-    init(host: String, auth: Authenticator) {
+    init(host: String, auth: Authenticator, secure: Bool = false) {
         open = ["127.0.0.1", "::1", "localhost"].contains(host)
         self.auth = auth
+        self.secure = secure
     }
 
     /// Nil when the request may see the page, else the response to send instead.
@@ -61,7 +64,7 @@ struct DashboardAccess: Sendable {
     /// Remembers a `?token=` for the pages that follow.
     func cookie(for request: Request) -> String? {
         guard !open, let token = request.uri.queryParameters["token"].map(String.init) else { return nil }
-        return "roost_admin=\(token); Path=/; HttpOnly; SameSite=Strict"
+        return "roost_admin=\(token); Path=/; HttpOnly; SameSite=Strict\(secure ? "; Secure" : "")"
     }
 
     static func token(_ request: Request) -> String? {

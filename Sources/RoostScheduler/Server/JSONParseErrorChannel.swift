@@ -1,5 +1,6 @@
 import Hummingbird
 import HummingbirdCore
+import HummingbirdTLS
 import Logging
 import NIOCore
 import NIOHTTP1
@@ -12,8 +13,14 @@ struct JSONParseErrorChannel: ServerChildChannel {
     typealias Value = HTTP1Channel.Value
     let inner: HTTP1Channel
 
-    static func builder() -> HTTPServerBuilder {
-        HTTPServerBuilder { responder in JSONParseErrorChannel(inner: HTTP1Channel(responder: responder)) }
+    /// With `tls`, the same inside TLS (HummingbirdTLS): the parse-error body is
+    /// added below the HTTP encoder, which TLS wraps from outside.
+    static func builder(tls: TLSConfiguration? = nil) -> HTTPServerBuilder {
+        HTTPServerBuilder { responder in
+            let channel = JSONParseErrorChannel(inner: HTTP1Channel(responder: responder))
+            guard let tls else { return channel }
+            return try TLSChannel(channel, tlsConfiguration: tls)
+        }
     }
 
     func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<Value> {

@@ -5,10 +5,15 @@ import RoostCore
 
 /// Where the scheduler is and the token to use with it: `$ROOST_TOKEN` or
 /// `$ROOST_ADMIN_TOKEN` (any role; the scheduler decides what it may do), else
-/// the bootstrap admin token in `$ROOST_HOME/admin.token`.
+/// the bootstrap admin token in `$ROOST_HOME/admin.token`; for an https scheduler
+/// with a private CA, the CA's certificate (`--ca-cert` or `$ROOST_CA_CERT`).
 struct AdminOptions: ParsableArguments {
-    @Option(help: "Scheduler URL (default: $ROOST_SCHEDULER or http://127.0.0.1:8740).")
+    @Option(help: "Scheduler URL, http:// or https:// (default: $ROOST_SCHEDULER or http://127.0.0.1:8740).")
     var scheduler: String?
+    @Option(name: .customLong("ca-cert"), help: ArgumentHelp(
+        "PEM file of the CA that signed an https scheduler's certificate (default: $ROOST_CA_CERT, else the system trust store).",
+        valueName: "file"))
+    var caCert: String?
 
     func client() throws -> RoostClient {
         let env = ProcessInfo.processInfo.environment
@@ -17,7 +22,7 @@ struct AdminOptions: ParsableArguments {
         guard let token = env["ROOST_TOKEN"] ?? env["ROOST_ADMIN_TOKEN"] ?? RoostHome.readTrimmed(home.adminTokenFile), !token.isEmpty else {
             throw RoostError.notFound("no admin credential: set ROOST_TOKEN or run where $ROOST_HOME/admin.token is (\(home.adminTokenFile.path))")
         }
-        return try RoostClient(scheduler: url, credential: token)
+        return try RoostClient(scheduler: url, credential: token, caCertificate: CACertificate.path(flag: caCert, scheduler: url, environment: env))
     }
 }
 
