@@ -55,7 +55,7 @@ struct HealthFarmTests {
         try await TestDatabase.withFreshDatabase { url in
             let farm = try await TestFarm(databaseURL: url.description, prefix: "roost-health")
             defer { farm.stop() }
-            let agent = try farm.addAgent("health-agent", profileJSON: #"{"tags": {"suite": "health"}, "workerMemoryLimitMB": 512}"#)
+            let agent = try farm.addAgent("health-agent", profileJSON: #"{"tags": {"suite": "health"}, "workerMemoryLimitMB": 768}"#)
 
             // The enrollment baseline: raw samples in PostgreSQL, shown by `agent list`.
             try await waitUntil("the baseline health check", farm) { try await checks(url).count == 1 }

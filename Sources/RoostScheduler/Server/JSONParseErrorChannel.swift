@@ -13,8 +13,8 @@ struct JSONParseErrorChannel: ServerChildChannel {
     typealias Value = HTTP1Channel.Value
     let inner: HTTP1Channel
 
-    /// With `tls`, the same inside TLS (HummingbirdTLS): the parse-error body is
-    /// added below the HTTP encoder, which TLS wraps from outside.
+    /// With `tls`, the same channel inside HummingbirdTLS's `TLSChannel`, which puts
+    /// the NIOSSL handler in front of it: HTTP and the parse-error body are unchanged.
     static func builder(tls: TLSConfiguration? = nil) -> HTTPServerBuilder {
         HTTPServerBuilder { responder in
             let channel = JSONParseErrorChannel(inner: HTTP1Channel(responder: responder))
