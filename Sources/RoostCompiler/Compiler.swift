@@ -73,7 +73,11 @@ public struct Compiler: Sendable {
         for step in products { counts[step.attributes["gemm"]?.string ?? "openblas", default: 0] += 1 }
         let packed = products.filter { $0.attributes["packedWeights"] != nil }.count
         let direct = products.filter { $0.attributes["convKernel"]?.string == "direct" }.count
-        return counts.keys.sorted().map { "\($0):\(counts[$0]!)" }.joined(separator: ",") + " (packed \(packed)"
-            + (direct > 0 ? ", direct conv \(direct))" : ")")
+        let winograd = products.filter { $0.attributes["convKernel"]?.string == "winograd" }.count
+        var summary = counts.keys.sorted().map { "\($0):\(counts[$0]!)" }.joined(separator: ",")
+        summary += " (packed \(packed)"
+        if direct > 0 { summary += ", direct conv \(direct)" }
+        if winograd > 0 { summary += ", winograd \(winograd)" }
+        return summary + ")"
     }
 }

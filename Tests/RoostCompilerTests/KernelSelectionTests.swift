@@ -136,6 +136,62 @@ import RoostRuntime
         }
     }
 
+    /// Two stride-1 3×3 convs with enough channels and pixels for Winograd (bias
+    /// and Relu; a residual Add and Relu), then a strided 3×3 and a 16-channel 3×3
+    /// that stay on the direct kernel.
+    static func winogradModel(batch: Int) throws -> ONNXModel {
+        var b = ModelBuilder(name: "winograd-selection")
+        var x = b.input("x", shape: [batch, 32, 26, 26])
+        let pads: [String: NodeAttributeValue] = ["pads": .ints([1, 1, 1, 1]), "kernel_shape": .ints([3, 3])]
+        let w1 = b.initializer("w1", .seeded(shape: [40, 32, 3, 3], seed: 1)), b1 = b.initializer("b1", .seeded(shape: [40], seed: 2))
+        let c1 = b.node("Conv", [x, w1, b1], attributes: pads)
+        let r = b.node("Relu", [c1])
+        let w2 = b.initializer("w2", .seeded(shape: [40, 40, 3, 3], seed: 3))
+        let c2 = b.node("Conv", [r, w2], attributes: pads)
+        let sum = b.node("Add", [c2, r])
+        x = b.node("Relu", [sum])
+        let w3 = b.initializer("w3", .seeded(shape: [48, 40, 3, 3], seed: 4))
+        var strided = pads
+        strided["strides"] = .ints([2, 2])
+        x = b.node("Conv", [x, w3], attributes: strided)
+        let w4 = b.initializer("w4", .seeded(shape: [16, 48, 3, 3], seed: 5))
+        _ = b.node("Conv", [x, w4], output: "y", attributes: pads)
+        b.output("y", shape: [batch, 16, 13, 13])
+        return try ONNXModel(data: b.serialized())
+    }
+
+    @Test func winogradIsChosenWhereItPaysAndComputesWhatOpenBLASComputes() throws {
+        #expect(KernelSelection.favoursWinograd(kernel: [3, 3], strides: [1, 1], dilations: [1, 1], group: 1, inputChannels: 64, outputChannels: 64, pixels: 3136))
+        #expect(!KernelSelection.favoursWinograd(kernel: [3, 3], strides: [2, 2], dilations: [1, 1], group: 1, inputChannels: 64, outputChannels: 64, pixels: 3136))
+        #expect(!KernelSelection.favoursWinograd(kernel: [3, 3], strides: [1, 1], dilations: [2, 2], group: 1, inputChannels: 64, outputChannels: 64, pixels: 3136))
+        #expect(!KernelSelection.favoursWinograd(kernel: [3, 3], strides: [1, 1], dilations: [1, 1], group: 2, inputChannels: 64, outputChannels: 64, pixels: 3136))
+        #expect(!KernelSelection.favoursWinograd(kernel: [5, 5], strides: [1, 1], dilations: [1, 1], group: 1, inputChannels: 64, outputChannels: 64, pixels: 3136))
+        #expect(!KernelSelection.favoursWinograd(kernel: [3, 3], strides: [1, 1], dilations: [1, 1], group: 1, inputChannels: 24, outputChannels: 64, pixels: 3136))
+        #expect(!KernelSelection.favoursWinograd(kernel: [3, 3], strides: [1, 1], dilations: [1, 1], group: 1, inputChannels: 32, outputChannels: 32, pixels: 169))
+
+        let model = try Self.winogradModel(batch: 2)
+        let avx2 = try compile(model, .x86_64_avx2)
+        let convs = avx2.plan.steps.filter { $0.kernel == "conv" }
+        #expect(convs.map { $0.attributes["convKernel"]?.string ?? "-" } == ["winograd", "winograd", "direct", "direct"])
+        #expect(convs.map { $0.attributes["packedWeights"]?.string ?? "-" } == ["winograd", "winograd", "b", "b"])
+        #expect(avx2.header.decisions["gemm.kernel"] == "roost-avx2:4 (packed 4, direct conv 2, winograd 2)")
+        #expect(convs[0].inputs.count > 1 && avx2.plan.values[convs[0].inputs[1]].elementCount == roost_winograd_weights_floats(40, 32))
+        guard roost_isa_supported(ROOST_ISA_AVX2) != 0 else {
+            print("skipped: this CPU has no AVX2 + FMA, so the AVX2 plan cannot run here")
+            return
+        }
+        let input = HostTensor.seeded(shape: [2, 32, 26, 26], seed: 9)
+        let reference = try InferenceSession(artifact: compile(model, .x86_64_sse)).run([input])[0]
+        for threads in [1, 2] {
+            let session = try InferenceSession(artifact: ArtifactCodec.decode(ArtifactCodec.encode(compile(model, .x86_64_avx2, threads: threads))))
+            let y = try session.run([input])[0]
+            #expect(y.shape == reference.shape)
+            let scale = max(reference.data.map(abs).max() ?? 1, 1)
+            let worst = zip(y.data, reference.data).map { abs($0 - $1) / scale }.max() ?? 0
+            #expect(worst <= 1e-5, "\(threads) thread(s): worst relative difference \(worst)")
+        }
+    }
+
     /// Pointwise convs go direct only where the GEMM's 16-pixel panels would run
     /// part-empty (7×7 images) and K pays for turning the tile around.
     @Test func pointwiseConvsGoDirectOnSmallImagesOnly() {

@@ -131,6 +131,38 @@ size_t roost_conv_workspace_floats(const roost_im2col *geo);
 /// the geometry is too large for the kernel's 32-bit tap offsets.
 int roost_conv_run(const roost_conv *conv, roost_isa isa, roost_pool *pool, float *workspace);
 
+// MARK: Winograd convolution
+
+/// A stride-1, undilated 3×3 convolution over one image group as Winograd's
+/// F(2×2, 3×3): each 2×2 output tile costs 16 multiplies per channel pair instead
+/// of 36. The weight transform U = G g Gᵀ is made at compile time and stored as 16
+/// matrices [m, channels], each packed as GEMM A (roost_winograd_pack_weights); per
+/// block of tile rows the input transform, the 16 products on Roost's GEMM and the
+/// output transform (with the epilogue) run on the session's threads. Output
+/// [m, oh·ow]; oh and ow follow from the padding (any bottom/right padding).
+typedef struct {
+    size_t channels, m, h, w, pt, pl, oh, ow;
+    const float *x;          ///< the group's image, [channels, h, w]
+    const float *u_packed;   ///< roost_winograd_weights_floats(m, channels) floats
+    float *y;                ///< [m, oh·ow]
+    roost_epilogue epilogue; ///< bias_m per output channel; residual [m, ldr]
+} roost_winograd;
+
+/// Floats of the transformed, packed weights of one group.
+size_t roost_winograd_weights_floats(size_t m, size_t channels);
+
+/// Transforms w [m, channels, 3, 3] and packs the 16 matrices as GEMM A panels.
+void roost_winograd_pack_weights(size_t m, size_t channels, const float *w, float *out);
+
+/// Floats of workspace roost_winograd_run needs (the padded image and one block's
+/// transformed input and products); it depends on the geometry only.
+size_t roost_winograd_workspace_floats(const roost_winograd *wg);
+
+/// Runs the convolution on `pool` (NULL: inline). `workspace` holds
+/// roost_winograd_workspace_floats floats and `gemm_scratch`
+/// roost_gemm_scratch_per_thread() floats per pool thread, both 64-byte aligned.
+void roost_winograd_run(const roost_winograd *wg, roost_isa isa, roost_pool *pool, float *workspace, float *gemm_scratch);
+
 // MARK: depthwise convolution
 
 /// out[q] = Σ_t w[t] · x[q + offsets[t]] for q in [0, 16·blocks): the direct

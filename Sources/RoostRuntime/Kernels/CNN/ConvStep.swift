@@ -1,3 +1,4 @@
+import CRoostKernels
 import RoostCore
 
 /// What every conv kernel reads from its plan step, decoded and checked once:
@@ -34,6 +35,7 @@ struct ConvStep {
         switch try GemmImplementation.packedOperand(step) {
         case "a": weightCount = group * PackedGemm.packedAFloats(m: outChannels / group, k: groupK)
         case "b": weightCount = group * PackedGemm.packedBFloats(k: groupK, n: outChannels / group)
+        case "w": weightCount = group * roost_winograd_weights_floats(outChannels / group, channels / group)
         default: weightCount = try step.elements(outChannels, channels / group, w.taps)
         }
         weights = try ops.checkedInput(1, count: weightCount, "weights W", step)

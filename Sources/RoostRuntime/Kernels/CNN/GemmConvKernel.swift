@@ -40,14 +40,33 @@ struct GemmConvKernel: Kernel {
     let weightsPacked: Bool
     /// The direct kernel (step attribute `convKernel` `direct`), when the compiler chose it.
     let direct: DirectConv?
+    /// Winograd F(2×2, 3×3) (`convKernel` `winograd`), when the compiler chose it.
+    let winograd: WinogradConv?
 
     init(_ step: PlanStep, _ ops: KernelOperands) throws {
         conv = try ConvStep(step, ops)
         let g = conv.window
         pointwise = step.attributes["algorithm"]?.string == "gemm-1x1"
         switch step.attributes["convKernel"]?.string {
-        case nil: direct = nil
+        case nil:
+            direct = nil
+            winograd = nil
+        case "winograd":
+            guard case .roost(let isa) = try GemmImplementation(step), try GemmImplementation.packedOperand(step) == "w" else {
+                throw RoostError.invalidArtifact("\(step.origin): the Winograd conv kernel needs Roost's GEMM and weights packed for it")
+            }
+            let wg = try WinogradConv(conv, isa: isa, context: ops.context, origin: step.origin)
+            winograd = wg
+            direct = nil
+            columns = conv.x
+            scratch = nil
+            gemm = nil
+            patches = nil
+            weightsPacked = true
+            needsEpilogue = wg.needsEpilogue
+            return
         case "direct":
+            winograd = nil
             guard case .roost(let isa) = try GemmImplementation(step), try GemmImplementation.packedOperand(step) == "b" else {
                 throw RoostError.invalidArtifact("\(step.origin): the direct conv kernel needs Roost's GEMM and weights packed as B")
             }
@@ -114,6 +133,10 @@ struct GemmConvKernel: Kernel {
     func run() {
         if let direct {
             direct.run(conv)
+            return
+        }
+        if let winograd {
+            winograd.run(conv)
             return
         }
         let c = conv, g = c.window

@@ -23,12 +23,14 @@ enum GemmImplementation: Equatable {
         }
     }
 
-    /// Which operand the compiler packed into panels (`packedWeights`: `a` or `b`).
+    /// Which operand the compiler packed into panels (`packedWeights`: `a` or `b`;
+    /// `winograd`, reported as `w`, for a conv's transformed 3×3 weights).
     static func packedOperand(_ step: PlanStep) throws -> Character? {
         switch step.attributes["packedWeights"]?.string {
         case nil: return nil
         case "a": return "a"
         case "b": return "b"
+        case "winograd": return "w"
         case let other?: throw RoostError.invalidArtifact("\(step.origin): packed operand '\(other)' is unknown")
         }
     }
