@@ -12,12 +12,9 @@ import RoostTestSupport
 /// cancel through the CLI.
 @Suite(.serialized, .enabled(if: TestDatabase.isAvailable, TestDatabase.skipReason))
 struct FarmReliabilityTests {
-    /// Writes the shipped models and returns the MLP's path.
+    /// Writes the shipped MLP and returns its path.
     func mlp(_ farm: TestFarm) throws -> URL {
-        let models = farm.home.appendingPathComponent("models")
-        let gen = try farm.roost(["models", "generate", "--out", models.path])
-        guard gen.status == 0 else { throw RoostError.io("models generate failed: \(gen.stderr)") }
-        return models.appendingPathComponent("mlp-mnist/model.onnx")
+        try ShippedModels.mlp(in: farm.home.appendingPathComponent("models"))
     }
 
     /// `roost bench queue` without waiting; the new benchmark's id.
