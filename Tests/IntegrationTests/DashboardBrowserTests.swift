@@ -20,9 +20,7 @@ struct DashboardBrowserTests {
             defer { farm.stop() }
             try farm.addAgent("dash-small", profileJSON: #"{"tags": {"suite": "dash"}, "pricePerHour": 0.05, "cpus": 1}"#)
             try farm.addAgent("dash-large", profileJSON: #"{"tags": {"suite": "dash"}, "pricePerHour": 0.10, "cpus": 2}"#)
-            let models = farm.home.appendingPathComponent("models")
-            #expect(try farm.roost(["models", "generate", "--out", models.path]).status == 0)
-            let (out, status) = try farm.queueAndWait(models.appendingPathComponent("mlp-mnist/model.onnx"),
+            let (out, status) = try farm.queueAndWait(try ShippedModels.mlp(in: farm.home.appendingPathComponent("models")),
                                                       ["--targets", "suite=dash", "--min-seconds", "0.3"])
             #expect(out.status == 0, "\(out.stderr)\n\(farm.logs)")
             #expect(status?.jobs.count == 2)

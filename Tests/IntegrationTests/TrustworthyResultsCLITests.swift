@@ -38,9 +38,7 @@ import RoostTestSupport
     @Test func aBusyLoopOnTheBenchmarkCPUsIsInvalidAfterEveryRerun() throws {
         let home = try TestEnvironment.temporaryDirectory("roost-busy")
         defer { try? FileManager.default.removeItem(at: home) }
-        let models = home.appendingPathComponent("models")
-        #expect(try RoostProcess.run(["models", "generate", "--out", models.path], home: home).status == 0)
-        let model = models.appendingPathComponent("mlp-mnist/model.onnx")
+        let model = try ShippedModels.mlp(in: home.appendingPathComponent("models"))
         let spinners = try Self.allowedCPUs().map { cpu in
             try ChildProcess("/usr/bin/taskset", ["-c", String(cpu), "/bin/sh", "-c", "while :; do :; done"])
         }

@@ -42,9 +42,8 @@ struct WorkerCrashFarmTests {
 
             // Same agent process, next model: it still works.
             #expect(agent.child.isRunning, "the agent died with its worker:\n\(agent.log)")
-            let models = farm.home.appendingPathComponent("models")
-            #expect(try farm.roost(["models", "generate", "--out", models.path]).status == 0)
-            let (next, nextStatus) = try farm.queueAndWait(models.appendingPathComponent("mlp-mnist/model.onnx"),
+            let mlp = try ShippedModels.mlp(in: farm.home.appendingPathComponent("models"))
+            let (next, nextStatus) = try farm.queueAndWait(mlp,
                                                            ["--targets", "suite=crash", "--min-seconds", "0.2", "--min-iterations", "20"])
             #expect(next.status == 0, "\(next.stderr)\n\(farm.logs)")
             #expect(nextStatus?.jobs.map(\.state) == ["succeeded"])
@@ -69,11 +68,10 @@ struct WorkerCrashFarmTests {
                 }
             }
             // An MLP alone (no test_data_set_0 beside it) gets the scheduler's reference.
-            let models = farm.home.appendingPathComponent("models")
-            #expect(try farm.roost(["models", "generate", "--out", models.path]).status == 0)
+            let mlp = try ShippedModels.mlp(in: farm.home.appendingPathComponent("models"))
             let alone = farm.home.appendingPathComponent("alone/mlp-alone.onnx")
             try FileManager.default.createDirectory(at: alone.deletingLastPathComponent(), withIntermediateDirectories: true)
-            try FileManager.default.copyItem(at: models.appendingPathComponent("mlp-mnist/model.onnx"), to: alone)
+            try FileManager.default.copyItem(at: mlp, to: alone)
             let queued = try farm.roost(["bench", "queue", alone.path, "--name", "mlp-alone", "--targets", "suite=reference", "--scheduler", farm.scheduler])
             #expect(queued.status == 0, "\(queued.stderr)")
             #expect(try await sources()["mlp-alone"] == "scheduler")
