@@ -2,7 +2,6 @@
 // copy of the image, blocks of tile rows, three phases on the session's
 // threads) and the portable tile-row transforms the tests compare against.
 #include "WinogradInternal.h"
-#include <stdlib.h>
 #include <string.h>
 
 /// Floats of transformed input and products one block may hold: small enough to
@@ -15,9 +14,10 @@ static size_t round16(size_t v) { return (v + 15) / 16 * 16; }
 size_t roost_winograd_weights_floats(size_t m, size_t channels) { return 16 * roost_packed_a_floats(m, channels); }
 
 void roost_winograd_pack_weights(size_t m, size_t channels, const float *w, float *out) {
-    size_t plane = m * channels;
-    float *u = malloc((plane ? plane : 1) * 16 * sizeof(float));
-    if (!u) return;
+    // Straight into roost_pack_a's layout, matrix ξ at ξ·per: row o, column c at
+    // (o / MR)·channels·MR + c·MR + o % MR; rows past m stay zero.
+    size_t per = roost_packed_a_floats(m, channels);
+    memset(out, 0, 16 * per * sizeof(float));
     for (size_t o = 0; o < m; o++) {
         for (size_t c = 0; c < channels; c++) {
             const float *g = w + (o * channels + c) * 9;
@@ -29,15 +29,13 @@ void roost_winograd_pack_weights(size_t m, size_t channels, const float *w, floa
                 t[2][j] = 0.5f * (g0 - g1 + g2);
                 t[3][j] = g2;
             }
+            float *dst = out + (o / MR) * channels * MR + c * MR + o % MR;
             for (int i = 0; i < 4; i++) { // (G g) Gᵀ
                 float r[4] = {t[i][0], 0.5f * (t[i][0] + t[i][1] + t[i][2]), 0.5f * (t[i][0] - t[i][1] + t[i][2]), t[i][2]};
-                for (int j = 0; j < 4; j++) u[(size_t)(4 * i + j) * plane + o * channels + c] = r[j];
+                for (int j = 0; j < 4; j++) dst[(size_t)(4 * i + j) * per] = r[j];
             }
         }
     }
-    size_t per = roost_packed_a_floats(m, channels);
-    for (size_t xi = 0; xi < 16; xi++) roost_pack_a(m, channels, u + xi * plane, channels, 0, out + xi * per);
-    free(u);
 }
 
 /// The block layout: tiles, padded image and tile rows per block.
@@ -96,11 +94,17 @@ static void pad_channels(const wino_job *job, size_t c0, size_t c1) {
     }
 }
 
+/// Task `task`'s share [*first, *last) of `total` items, `per` a task.
+static void task_range(int task, size_t per, size_t total, size_t *first, size_t *last) {
+    *first = (size_t)task * per;
+    *last = *first + per < total ? *first + per : total;
+}
+
 static void pad_task(void *context, int task, int thread) {
     (void)thread;
     const wino_job *job = context;
-    size_t c0 = (size_t)task * job->per_task_c, c1 = c0 + job->per_task_c;
-    if (c1 > job->wg->channels) c1 = job->wg->channels;
+    size_t c0, c1;
+    task_range(task, job->per_task_c, job->wg->channels, &c0, &c1);
     if (c0 < c1) pad_channels(job, c0, c1);
 }
 
@@ -108,8 +112,8 @@ static void input_task(void *context, int task, int thread) {
     (void)thread;
     const wino_job *job = context;
     const roost_winograd *wg = job->wg;
-    size_t c0 = (size_t)task * job->per_task_c, c1 = c0 + job->per_task_c;
-    if (c1 > wg->channels) c1 = wg->channels;
+    size_t c0, c1;
+    task_range(task, job->per_task_c, wg->channels, &c0, &c1);
     size_t plane = job->l.ph * job->l.pw, vstride = wg->channels * job->tiles;
     for (size_t c = c0; c < c1; c++)
         for (size_t ty = job->ty0; ty < job->ty1; ty++)
@@ -141,8 +145,8 @@ static void output_task(void *context, int task, int thread) {
     (void)thread;
     const wino_job *job = context;
     const roost_winograd *wg = job->wg;
-    size_t m0 = (size_t)task * job->per_task_m, m1 = m0 + job->per_task_m;
-    if (m1 > wg->m) m1 = wg->m;
+    size_t m0, m1;
+    task_range(task, job->per_task_m, wg->m, &m0, &m1);
     size_t mstride = wg->m * job->tiles, pixels = wg->oh * wg->ow;
     for (size_t m = m0; m < m1; m++)
         for (size_t ty = job->ty0; ty < job->ty1; ty++) {

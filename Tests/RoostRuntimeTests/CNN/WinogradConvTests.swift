@@ -59,35 +59,9 @@ import Testing
         let x = PackedGemmTests.values(p.c * p.h * p.w, seed: 21), wt = PackedGemmTests.values(p.m * p.c * 9, seed: 22)
         let bias = PackedGemmTests.values(p.m, seed: 23), res = PackedGemmTests.values(p.m * pixels, seed: 24)
         let y = run(p, x: x, weights: wt, bias: bias, residual: res, isa: isa, threads: threads)
-        var worst = 0.0
-        for m in 0..<p.m {
-            for oy in 0..<p.oh {
-                for ox in 0..<p.ow {
-                    var s = 0.0, magnitude = 0.0
-                    for c in 0..<p.c {
-                        for ky in 0..<3 {
-                            for kx in 0..<3 {
-                                let iy = oy - p.pt + ky, ix = ox - p.pl + kx
-                                guard iy >= 0, iy < p.h, ix >= 0, ix < p.w else { continue }
-                                let t = Double(x[(c * p.h + iy) * p.w + ix]) * Double(wt[((m * p.c + c) * 3 + ky) * 3 + kx])
-                                s += t
-                                magnitude += abs(t)
-                            }
-                        }
-                    }
-                    let q = oy * p.ow + ox
-                    s *= Double(p.alpha)
-                    magnitude *= Double(abs(p.alpha))
-                    if p.bias { s += Double(bias[m]); magnitude += abs(Double(bias[m])) }
-                    if p.residual { s += Double(res[m * pixels + q]); magnitude += abs(Double(res[m * pixels + q])) }
-                    s = min(max(s, Double(p.lo)), Double(p.hi))
-                    if let l = p.leaky, s < 0 { s *= Double(l) }
-                    if p.gelu { s = 0.5 * s * (1 + erf(s / 2.0.squareRoot())) }
-                    let err = abs(Double(y[m * pixels + q]) - s) / max(magnitude, 1)
-                    worst = max(worst, err.isNaN ? .infinity : err)
-                }
-            }
-        }
+        var q = DirectConvTests.Problem(c: p.c, h: p.h, w: p.w, m: p.m, kh: 3, kw: 3, pt: p.pt, pl: p.pl, pb: p.pb, pr: p.pr)
+        (q.bias, q.residual, q.alpha, q.lo, q.hi, q.leaky, q.gelu) = (p.bias, p.residual, p.alpha, p.lo, p.hi, p.leaky, p.gelu)
+        let worst = DirectConvTests.worstError(q, x: x, weights: wt, bias: bias, residual: res, y: y)
         #expect(worst <= 1e-5, "isa \(isa.rawValue), \(threads) thread(s), \(p): worst relative error \(worst)")
     }
 

@@ -1,3 +1,5 @@
+import RoostCore
+
 /// Float32 scratch owned by one kernel, allocated when the kernel is prepared
 /// (never during `run()`), 64-byte aligned, freed with the kernel.
 final class CNNScratchBuffer: @unchecked Sendable {
@@ -11,4 +13,17 @@ final class CNNScratchBuffer: @unchecked Sendable {
     }
 
     deinit { pointer.deallocate() }
+
+    /// The plan's workspace when it holds `needed` floats, else a buffer of the
+    /// kernel's own (returned so the kernel keeps it alive); refuses sizes past
+    /// `PlanStep.maximumScratch`.
+    static func workspace(_ needed: Int, planned: (pointer: UnsafeMutablePointer<Float>, count: Int)?, kernel: String,
+                          origin: String) throws -> (pointer: UnsafeMutablePointer<Float>, buffer: CNNScratchBuffer?) {
+        if let planned, planned.count >= needed { return (planned.pointer, nil) }
+        guard needed <= PlanStep.maximumScratch else {
+            throw RoostError.invalidArtifact("\(origin): \(kernel) workspace of \(needed) floats is too large")
+        }
+        let buffer = CNNScratchBuffer(count: needed)
+        return (buffer.pointer, buffer)
+    }
 }

@@ -30,15 +30,7 @@ struct DirectConv {
         guard Double(conv.inputGroupChannels) * Double(rows) * Double(cols) < Double(Int32.max) else {
             throw RoostError.invalidArtifact("\(origin): the image is too large for the direct kernel's 32-bit tap offsets")
         }
-        if let ws = conv.workspace, ws.count >= needed {
-            workspace = ws.pointer
-            buffer = nil
-        } else {
-            guard needed <= PlanStep.maximumScratch else { throw RoostError.invalidArtifact("\(origin): direct conv workspace of \(needed) floats is too large") }
-            let b = CNNScratchBuffer(count: needed)
-            workspace = b.pointer
-            buffer = b
-        }
+        (workspace, buffer) = try CNNScratchBuffer.workspace(needed, planned: conv.workspace, kernel: "direct conv", origin: origin)
         template = call
         self.isa = isa
         self.context = context

@@ -30,15 +30,7 @@ struct WinogradConv {
         call.epilogue.ldr = g.outputPlane
         needsEpilogue = !call.epilogue.fuse(conv.activation)
         let needed = withUnsafePointer(to: &call) { roost_winograd_workspace_floats($0) }
-        if let ws = conv.workspace, ws.count >= needed {
-            workspace = ws.pointer
-            buffer = nil
-        } else {
-            guard needed <= PlanStep.maximumScratch else { throw RoostError.invalidArtifact("\(origin): Winograd workspace of \(needed) floats is too large") }
-            let b = CNNScratchBuffer(count: needed)
-            workspace = b.pointer
-            buffer = b
-        }
+        (workspace, buffer) = try CNNScratchBuffer.workspace(needed, planned: conv.workspace, kernel: "Winograd", origin: origin)
         template = call
         self.isa = isa
         self.context = context
