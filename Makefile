@@ -7,6 +7,10 @@ SHELL := /bin/bash
 SWIFT ?= swift
 APT_PACKAGES := libopenblas-dev libpq-dev libcurl4-openssl-dev postgresql-15 postgresql-client-15 python3-venv chromium fonts-dejavu-core
 TEST_PG_PORT ?= 55439
+# Debug builds (build, tests, conformance, fuzz) carry no DWARF: less to compile
+# and a much smaller test binary to link. Every debug build uses the same flags,
+# or SwiftPM would rebuild everything between them.
+DEBUG_FLAGS ?= -debug-info-format none
 # Generated ONNX backend node tests (scripts/onnx-node-tests.sh); .build-* is git-ignored.
 ONNX_NODE_TESTS ?= .build-onnx-node-tests
 
@@ -19,7 +23,7 @@ deps:
 	@scripts/install-deps.sh $(APT_PACKAGES)
 
 build: deps
-	$(SWIFT) build
+	$(SWIFT) build $(DEBUG_FLAGS)
 
 release: deps
 	$(SWIFT) build -c release --product roost
@@ -30,18 +34,18 @@ release: deps
 # on 2 cores the two together starved the test pool (see README, "Known issues").
 test: deps venv
 	@$(MAKE) --no-print-directory conformance
-	$(SWIFT) build --build-tests
+	$(SWIFT) build $(DEBUG_FLAGS) --build-tests
 	@scripts/with-test-postgres.sh $(TEST_PG_PORT) bash -c '\
 	  export ROOST_BIN="$$($(SWIFT) build --show-bin-path)/roost"; \
-	  $(SWIFT) test --skip-build --skip IntegrationTests && \
-	  $(SWIFT) test --skip-build --no-parallel --filter IntegrationTests'
+	  $(SWIFT) test $(DEBUG_FLAGS) --skip-build --skip IntegrationTests && \
+	  $(SWIFT) test $(DEBUG_FLAGS) --skip-build --no-parallel --filter IntegrationTests'
 	@$(MAKE) --no-print-directory openapi-fuzz
 
 ## schemathesis against a live scheduler on a private PostgreSQL: requests generated
 ## from docs/openapi.json; fails on any 5xx or response that breaks the document.
 # Bounded (FUZZ_MAX_EXAMPLES per operation, FUZZ_TIMEOUT s); its last line says PASSED or FAILED.
 openapi-fuzz: venv
-	$(SWIFT) build --product roost
+	$(SWIFT) build $(DEBUG_FLAGS) --product roost
 	@scripts/with-test-postgres.sh $(TEST_PG_PORT) env ROOST_BIN="$$($(SWIFT) build --show-bin-path)/roost" scripts/openapi-fuzz.sh
 
 ## .venv: the onnx wheel (node-test generators) and onnxruntime for the ONNX Runtime engine.
@@ -53,7 +57,7 @@ venv:
 ## `N passed, M failed, K skipped`.
 conformance: deps
 	scripts/onnx-node-tests.sh $(ONNX_NODE_TESTS)
-	$(SWIFT) build --product roost-conformance
+	$(SWIFT) build $(DEBUG_FLAGS) --product roost-conformance
 	"$$($(SWIFT) build --show-bin-path)/roost-conformance" $(ONNX_NODE_TESTS) --expected Tests/Conformance/expected-pass.txt
 
 ## The local farm: PostgreSQL (unless DATABASE_URL is set), a scheduler and two agents.

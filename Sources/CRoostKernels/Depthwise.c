@@ -1,7 +1,8 @@
 // The inner loop of the direct depthwise convolution: output blocks of 16
 // contiguous positions, each a weighted sum of the input at fixed tap offsets
 // (the Swift kernel lays the padded, stride-phased input out so that every tap
-// is one contiguous run). AVX2 + FMA here; the portable loop is the Swift one.
+// is one contiguous run), and the split of a stride-2 conv's input rows into their
+// column phases. AVX2 + FMA here; the portable loops are the Swift ones.
 #include "roost_kernels.h"
 #if defined(__x86_64__)
 #include <immintrin.h>
@@ -63,7 +64,28 @@ AVX2 void roost_depthwise_finish_avx2(const float *acc, size_t pitch, size_t row
         }
     }
 }
+
+AVX2 void roost_deinterleave2_avx2(const float *src, size_t n, float *even, float *odd) {
+    size_t i = 0;
+    for (; i + 16 <= n; i += 16) {
+        const __m256 a = _mm256_loadu_ps(src + i), b = _mm256_loadu_ps(src + i + 8);
+        // Within each 128-bit lane: [a0 a2 b0 b2] and [a1 a3 b1 b3]; then the 64-bit
+        // quarters reordered to [a0 a2 a4 a6 b0 b2 b4 b6].
+        const __m256 e = _mm256_shuffle_ps(a, b, _MM_SHUFFLE(2, 0, 2, 0));
+        const __m256 o = _mm256_shuffle_ps(a, b, _MM_SHUFFLE(3, 1, 3, 1));
+        _mm256_storeu_ps(even + i / 2, _mm256_castpd_ps(_mm256_permute4x64_pd(_mm256_castps_pd(e), _MM_SHUFFLE(3, 1, 2, 0))));
+        _mm256_storeu_ps(odd + i / 2, _mm256_castpd_ps(_mm256_permute4x64_pd(_mm256_castps_pd(o), _MM_SHUFFLE(3, 1, 2, 0))));
+    }
+    for (; i < n; i++) {
+        if (i % 2 == 0) even[i / 2] = src[i]; else odd[i / 2] = src[i];
+    }
+}
 #else
+void roost_deinterleave2_avx2(const float *src, size_t n, float *even, float *odd) {
+    for (size_t i = 0; i < n; i++) {
+        if (i % 2 == 0) even[i / 2] = src[i]; else odd[i / 2] = src[i];
+    }
+}
 // Other ISAs never get an artifact that asks for this kernel; the plain loop keeps the symbol defined.
 void roost_depthwise_finish_avx2(const float *acc, size_t pitch, size_t rows, size_t cols, float *y,
                                  float bias, const float *residual, float lo, float hi) {

@@ -104,7 +104,7 @@ int roost_conv_run(const roost_conv *cv, roost_isa isa, roost_pool *pool, float 
 
     conv_job job = {.conv = cv, .image = image, .wp = row, .plane = plane, .koff = koff, .k = k, .pixels = pixels};
 #if defined(__x86_64__)
-    job.tile = isa == ROOST_ISA_AVX2 ? roost_conv_tile_avx2 : roost_conv_tile_portable;
+    job.tile = isa == ROOST_ISA_AVX2 || isa == ROOST_ISA_AVX512 ? roost_conv_tile_avx2 : roost_conv_tile_portable;
 #else
     job.tile = roost_conv_tile_portable;
 #endif

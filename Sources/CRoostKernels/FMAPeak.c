@@ -39,6 +39,28 @@ __attribute__((target("avx2,fma"))) static double chains_avx2(double seconds) {
     if (out[0] == 12345.0f) flops += 1;
     return flops / (seconds_now() - start);
 }
+
+__attribute__((target("avx512f"))) static double chains_avx512(double seconds) {
+    __m512 a = _mm512_set1_ps(0.999f), b = _mm512_set1_ps(1e-7f);
+    __m512 c0 = _mm512_set1_ps(1), c1 = c0, c2 = c0, c3 = c0, c4 = c0, c5 = c0, c6 = c0, c7 = c0, c8 = c0, c9 = c0;
+    double start = seconds_now(), flops = 0;
+    for (;;) {
+        for (int i = 0; i < 4096; i++) {
+            c0 = _mm512_fmadd_ps(c0, a, b); c1 = _mm512_fmadd_ps(c1, a, b); c2 = _mm512_fmadd_ps(c2, a, b);
+            c3 = _mm512_fmadd_ps(c3, a, b); c4 = _mm512_fmadd_ps(c4, a, b); c5 = _mm512_fmadd_ps(c5, a, b);
+            c6 = _mm512_fmadd_ps(c6, a, b); c7 = _mm512_fmadd_ps(c7, a, b); c8 = _mm512_fmadd_ps(c8, a, b);
+            c9 = _mm512_fmadd_ps(c9, a, b);
+        }
+        flops += 4096.0 * 10 * 16 * 2;
+        if (seconds_now() - start >= seconds) break;
+    }
+    __m512 s = _mm512_add_ps(_mm512_add_ps(_mm512_add_ps(c0, c1), _mm512_add_ps(c2, c3)),
+                             _mm512_add_ps(_mm512_add_ps(c4, c5), _mm512_add_ps(_mm512_add_ps(c6, c7), _mm512_add_ps(c8, c9))));
+    float out[16];
+    _mm512_storeu_ps(out, s);
+    if (out[0] == 12345.0f) flops += 1;
+    return flops / (seconds_now() - start);
+}
 #endif
 
 static double chains_portable(double seconds) {
@@ -60,6 +82,10 @@ static double chains_portable(double seconds) {
 static void *peak_thread(void *p) {
     peak_arg *arg = p;
 #if defined(__x86_64__)
+    if (arg->isa == ROOST_ISA_AVX512 && roost_isa_supported(ROOST_ISA_AVX512)) {
+        arg->flops = chains_avx512(arg->seconds);
+        return NULL;
+    }
     if (arg->isa == ROOST_ISA_AVX2 && roost_isa_supported(ROOST_ISA_AVX2)) {
         arg->flops = chains_avx2(arg->seconds);
         return NULL;

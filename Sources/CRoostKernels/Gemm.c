@@ -21,6 +21,13 @@ int roost_isa_supported(roost_isa isa) {
 #else
         return 0;
 #endif
+    case ROOST_ISA_AVX512:
+#if defined(__x86_64__)
+        __builtin_cpu_init();
+        return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+#else
+        return 0;
+#endif
     }
     return 0;
 }
@@ -167,7 +174,7 @@ static roost_ukernel ukernel_for(roost_isa isa, size_t rows) {
 
 static roost_gemv gemv_for(roost_isa isa) {
 #if defined(__x86_64__)
-    if (isa == ROOST_ISA_AVX2) return roost_gemv_avx2;
+    if (isa == ROOST_ISA_AVX2 || isa == ROOST_ISA_AVX512) return roost_gemv_avx2;
 #endif
     (void)isa;
     return roost_gemv_portable;
@@ -212,6 +219,26 @@ static void gemm_region(const roost_gemm *g, roost_isa isa, size_t m0, size_t m1
                     abase = ablock;
                     astride = kc * MR;
                 }
+#if defined(__x86_64__)
+                if (isa == ROOST_ISA_AVX512) {
+                    // Two B panels a tile; an odd last panel takes the one-panel form.
+                    for (size_t jr = 0; jr < nc; jr += 2 * NR) {
+                        const float *bp = bbase + (jr / NR) * bstride;
+                        size_t nr = min_size(2 * NR, nc - jr);
+                        for (size_t ir = 0; ir < mc; ir += MR) {
+                            size_t row = ic + ir, col = jc + jr, rows = min_size(MR, mc - ir);
+                            const float *ap = abase + (ir / MR) * astride;
+                            float *cp = g->c + row * g->ldc + col;
+                            const roost_epilogue *ep = last ? &g->epilogue : NULL;
+                            if (nr > NR)
+                                roost_ukernel2_avx512(kc, ap, bp, bp + bstride, cp, g->ldc, rows, nr, pc > 0, ep, row, col);
+                            else
+                                roost_ukernel1_avx512(kc, ap, bp, cp, g->ldc, rows, nr, pc > 0, ep, row, col);
+                        }
+                    }
+                    continue;
+                }
+#endif
                 for (size_t jr = 0; jr < nc; jr += NR) {
                     const float *bp = bbase + (jr / NR) * bstride;
                     size_t nr = min_size(NR, nc - jr);

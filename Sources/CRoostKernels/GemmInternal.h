@@ -27,6 +27,13 @@ void roost_ukernel4_avx2(size_t kc, const float *a, const float *b, float *c, si
 void roost_ukernel2_avx2(size_t kc, const float *a, const float *b, float *c, size_t ldc,
                          size_t mr, size_t nr, int accumulate, const roost_epilogue *ep, size_t row0, size_t col0);
 
+/// AVX-512: a tile of mr ≤ MR rows × NR < nr ≤ 2·NR columns over two adjacent B
+/// panels (b0: columns 0–15, b1: the rest), and the one-panel form for nr ≤ NR.
+void roost_ukernel2_avx512(size_t kc, const float *a, const float *b0, const float *b1, float *c, size_t ldc,
+                           size_t mr, size_t nr, int accumulate, const roost_epilogue *ep, size_t row0, size_t col0);
+void roost_ukernel1_avx512(size_t kc, const float *a, const float *b, float *c, size_t ldc,
+                           size_t mr, size_t nr, int accumulate, const roost_epilogue *ep, size_t row0, size_t col0);
+
 /// y[n0..n1) = x[0..k) · B (pre-packed panels), then the epilogue; n0 is panel aligned.
 typedef void (*roost_gemv)(size_t k, const float *x, const float *b_packed, float *y,
                            size_t n0, size_t n1, size_t n, const roost_epilogue *ep);

@@ -161,8 +161,10 @@ void roost_winograd_run(const roost_winograd *wg, roost_isa isa, roost_pool *poo
     if (!roost_isa_supported(isa)) isa = ROOST_ISA_PORTABLE;
     wino_job job = {.wg = wg, .l = layout_of(wg), .isa = isa, .gemm_scratch = gemm_scratch};
 #if defined(__x86_64__)
-    job.input = isa == ROOST_ISA_AVX2 ? roost_wino_input_row_avx2 : roost_wino_input_row_portable;
-    job.output = isa == ROOST_ISA_AVX2 ? roost_wino_output_row_avx2 : roost_wino_output_row_portable;
+    // AVX-512 targets run the AVX2 transforms; their products take the 512-bit GEMM.
+    const int avx2 = isa == ROOST_ISA_AVX2 || isa == ROOST_ISA_AVX512;
+    job.input = avx2 ? roost_wino_input_row_avx2 : roost_wino_input_row_portable;
+    job.output = avx2 ? roost_wino_output_row_avx2 : roost_wino_output_row_portable;
 #else
     job.input = roost_wino_input_row_portable;
     job.output = roost_wino_output_row_portable;

@@ -56,7 +56,7 @@ public struct Compiler: Sendable {
         d["gemm.kernel"] = Self.gemmSummary(of: plan)
         d["flops"] = String(PlanCost.flops(of: plan))
         d["simd"] = KernelSelection(target: target).simdFamily ?? "portable"
-        d["gemm.tile"] = "\(ROOST_GEMM_MR)x\(ROOST_GEMM_NR)"
+        d["gemm.tile"] = KernelSelection(target: target).registerTile
         d["conv.algorithms"] = ConvSpecialization.algorithmSummary(of: plan)
         return d
     }

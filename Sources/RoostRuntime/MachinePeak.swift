@@ -12,7 +12,8 @@ public enum MachinePeak {
     /// The kernel family Roost's GEMM uses on this ISA level.
     static func family(_ isa: IsaLevel) -> roost_isa {
         switch isa {
-        case .x86_64_avx2, .x86_64_avx512: ROOST_ISA_AVX2
+        case .x86_64_avx2: ROOST_ISA_AVX2
+        case .x86_64_avx512: ROOST_ISA_AVX512
         default: ROOST_ISA_PORTABLE
         }
     }

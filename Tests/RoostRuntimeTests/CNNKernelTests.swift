@@ -97,6 +97,8 @@ import RoostONNX
         ConvCase(batch: 2, channels: 8, outChannels: 5, size: [6, 7], kernel: [1, 1], strides: [2, 2]),  // strided pointwise: im2col
         ConvCase(channels: 16, outChannels: 16, group: 16, size: [12, 21], kernel: [3, 3], pads: [1, 1, 1, 1]),  // depthwise
         ConvCase(batch: 2, channels: 8, outChannels: 8, group: 8, size: [13, 17], kernel: [3, 3], strides: [2, 2], pads: [1, 1, 1, 1]),
+        // Stride-2 depthwise, channel multiplier 2, no left padding (even columns to phase 0), rows of 38: the AVX2 row split's vector loop and tail.
+        ConvCase(channels: 4, outChannels: 8, group: 4, size: [9, 38], kernel: [3, 3], strides: [2, 2], pads: [0, 0, 1, 1]),
         ConvCase(channels: 4, outChannels: 8, group: 4, size: [9, 10], kernel: [5, 3], strides: [1, 2], dilations: [2, 1], pads: [3, 0, 1, 2]),
         ConvCase(channels: 3, outChannels: 4, size: [16, 16], kernel: [7, 7], strides: [2, 2], pads: [3, 3, 3, 3]),
     ]

@@ -24,6 +24,9 @@ enum { ROOST_GEMM_MR = 6, ROOST_GEMM_NR = 16 };
 typedef enum {
     ROOST_ISA_PORTABLE = 0, ///< plain C, any CPU (also the reference the tests compare with)
     ROOST_ISA_AVX2 = 1,     ///< x86-64 AVX2 + FMA (Haswell, Zen and later)
+    /// x86-64 AVX-512F (Skylake-SP, Ice Lake, Zen 4 and later): the GEMM's 6×32
+    /// tile on 512-bit vectors; the other kernels run their AVX2 forms.
+    ROOST_ISA_AVX512 = 2,
 } roost_isa;
 
 /// Whether this CPU can run `isa` (cpuid), so a misrouted artifact is refused.
@@ -176,6 +179,10 @@ void roost_depthwise_blocks_avx2(size_t blocks, const float *x, const ptrdiff_t 
 /// its padded-pitch plane with the clamp-type epilogue. AVX2, x86-64 only.
 void roost_depthwise_finish_avx2(const float *acc, size_t pitch, size_t rows, size_t cols, float *y,
                                  float bias, const float *residual, float lo, float hi);
+
+/// even[i] = src[2i], odd[i] = src[2i + 1] over n floats: a stride-2 depthwise
+/// conv's input row split into its column phases. AVX2, x86-64 only.
+void roost_deinterleave2_avx2(const float *src, size_t n, float *even, float *odd);
 
 // MARK: the machine's limit
 

@@ -20,17 +20,24 @@ public struct KernelSelection: Sendable {
 
     /// The implementation for an M×N×K product on this target, nil for OpenBLAS.
     ///
-    /// AVX2 targets run everything on Roost's 6×16 AVX2 kernels. On AVX-512
-    /// targets OpenBLAS's SkylakeX kernels use twice the vector width, so Roost
-    /// keeps only the one-row products (GEMV over packed panels, where OpenBLAS's
-    /// per-call overhead dominates). Elsewhere (SSE, ARM) OpenBLAS's tuned kernels
-    /// stay until Roost has its own for those ISAs.
+    /// AVX2 targets run everything on Roost's 6×16 AVX2 kernels, AVX-512 targets
+    /// on its 6×32 AVX-512 tile (as fast as OpenBLAS's SkylakeX/Cooperlake kernels
+    /// on the products measured, and with the epilogue fused); one-row products on
+    /// either take the packed-panel GEMV. Elsewhere (SSE, ARM) OpenBLAS's tuned
+    /// kernels stay until Roost has its own for those ISAs.
     public func implementation(m: Int, n: Int, k: Int) -> String? {
         switch target.isa {
         case .x86_64_avx2: "roost-avx2"
-        case .x86_64_avx512: m == 1 ? "roost-avx2" : nil
+        case .x86_64_avx512: "roost-avx512"
         default: nil
         }
+    }
+
+    /// Rows × columns of the GEMM's register tile on this target (the AVX-512 tile
+    /// spans two of the 16-column panels the weights are packed in).
+    public var registerTile: String {
+        let mr = Int(ROOST_GEMM_MR), nr = Int(ROOST_GEMM_NR)
+        return target.isa == .x86_64_avx512 ? "\(mr)x\(2 * nr)" : "\(mr)x\(nr)"
     }
 
     /// The vector family of Roost's direct kernels on this target, nil for the portable loops.
@@ -158,7 +165,10 @@ public struct KernelSelection: Sendable {
                                     group: group, inputChannels: w[1], outputChannels: m, pixels: n) {
                 return Choice(implementation: impl, packable: "a", m: m, n: n, k: k, groups: group, winograd: true)
             }
-            if impl != "roost-portable", algorithm == "im2col-gemm" ? Self.fillsChannelPanels(m) : Self.pointwiseFavoursDirect(m: m, n: n, k: k) {
+            // The direct kernel is AVX2: a pointwise conv on an AVX-512 target keeps the
+            // 512-bit GEMM (measured faster on mobilenet_v2's small images, Zen 4).
+            let direct = algorithm == "im2col-gemm" ? Self.fillsChannelPanels(m) : impl == "roost-avx2" && Self.pointwiseFavoursDirect(m: m, n: n, k: k)
+            if impl != "roost-portable", direct {
                 return Choice(implementation: impl, packable: "b", m: m, n: n, k: k, groups: group, direct: true)
             }
             return Choice(implementation: impl, packable: "a", m: m, n: n, k: k, groups: group)

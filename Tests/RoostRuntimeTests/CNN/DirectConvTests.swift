@@ -5,7 +5,7 @@ import Testing
 /// Roost's direct convolution against a plain loop in Double: windows, strides,
 /// dilations, padding on every side (and a window inside the image, read in
 /// place), output channels that do not fill a panel, pixel counts that do not
-/// fill a tile, every epilogue term, both kernel families and 1 or 2 threads.
+/// fill a tile, every epilogue term, every kernel family this CPU runs and 1 or 2 threads.
 @Suite struct DirectConvTests {
     struct Problem: CustomStringConvertible {
         var c: Int, h: Int, w: Int, m: Int

@@ -5,7 +5,7 @@ import Testing
 /// Winograd F(2×2, 3×3) against a plain loop in Double: padding 0–2 on each side
 /// (odd output sizes, so last tiles write one row or column), channel counts
 /// that do not fill a GEMM panel, images split into several blocks of tile rows,
-/// every epilogue term, both kernel families and 1 or 2 threads.
+/// every epilogue term, every kernel family this CPU runs and 1 or 2 threads.
 @Suite struct WinogradConvTests {
     struct Problem: CustomStringConvertible {
         var c: Int, h: Int, w: Int, m: Int

@@ -4,7 +4,8 @@ import Testing
 
 /// Roost's packed GEMM against a plain triple loop in Double: odd sizes, tails in
 /// every dimension, K across block boundaries, plain and pre-packed operands,
-/// transposes, every epilogue term, both kernel families and 1 or 2 threads.
+/// transposes, every epilogue term, every kernel family this CPU runs (portable,
+/// AVX2, AVX-512) and 1 or 2 threads.
 @Suite struct PackedGemmTests {
     struct Problem: CustomStringConvertible {
         var m: Int, n: Int, k: Int
@@ -29,7 +30,7 @@ import Testing
     }
 
     static var families: [roost_isa] {
-        roost_isa_supported(ROOST_ISA_AVX2) != 0 ? [ROOST_ISA_PORTABLE, ROOST_ISA_AVX2] : [ROOST_ISA_PORTABLE]
+        [ROOST_ISA_PORTABLE, ROOST_ISA_AVX2, ROOST_ISA_AVX512].filter { roost_isa_supported($0) != 0 }
     }
 
     /// Runs one problem and checks every element against the reference within
@@ -104,6 +105,21 @@ import Testing
                     check(Problem(m: m, n: n, k: k, aPacked: true), isa: isa, threads: threads)
                     check(Problem(m: m, n: n, k: k, bPacked: true), isa: isa, threads: threads)
                 }
+            }
+        }
+    }
+
+    /// The 6×32 AVX-512 tile's own cases, so a run on a CPU without AVX-512 says it
+    /// skipped them: two-panel and one-panel tiles, 1–6 rows, part-filled lane masks,
+    /// several K blocks, the epilogue on both halves.
+    @Test(.enabled(if: roost_isa_supported(ROOST_ISA_AVX512) != 0, "this CPU has no AVX-512F: the AVX-512 GEMM tile is not exercised"))
+    func theAVX512TileMatchesTheReference() {
+        for (m, n, k) in [(1, 32, 5), (2, 31, 17), (4, 48, 300), (5, 16, 1), (6, 33, 256), (6, 64, 513), (11, 47, 70), (12, 80, 9)] {
+            for threads in [1, 2] {
+                check(Problem(m: m, n: n, k: k), isa: ROOST_ISA_AVX512, threads: threads)
+                check(Problem(m: m, n: n, k: k, aPacked: true, biasM: true, residual: true, lo: 0, hi: 6), isa: ROOST_ISA_AVX512, threads: threads)
+                check(Problem(m: m, n: n, k: k, bPacked: true, alpha: 0.5, biasN: true, leaky: 0.2), isa: ROOST_ISA_AVX512, threads: threads)
+                check(Problem(m: m, n: n, k: k, bTrans: true, gelu: true), isa: ROOST_ISA_AVX512, threads: threads)
             }
         }
     }

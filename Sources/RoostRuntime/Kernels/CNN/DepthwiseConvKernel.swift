@@ -194,6 +194,12 @@ struct DepthwiseConvKernel: Kernel {
                 (rowBase + g.pl).update(from: src, count: g.w)
                 continue
             }
+            if g.sw == 2, avx2, phases.count == 2 {
+                // The two column phases as one AVX2 shuffle pass; phase 0's first input column is 0 or 1.
+                let even = phases[0].first == 0 ? phases[0] : phases[1], odd = phases[0].first == 0 ? phases[1] : phases[0]
+                roost_deinterleave2_avx2(src, g.w, rowBase + even.offset, rowBase + odd.offset)
+                continue
+            }
             for phase in phases {
                 let dst = rowBase + phase.offset, s = src + phase.first
                 if g.sw == 2 {

@@ -18,6 +18,11 @@ enum GemmImplementation: Equatable {
                 throw RoostError.invalidArtifact("\(step.origin): compiled for AVX2 + FMA, which this CPU lacks; compile for this machine's target")
             }
             self = .roost(ROOST_ISA_AVX2)
+        case "roost-avx512":
+            guard roost_isa_supported(ROOST_ISA_AVX512) != 0 else {
+                throw RoostError.invalidArtifact("\(step.origin): compiled for AVX-512, which this CPU lacks; compile for this machine's target")
+            }
+            self = .roost(ROOST_ISA_AVX512)
         case let other?:
             throw RoostError.invalidArtifact("\(step.origin): GEMM implementation '\(other)' is unknown to this runtime")
         }
