@@ -49,6 +49,11 @@ int roost_pool_threads(const roost_pool *pool);
 typedef void (*roost_task_fn)(void *context, int task, int thread);
 void roost_pool_run(roost_pool *pool, int tasks, roost_task_fn fn, void *context);
 
+/// Tasks per pool thread the kernels split their work into where splitting finer
+/// repeats no work: the pool hands tasks out as threads come free, so a thread
+/// preempted by another process holds up its own task only.
+enum { ROOST_TASKS_PER_THREAD = 4 };
+
 // MARK: GEMM
 
 /// Applied to each output tile while it is still in registers, after the last
