@@ -51,7 +51,12 @@ AVX2 void roost_depthwise_finish_avx2(const float *acc, size_t pitch, size_t row
     for (size_t r = 0; r < rows; r++, acc += pitch, y += cols) {
         const float *res = residual ? residual + r * cols : NULL;
         size_t c = 0;
-        for (; c + 8 <= cols; c += 8) {
+        // A row ends with a whole vector wherever that stays inside the plane: its
+        // lanes past the row land on later rows' outputs, which those rows then
+        // overwrite (y never aliases the input or the residual), so short rows (7,
+        // 14 wide) need no scalar tail except in the plane's last row.
+        const size_t room = (rows - r) * cols;
+        for (; c < cols && c + 8 <= room; c += 8) {
             __m256 v = _mm256_add_ps(_mm256_loadu_ps(acc + c), b);
             if (res) v = _mm256_add_ps(v, _mm256_loadu_ps(res + c));
             // Operand order keeps NaN: max/min return their second operand when either is NaN.
