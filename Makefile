@@ -11,6 +11,9 @@ TEST_PG_PORT ?= 55439
 # and a much smaller test binary to link. Every debug build uses the same flags,
 # or SwiftPM would rebuild everything between them.
 DEBUG_FLAGS ?= -debug-info-format none
+# What `conformance` and `openapi-fuzz` build first (default: their one product);
+# `make test` passes --build-tests so they reuse its build.
+DEBUG_BUILD ?=
 # Generated ONNX backend node tests (scripts/onnx-node-tests.sh); .build-* is git-ignored.
 ONNX_NODE_TESTS ?= .build-onnx-node-tests
 
@@ -29,23 +32,26 @@ release: deps
 	$(SWIFT) build -c release --product roost
 
 ## Every test. Starts its own PostgreSQL cluster on 127.0.0.1:$(TEST_PG_PORT) and stops it afterwards.
-# The conformance run goes first so the Swift test summary is the last line. The
-# multi-process integration suites run after the in-process ones, one at a time:
-# on 2 cores the two together starved the test pool (see README, "Known issues").
+# One debug build serves all three: `--build-tests` compiles every module for
+# testing, so a product build before or after it would compile them all again;
+# conformance and the fuzz run reuse its binaries. The conformance run goes before
+# the Swift tests so their summary is the last line. The multi-process integration
+# suites run after the in-process ones, one at a time: on 2 cores the two together
+# starved the test pool (see README, "Known issues").
 test: deps venv
-	@$(MAKE) --no-print-directory conformance
 	$(SWIFT) build $(DEBUG_FLAGS) --build-tests
+	@$(MAKE) --no-print-directory conformance DEBUG_BUILD=--build-tests
 	@scripts/with-test-postgres.sh $(TEST_PG_PORT) bash -c '\
 	  export ROOST_BIN="$$($(SWIFT) build --show-bin-path)/roost"; \
 	  $(SWIFT) test $(DEBUG_FLAGS) --skip-build --skip IntegrationTests && \
 	  $(SWIFT) test $(DEBUG_FLAGS) --skip-build --no-parallel --filter IntegrationTests'
-	@$(MAKE) --no-print-directory openapi-fuzz
+	@$(MAKE) --no-print-directory openapi-fuzz DEBUG_BUILD=--build-tests
 
 ## schemathesis against a live scheduler on a private PostgreSQL: requests generated
 ## from docs/openapi.json; fails on any 5xx or response that breaks the document.
 # Bounded (FUZZ_MAX_EXAMPLES per operation, FUZZ_TIMEOUT s); its last line says PASSED or FAILED.
 openapi-fuzz: venv
-	$(SWIFT) build $(DEBUG_FLAGS) --product roost
+	$(SWIFT) build $(DEBUG_FLAGS) $(or $(DEBUG_BUILD),--product roost)
 	@scripts/with-test-postgres.sh $(TEST_PG_PORT) env ROOST_BIN="$$($(SWIFT) build --show-bin-path)/roost" scripts/openapi-fuzz.sh
 
 ## .venv: the onnx wheel (node-test generators) and onnxruntime for the ONNX Runtime engine.
@@ -57,7 +63,7 @@ venv:
 ## `N passed, M failed, K skipped`.
 conformance: deps
 	scripts/onnx-node-tests.sh $(ONNX_NODE_TESTS)
-	$(SWIFT) build $(DEBUG_FLAGS) --product roost-conformance
+	$(SWIFT) build $(DEBUG_FLAGS) $(or $(DEBUG_BUILD),--product roost-conformance)
 	"$$($(SWIFT) build --show-bin-path)/roost-conformance" $(ONNX_NODE_TESTS) --expected Tests/Conformance/expected-pass.txt
 
 ## The local farm: PostgreSQL (unless DATABASE_URL is set), a scheduler and two agents.

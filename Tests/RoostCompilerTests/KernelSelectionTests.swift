@@ -206,6 +206,25 @@ import RoostRuntime
         #expect(!KernelSelection.fillsChannelPanels(24) && !KernelSelection.fillsChannelPanels(8))
     }
 
+    /// On AVX-512 the direct kernel (AVX2) keeps the convs with a window, but a
+    /// pointwise conv on a small image stays on the 512-bit GEMM, where AVX2 would
+    /// take it direct.
+    @Test func anAVX512TargetKeepsPointwiseConvsOnTheGEMM() throws {
+        var b = ModelBuilder(name: "pointwise-avx512")
+        var x = b.input("x", shape: [1, 160, 7, 7])
+        let w1 = b.initializer("w1", .seeded(shape: [64, 160, 1, 1], seed: 1))
+        x = b.node("Conv", [x, w1], attributes: ["kernel_shape": .ints([1, 1])])
+        let w2 = b.initializer("w2", .seeded(shape: [64, 64, 3, 3], seed: 2))
+        _ = b.node("Conv", [x, w2], output: "y", attributes: ["kernel_shape": .ints([3, 3]), "pads": .ints([1, 1, 1, 1])])
+        b.output("y", shape: [1, 64, 7, 7])
+        let model = try ONNXModel(data: b.serialized())
+        let kernels = { (a: Artifact) in products(a).map { "\($0.attributes["gemm"]?.string ?? "-") \($0.attributes["convKernel"]?.string ?? "gemm")" } }
+        #expect(kernels(try compile(model, .x86_64_avx2)) == ["roost-avx2 direct", "roost-avx2 direct"])
+        let avx512 = try compile(model, .x86_64_avx512)
+        #expect(kernels(avx512) == ["roost-avx512 gemm", "roost-avx512 direct"])
+        #expect(avx512.header.decisions["gemm.tile"] == "6x32")
+    }
+
     @Test func aTiedWeightIsNotPacked() throws {
         // One constant feeds two Gemms: packing it for one would leave the other without it.
         var b = ModelBuilder(name: "tied")

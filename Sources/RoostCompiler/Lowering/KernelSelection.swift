@@ -8,8 +8,8 @@ import RoostCore
 ///   step packed into the micro-kernel's panel layout (`packedWeights`: `a` or
 ///   `b`) — once, here, so a query never repacks weights; the weight blob is
 ///   rebuilt without the unpacked originals;
-/// - convs with a window whose output channels fill 16-channel panels, and
-///   stride-1 pointwise convs on small images: the direct kernel (`convKernel`
+/// - convs with a window whose output channels fill 16-channel panels, and (on
+///   AVX2 targets) stride-1 pointwise convs on small images: the direct kernel (`convKernel`
 ///   `direct`), pixels × channels straight from a padded copy of the image with
 ///   the weights packed as B; the others run the GEMM (packing patches block by
 ///   block, or multiplying a pointwise conv's image as it is);
@@ -23,8 +23,9 @@ public struct KernelSelection: Sendable {
     /// AVX2 targets run everything on Roost's 6×16 AVX2 kernels, AVX-512 targets
     /// on its 6×32 AVX-512 tile (within ±10 % of OpenBLAS's Cooperlake kernels on
     /// the conv and MLP products measured on a Zen 4, with the epilogue fused and
-    /// no OpenBLAS thread state); one-row products on either take the packed-panel GEMV. Elsewhere (SSE, ARM) OpenBLAS's tuned
-    /// kernels stay until Roost has its own for those ISAs.
+    /// no OpenBLAS thread state); one-row products on either take the packed-panel
+    /// GEMV. Elsewhere (SSE, ARM) OpenBLAS's tuned kernels stay until Roost has its
+    /// own for those ISAs.
     public func implementation(m: Int, n: Int, k: Int) -> String? {
         switch target.isa {
         case .x86_64_avx2: "roost-avx2"
@@ -167,7 +168,12 @@ public struct KernelSelection: Sendable {
             }
             // The direct kernel is AVX2: a pointwise conv on an AVX-512 target keeps the
             // 512-bit GEMM (measured faster on mobilenet_v2's small images, Zen 4).
-            let direct = algorithm == "im2col-gemm" ? Self.fillsChannelPanels(m) : impl == "roost-avx2" && Self.pointwiseFavoursDirect(m: m, n: n, k: k)
+            let direct: Bool
+            if algorithm == "im2col-gemm" {
+                direct = Self.fillsChannelPanels(m)
+            } else {
+                direct = impl == "roost-avx2" && Self.pointwiseFavoursDirect(m: m, n: n, k: k)
+            }
             if impl != "roost-portable", direct {
                 return Choice(implementation: impl, packable: "b", m: m, n: n, k: k, groups: group, direct: true)
             }
