@@ -120,7 +120,7 @@ AVX512 void roost_ukernel2_avx512(size_t kc, const float *a, const float *b0p, c
     if (mr > 5) STORE2(5);
 }
 
-/// The one-panel form (nr ≤ 16): six accumulators, four k steps in flight.
+/// The one-panel form (nr ≤ 16), for an odd last panel: six accumulators.
 AVX512 void roost_ukernel1_avx512(size_t kc, const float *a, const float *b, float *c, size_t ldc,
                                   size_t mr, size_t nr, int accumulate, const roost_epilogue *ep, size_t row0, size_t col0) {
     __m512 c00 = _mm512_setzero_ps(), c10 = c00, c20 = c00, c30 = c00, c40 = c00, c50 = c00;
