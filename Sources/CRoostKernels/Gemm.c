@@ -296,7 +296,7 @@ void roost_gemm_run(const roost_gemm *g, roost_isa isa, roost_pool *pool, float 
     // another process delays the product by its task, not by half of it — where
     // no task repeats another's packing: over N with A packed (conv weights) or a
     // GEMV, over M with B packed. (Over N with A packed per task, as in a batch-32
-    // MLP, the finer split measured 15 % slower at 2 threads.)
+    // MLP, every task would pack A again.)
     const int no_repack = job.split_n ? g->a_packed != NULL || g->m == 1 : g->b_packed != NULL;
     size_t tasks_wanted = (size_t)threads;
     if (threads > 1 && no_repack) tasks_wanted = (size_t)threads * ROOST_TASKS_PER_THREAD;
