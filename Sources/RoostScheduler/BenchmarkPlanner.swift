@@ -41,12 +41,14 @@ struct BenchmarkPlanner: Sendable {
     /// One new job per target, and the model's reference outputs made if it has none yet.
     func jobs(for model: ModelInfo, targets: [TargetSpec]) async throws -> [NewJob] {
         var jobs: [NewJob] = []
+        // The request's compiles and reference wait for local benchmarks within one bound.
+        let quietUntil = compiler.quietDeadline()
         for target in targets {
             // Engines that run the ONNX model itself take the model as their artifact.
-            let artifact = target.engine == "native" ? try await compiler.artifact(for: model, target: target) : model.sha256
+            let artifact = target.engine == "native" ? try await compiler.artifact(for: model, target: target, quietUntil: quietUntil) : model.sha256
             jobs.append(NewJob(id: UUID().uuidString.lowercased(), artifactSHA256: artifact, target: target))
         }
-        try await compiler.ensureReference(for: model)
+        try await compiler.ensureReference(for: model, quietUntil: quietUntil)
         return jobs
     }
 }

@@ -16,19 +16,24 @@ struct CompileService: Sendable {
     /// Set when agents may share this host: compiles and references wait for their benchmarks.
     var quiet: QuietHost? = nil
 
-    /// `body` outside every local agent's timed window, when there may be one.
-    private func quietly<T: Sendable>(_ what: String, _ body: () async throws -> T) async throws -> T {
+    /// `body` outside every local agent's timed window, when there may be one,
+    /// waiting at most until `deadline` (default: the host wait from now).
+    private func quietly<T: Sendable>(_ what: String, until deadline: ContinuousClock.Instant?,
+                                      _ body: () async throws -> T) async throws -> T {
         guard let quiet else { return try await body() }
-        return try await quiet.run(what, body)
+        return try await quiet.run(what, until: deadline, body)
     }
 
-    func artifact(for model: ModelInfo, target: TargetSpec) async throws -> String {
+    /// One bound for every quiet wait of a request that starts now (nil: no host lock).
+    func quietDeadline() -> ContinuousClock.Instant? { quiet?.deadline() }
+
+    func artifact(for model: ModelInfo, target: TargetSpec, quietUntil: ContinuousClock.Instant? = nil) async throws -> String {
         if let cached = try await store.artifact(model: model.sha256, targetSignature: target.signature, compilerVersion: RoostVersion.compiler) {
             return cached.sha256
         }
         guard let content = try await store.modelContent(sha256: model.sha256) else { throw RoostError.notFound("model \(model.sha256)") }
         let start = ContinuousClock.now
-        let artifact = try await quietly("compile") { try Compiler().compile(try ONNXModel(data: content), name: model.name, target: target) }
+        let artifact = try await quietly("compile", until: quietUntil) { try Compiler().compile(try ONNXModel(data: content), name: model.name, target: target) }
         let (bytes, sha) = ArtifactCodec.encodeAddressed(artifact)
         try await store.putArtifact(sha256: sha, model: model.sha256, target: target, compilerVersion: RoostVersion.compiler, content: bytes)
         let claim = ArtifactClaim(sha256: sha, bytes: bytes.count, model: model.sha256)
@@ -45,11 +50,11 @@ struct CompileService: Sendable {
     /// numbers pass the same accuracy gate. In a capped child process when the
     /// entry point provides one (`roost scheduler serve` does); a model that does
     /// not fit or fails gets no accuracy check, and the benchmark still runs.
-    func ensureReference(for model: ModelInfo) async throws {
+    func ensureReference(for model: ModelInfo, quietUntil: ContinuousClock.Instant? = nil) async throws {
         if try await store.reference(model: model.sha256) != nil { return }
         guard let content = try await store.modelContent(sha256: model.sha256) else { return }
         do {
-            let reference = try await quietly("reference") {
+            let reference = try await quietly("reference", until: quietUntil) {
                 if let referenceWorker {
                     try await referenceWorker.build(model: content, name: model.name)
                 } else {

@@ -52,4 +52,31 @@ import Testing
         try await agent.value
         #expect(ran)
     }
+
+    /// A request's pieces (two compiles and the reference) share one bound: with the
+    /// lock held throughout they wait about one bound in all, not one each.
+    @Test func aRequestsPiecesShareOneWait() async throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("roost-quiet-\(UUID())")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let lock = HostLock(machineID: "shared-host-3", directory: dir.path)
+        let quiet = QuietHost(lock: lock, waitSeconds: 0.5, logger: Logger(label: "test"))
+        let release = LockedBox(false), holding = LockedBox(false)
+        let agent = Task {
+            try await lock.withLock {
+                holding.set(true)
+                while !release.get() { try await Task.sleep(for: .milliseconds(10)) }
+            }
+        }
+        while !holding.get() { try await Task.sleep(for: .milliseconds(5)) }
+        let start = ContinuousClock.now
+        let until = quiet.deadline()
+        var ran = 0
+        for piece in ["compile 1t", "compile 2t", "reference"] { ran += try await quiet.run(piece, until: until) { 1 } }
+        let waited = ContinuousClock.now - start
+        release.set(true)
+        try await agent.value
+        #expect(ran == 3)
+        #expect(waited >= .milliseconds(500) && waited < .milliseconds(1000), "waited \(waited) for three pieces with a 0.5 s bound")
+    }
 }
