@@ -33,12 +33,11 @@ import Testing
         #expect(events.get() == ["timed window start", "timed window end", "compile"])
     }
 
-    @Test func aBenchmarkThatOutlastsTheWaitDoesNotBlockTheRequestForever() async throws {
+    /// A host lock in a fresh directory, held by a stand-in agent until `release` is set.
+    static func heldLock(_ id: String) async throws -> (lock: HostLock, release: LockedBox<Bool>, agent: Task<Void, any Error>, dir: URL) {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("roost-quiet-\(UUID())")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: dir) }
-        let lock = HostLock(machineID: "shared-host-2", directory: dir.path)
-        let quiet = QuietHost(lock: lock, waitSeconds: 0.2, logger: Logger(label: "test"))
+        let lock = HostLock(machineID: id, directory: dir.path)
         let release = LockedBox(false), holding = LockedBox(false)
         let agent = Task {
             try await lock.withLock {
@@ -47,6 +46,13 @@ import Testing
             }
         }
         while !holding.get() { try await Task.sleep(for: .milliseconds(5)) }
+        return (lock, release, agent, dir)
+    }
+
+    @Test func aBenchmarkThatOutlastsTheWaitDoesNotBlockTheRequestForever() async throws {
+        let (lock, release, agent, dir) = try await Self.heldLock("shared-host-2")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let quiet = QuietHost(lock: lock, waitSeconds: 0.2, logger: Logger(label: "test"))
         let ran = try await quiet.run("compile") { true }
         release.set(true)
         try await agent.value
@@ -56,19 +62,9 @@ import Testing
     /// A request's pieces (two compiles and the reference) share one bound: with the
     /// lock held throughout they wait about one bound in all, not one each.
     @Test func aRequestsPiecesShareOneWait() async throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("roost-quiet-\(UUID())")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let (lock, release, agent, dir) = try await Self.heldLock("shared-host-3")
         defer { try? FileManager.default.removeItem(at: dir) }
-        let lock = HostLock(machineID: "shared-host-3", directory: dir.path)
         let quiet = QuietHost(lock: lock, waitSeconds: 0.5, logger: Logger(label: "test"))
-        let release = LockedBox(false), holding = LockedBox(false)
-        let agent = Task {
-            try await lock.withLock {
-                holding.set(true)
-                while !release.get() { try await Task.sleep(for: .milliseconds(10)) }
-            }
-        }
-        while !holding.get() { try await Task.sleep(for: .milliseconds(5)) }
         let start = ContinuousClock.now
         let until = quiet.deadline()
         var ran = 0
