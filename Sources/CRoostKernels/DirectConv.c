@@ -37,6 +37,9 @@ typedef struct {
     const float *image; // padded copy or the image itself
     size_t wp, plane;   // its row and plane strides
     const int32_t *koff;
+    /// The conv's epilogue; for a channels-last output with rows and columns swapped
+    /// (rows are pixels, the per-channel bias is bias_n).
+    roost_epilogue epilogue;
     size_t k, pixels, tiles, block_tiles, blocks, panels, units, per_task;
 } conv_job;
 
@@ -60,8 +63,11 @@ static void conv_task(void *context, int task, int thread) {
                 size_t oy = p / g->ow, ox = p % g->ow;
                 base[r] = job->image + oy * g->sh * job->wp + ox * g->sw;
             }
-            job->tile(job->k, job->koff, base, w, cv->y + ch0 * job->pixels + p0, job->pixels, rows, chans,
-                      &cv->epilogue, ch0, p0);
+            if (cv->nhwc)
+                job->tile(job->k, job->koff, base, w, cv->y + p0 * cv->ldy + ch0, cv->ldy, rows, chans, &job->epilogue, ch0, p0, 1);
+            else
+                job->tile(job->k, job->koff, base, w, cv->y + ch0 * job->pixels + p0, job->pixels, rows, chans,
+                          &job->epilogue, ch0, p0, 0);
         }
     }
 }
@@ -102,7 +108,12 @@ int roost_conv_run(const roost_conv *cv, roost_isa isa, roost_pool *pool, float 
             for (size_t kx = 0; kx < g->kw; kx++)
                 koff[i++] = (int32_t)(c * plane + ky * g->dh * row + kx * g->dw);
 
-    conv_job job = {.conv = cv, .image = image, .wp = row, .plane = plane, .koff = koff, .k = k, .pixels = pixels};
+    conv_job job = {.conv = cv, .image = image, .wp = row, .plane = plane, .koff = koff, .k = k, .pixels = pixels,
+                    .epilogue = cv->epilogue};
+    if (cv->nhwc) {
+        job.epilogue.bias_n = cv->epilogue.bias_m;
+        job.epilogue.bias_m = NULL;
+    }
 #if defined(__x86_64__)
     job.tile = isa == ROOST_ISA_AVX2 || isa == ROOST_ISA_AVX512 ? roost_conv_tile_avx2 : roost_conv_tile_portable;
 #else
@@ -129,13 +140,18 @@ int roost_conv_run(const roost_conv *cv, roost_isa isa, roost_pool *pool, float 
 
 void roost_conv_tile_portable(size_t k, const int32_t *koff, const float *const *base, const float *w,
                               float *y, size_t ldy, size_t rows, size_t chans, const roost_epilogue *ep,
-                              size_t ch0, size_t p0) {
+                              size_t ch0, size_t p0, int nhwc) {
     float acc[TILE][NR] = {{0}};
     for (size_t i = 0; i < k; i++) {
         for (int r = 0; r < TILE; r++) {
             float a = base[r][koff[i]];
             for (int j = 0; j < NR; j++) acc[r][j] += a * w[i * NR + j];
         }
+    }
+    if (nhwc) {
+        for (size_t r = 0; r < rows; r++)
+            for (size_t j = 0; j < chans; j++) y[r * ldy + j] = roost_finish(ep, acc[r][j], p0 + r, ch0 + j);
+        return;
     }
     for (size_t j = 0; j < chans; j++)
         for (size_t r = 0; r < rows; r++) y[j * ldy + r] = roost_finish(ep, acc[r][j], ch0 + j, p0 + r);

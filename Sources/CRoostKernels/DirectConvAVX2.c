@@ -1,7 +1,8 @@
 // AVX2 + FMA direct-convolution tile: 6 pixels × 16 channels in 12 accumulators.
 // Per tap, two weight vectors and six broadcast patch values (one per pixel, read
 // at its own base plus the tap's offset); at the end an 8×8 transpose turns the
-// tile into channel rows of consecutive pixels for the NCHW output.
+// tile into channel rows of consecutive pixels for the NCHW output (a
+// channels-last output stores the pixel rows as they are).
 #if defined(__x86_64__)
 #include "GemmInternal.h"
 #include <immintrin.h>
@@ -78,9 +79,40 @@ AVX2 static inline void finish_channel(const roost_epilogue *ep, __m256 v, float
         PIXEL_FMA(3); PIXEL_FMA(4); PIXEL_FMA(5);                 \
     } while (0)
 
+/// Eight channels of one pixel (channels-last output): the epilogue with the
+/// per-channel bias as bias_n, the residual at the pixel's row.
+AVX2 static inline __m256 finish_pixel(const roost_epilogue *ep, __m256 v, size_t p, size_t ch) {
+    if (ep->alpha != 1.0f) v = _mm256_mul_ps(v, _mm256_set1_ps(ep->alpha));
+    if (ep->bias_n) v = _mm256_add_ps(v, _mm256_loadu_ps(ep->bias_n + ch));
+    if (ep->residual) v = _mm256_add_ps(v, _mm256_loadu_ps(ep->residual + p * ep->ldr + ch));
+    v = _mm256_min_ps(_mm256_set1_ps(ep->hi), _mm256_max_ps(_mm256_set1_ps(ep->lo), v));
+    if (ep->leaky) {
+        __m256 neg = _mm256_cmp_ps(v, _mm256_setzero_ps(), _CMP_LT_OQ);
+        v = _mm256_blendv_ps(v, _mm256_mul_ps(v, _mm256_set1_ps(ep->leaky_alpha)), neg);
+    }
+    return v;
+}
+
+/// The tile written channels-last: each pixel's 16 channels are two vectors.
+AVX2 static void store_nhwc(const __m256 lo[6], const __m256 hi[6], float *y, size_t ldy, size_t rows, size_t chans,
+                            const roost_epilogue *ep, size_t ch0, size_t p0) {
+    for (size_t r = 0; r < rows; r++, y += ldy) {
+        if (chans == NR && !ep->gelu) {
+            _mm256_storeu_ps(y, finish_pixel(ep, lo[r], p0 + r, ch0));
+            _mm256_storeu_ps(y + 8, finish_pixel(ep, hi[r], p0 + r, ch0 + 8));
+            continue;
+        }
+        // A part-filled channel panel (or GELU): one value at a time, reading nothing past the channels.
+        float t[NR];
+        _mm256_storeu_ps(t, lo[r]);
+        _mm256_storeu_ps(t + 8, hi[r]);
+        for (size_t j = 0; j < chans; j++) y[j] = roost_finish(ep, t[j], p0 + r, ch0 + j);
+    }
+}
+
 AVX2 void roost_conv_tile_avx2(size_t k, const int32_t *koff, const float *const *base, const float *w,
                                float *y, size_t ldy, size_t rows, size_t chans, const roost_epilogue *ep,
-                               size_t ch0, size_t p0) {
+                               size_t ch0, size_t p0, int nhwc) {
     const float *x0 = base[0], *x1 = base[1], *x2 = base[2], *x3 = base[3], *x4 = base[4], *x5 = base[5];
     __m256 c00 = _mm256_setzero_ps(), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00;
     __m256 c30 = c00, c31 = c00, c40 = c00, c41 = c00, c50 = c00, c51 = c00;
@@ -92,6 +124,11 @@ AVX2 void roost_conv_tile_avx2(size_t k, const int32_t *koff, const float *const
     }
     for (; i < k; i++, w += NR, koff++) TAP(0);
 
+    if (nhwc) {
+        const __m256 lo[6] = {c00, c10, c20, c30, c40, c50}, hi[6] = {c01, c11, c21, c31, c41, c51};
+        store_nhwc(lo, hi, y, ldy, rows, chans, ep, ch0, p0);
+        return;
+    }
     __m256 lo[8] = {c00, c10, c20, c30, c40, c50, _mm256_setzero_ps(), _mm256_setzero_ps()};
     __m256 hi[8] = {c01, c11, c21, c31, c41, c51, _mm256_setzero_ps(), _mm256_setzero_ps()};
     transpose8(lo);

@@ -211,6 +211,27 @@ static void gemm_region(const roost_gemm *g, roost_isa isa, size_t m0, size_t m1
                 size_t mc = min_size(mstep, m1 - ic);
                 const float *abase;
                 size_t astride;
+#if defined(__x86_64__)
+                if (isa == ROOST_ISA_AVX512 && !g->a_packed && !g->a_trans) {
+                    // The 512-bit tile reads plain A rows in place: no packing pass.
+                    abase = g->a + ic * g->lda + pc;
+                    for (size_t jr = 0; jr < nc; jr += 2 * NR) {
+                        const float *bp = bbase + (jr / NR) * bstride;
+                        size_t nr = min_size(2 * NR, nc - jr);
+                        for (size_t ir = 0; ir < mc; ir += MR) {
+                            size_t row = ic + ir, col = jc + jr, rows = min_size(MR, mc - ir);
+                            const float *ap = abase + ir * g->lda;
+                            float *cp = g->c + row * g->ldc + col;
+                            const roost_epilogue *ep = last ? &g->epilogue : NULL;
+                            if (nr > NR)
+                                roost_ukernel2_avx512_rows(kc, ap, g->lda, bp, bp + bstride, cp, g->ldc, rows, nr, pc > 0, ep, row, col);
+                            else
+                                roost_ukernel1_avx512_rows(kc, ap, g->lda, bp, cp, g->ldc, rows, nr, pc > 0, ep, row, col);
+                        }
+                    }
+                    continue;
+                }
+#endif
                 if (g->a_packed) {
                     abase = g->a_packed + (ic / MR) * K * MR + pc * MR;
                     astride = K * MR;
@@ -294,10 +315,11 @@ void roost_gemm_run(const roost_gemm *g, roost_isa isa, roost_pool *pool, float 
     if ((size_t)threads > job.panels) threads = (int)job.panels;
     // A few tasks per thread, claimed as threads come free, so one preempted by
     // another process delays the product by its task, not by half of it — where
-    // no task repeats another's packing: over N with A packed (conv weights) or a
-    // GEMV, over M with B packed. (Over N with A packed per task, as in a batch-32
-    // MLP, every task would pack A again.)
-    const int no_repack = job.split_n ? g->a_packed != NULL || g->m == 1 : g->b_packed != NULL;
+    // no task repeats another's packing: over N with A packed (conv weights), A
+    // read in place (plain rows on AVX-512) or a GEMV; over M with B packed. (Over
+    // N with A packed per task, every task would pack A again.)
+    const int no_repack = job.split_n ? g->a_packed != NULL || g->m == 1 || (isa == ROOST_ISA_AVX512 && !g->a_trans)
+                                      : g->b_packed != NULL;
     size_t tasks_wanted = (size_t)threads;
     if (threads > 1 && no_repack) tasks_wanted = (size_t)threads * ROOST_TASKS_PER_THREAD;
     if (tasks_wanted > job.panels) tasks_wanted = job.panels;

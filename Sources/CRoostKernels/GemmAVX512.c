@@ -3,6 +3,9 @@
 // a short last panel, and a one-panel 6×16 form for an odd last panel. Same packed
 // layouts as the AVX2 kernels (6-row A panels, 16-column B panels), so an artifact's
 // pre-packed weights serve either family; partial tiles use AVX-512 lane masks.
+// Each form also reads A straight from row-major rows (`_rows`, stride lda): the
+// broadcast costs the same from either layout, so a plain A — a channels-last
+// activation, an MLP's batch — needs no packing pass.
 #if defined(__x86_64__)
 #include "GemmInternal.h"
 #include <immintrin.h>
@@ -55,14 +58,23 @@ AVX512 static inline void store16(float *c, __m512 v, int accumulate, const roos
 
 #define ROW_FMA2(r)                                  \
     do {                                             \
-        __m512 av = _mm512_set1_ps(a[r]);            \
+        __m512 av = _mm512_set1_ps(a[o##r]);     \
         c##r##0 = _mm512_fmadd_ps(av, b0, c##r##0);  \
         c##r##1 = _mm512_fmadd_ps(av, b1, c##r##1);  \
     } while (0)
 #define ROW_FMA1(r)                                  \
     do {                                             \
-        c##r##0 = _mm512_fmadd_ps(_mm512_set1_ps(a[r]), b0, c##r##0); \
+        c##r##0 = _mm512_fmadd_ps(_mm512_set1_ps(a[o##r]), b0, c##r##0); \
     } while (0)
+
+/// Where each tile row's A values start: row r at r·rs; for plain rows, a row at
+/// or past mr reads row mr − 1 instead (a packed panel is zero-padded, plain A ends
+/// at its last row). Constants when rs is 1.
+#define ROW_OFFSET(r) (((r) < mr || rs == 1 ? (size_t)(r) : mr - 1) * rs)
+#define ROW_OFFSETS                                                                   \
+    const size_t o0 = 0, o1 = ROW_OFFSET(1), o2 = ROW_OFFSET(2), o3 = ROW_OFFSET(3);  \
+    const size_t o4 = ROW_OFFSET(4), o5 = ROW_OFFSET(5);                              \
+    (void)o0; (void)o1; (void)o2; (void)o3; (void)o4; (void)o5
 
 #define ROWS2_6 ROW_FMA2(0); ROW_FMA2(1); ROW_FMA2(2); ROW_FMA2(3); ROW_FMA2(4); ROW_FMA2(5)
 #define ROWS2_4 ROW_FMA2(0); ROW_FMA2(1); ROW_FMA2(2); ROW_FMA2(3)
@@ -74,7 +86,7 @@ AVX512 static inline void store16(float *c, __m512 v, int accumulate, const roos
         __m512 b0 = _mm512_loadu_ps(p0);              \
         __m512 b1 = _mm512_loadu_ps(p1);              \
         ROWS;                                         \
-        a += MR; p0 += NR; p1 += NR;                  \
+        a += ks; p0 += NR; p1 += NR;                  \
     } while (0)
 
 /// The two-panel tile's k loop for the first ROWS rows of an A panel.
@@ -95,10 +107,13 @@ AVX512 static inline void store16(float *c, __m512 v, int accumulate, const roos
         store16(c + (r) * ldc + NR, c##r##1, accumulate, ep, row0 + (r), col0 + NR, m1);       \
     } while (0)
 
-/// mr ≤ 6 rows × 16 < nr ≤ 32 columns: A panel `a`, B panels b0p (columns 0–15)
-/// and b1p (16–31).
-AVX512 void roost_ukernel2_avx512(size_t kc, const float *a, const float *b0p, const float *b1p, float *c, size_t ldc,
-                                  size_t mr, size_t nr, int accumulate, const roost_epilogue *ep, size_t row0, size_t col0) {
+/// mr ≤ 6 rows × 16 < nr ≤ 32 columns: A element (r, k) at a[r·rs + k·ks] (a packed
+/// panel: rs 1, ks MR; plain rows: rs lda, ks 1), B panels b0p (columns 0–15) and b1p (16–31).
+AVX512 static inline __attribute__((always_inline)) void tile2(size_t kc, const float *a, size_t rs, size_t ks,
+                                                               const float *b0p, const float *b1p, float *c, size_t ldc,
+                                                               size_t mr, size_t nr, int accumulate, const roost_epilogue *ep,
+                                                               size_t row0, size_t col0) {
+    ROW_OFFSETS;
     if (mr <= 2) {
         __m512 c00 = _mm512_setzero_ps(), c01 = c00, c10 = c00, c11 = c00;
         TILE2_LOOP(ROWS2_2);
@@ -121,10 +136,12 @@ AVX512 void roost_ukernel2_avx512(size_t kc, const float *a, const float *b0p, c
 }
 
 /// The one-panel form (nr ≤ 16), for an odd last panel: six accumulators.
-AVX512 void roost_ukernel1_avx512(size_t kc, const float *a, const float *b, float *c, size_t ldc,
-                                  size_t mr, size_t nr, int accumulate, const roost_epilogue *ep, size_t row0, size_t col0) {
+AVX512 static inline __attribute__((always_inline)) void tile1(size_t kc, const float *a, size_t rs, size_t ks, const float *b,
+                                                               float *c, size_t ldc, size_t mr, size_t nr, int accumulate,
+                                                               const roost_epilogue *ep, size_t row0, size_t col0) {
     __m512 c00 = _mm512_setzero_ps(), c10 = c00, c20 = c00, c30 = c00, c40 = c00, c50 = c00;
-    for (size_t k = 0; k < kc; k++, a += MR, b += NR) {
+    ROW_OFFSETS;
+    for (size_t k = 0; k < kc; k++, a += ks, b += NR) {
         const __m512 b0 = _mm512_loadu_ps(b);
         ROWS1_6;
     }
@@ -135,5 +152,26 @@ AVX512 void roost_ukernel1_avx512(size_t kc, const float *a, const float *b, flo
     if (mr > 3) store16(c + 3 * ldc, c30, accumulate, ep, row0 + 3, col0, m0);
     if (mr > 4) store16(c + 4 * ldc, c40, accumulate, ep, row0 + 4, col0, m0);
     if (mr > 5) store16(c + 5 * ldc, c50, accumulate, ep, row0 + 5, col0, m0);
+}
+
+AVX512 void roost_ukernel2_avx512(size_t kc, const float *a, const float *b0p, const float *b1p, float *c, size_t ldc,
+                                  size_t mr, size_t nr, int accumulate, const roost_epilogue *ep, size_t row0, size_t col0) {
+    tile2(kc, a, 1, MR, b0p, b1p, c, ldc, mr, nr, accumulate, ep, row0, col0);
+}
+
+AVX512 void roost_ukernel1_avx512(size_t kc, const float *a, const float *b, float *c, size_t ldc,
+                                  size_t mr, size_t nr, int accumulate, const roost_epilogue *ep, size_t row0, size_t col0) {
+    tile1(kc, a, 1, MR, b, c, ldc, mr, nr, accumulate, ep, row0, col0);
+}
+
+AVX512 void roost_ukernel2_avx512_rows(size_t kc, const float *a, size_t lda, const float *b0p, const float *b1p, float *c,
+                                       size_t ldc, size_t mr, size_t nr, int accumulate, const roost_epilogue *ep,
+                                       size_t row0, size_t col0) {
+    tile2(kc, a, lda, 1, b0p, b1p, c, ldc, mr, nr, accumulate, ep, row0, col0);
+}
+
+AVX512 void roost_ukernel1_avx512_rows(size_t kc, const float *a, size_t lda, const float *b, float *c, size_t ldc,
+                                       size_t mr, size_t nr, int accumulate, const roost_epilogue *ep, size_t row0, size_t col0) {
+    tile1(kc, a, lda, 1, b, c, ldc, mr, nr, accumulate, ep, row0, col0);
 }
 #endif

@@ -33,6 +33,12 @@ void roost_ukernel2_avx512(size_t kc, const float *a, const float *b0, const flo
                            size_t mr, size_t nr, int accumulate, const roost_epilogue *ep, size_t row0, size_t col0);
 void roost_ukernel1_avx512(size_t kc, const float *a, const float *b, float *c, size_t ldc,
                            size_t mr, size_t nr, int accumulate, const roost_epilogue *ep, size_t row0, size_t col0);
+/// The same two forms reading A from plain row-major rows (row r at a + r·lda).
+void roost_ukernel2_avx512_rows(size_t kc, const float *a, size_t lda, const float *b0, const float *b1, float *c,
+                                size_t ldc, size_t mr, size_t nr, int accumulate, const roost_epilogue *ep,
+                                size_t row0, size_t col0);
+void roost_ukernel1_avx512_rows(size_t kc, const float *a, size_t lda, const float *b, float *c, size_t ldc,
+                                size_t mr, size_t nr, int accumulate, const roost_epilogue *ep, size_t row0, size_t col0);
 
 /// y[n0..n1) = x[0..k) · B (pre-packed panels), then the epilogue; n0 is panel aligned.
 typedef void (*roost_gemv)(size_t k, const float *x, const float *b_packed, float *y,
@@ -44,16 +50,17 @@ void roost_gemv_avx2(size_t k, const float *x, const float *b_packed, float *y,
 
 /// One direct-convolution tile: acc[6 pixels × 16 channels] = Σ_k x[base[r] + koff[k]] · w[k·16 + j],
 /// then the epilogue; stores rows pixels × chans channels at y[j·ldy + r] (y at the tile's
-/// first channel and pixel; ep's rows are channels ch0 + j, its columns pixels p0 + r).
+/// first channel and pixel; ep's rows are channels ch0 + j, its columns pixels p0 + r) — or,
+/// when nhwc, at y[r·ldy + j] with ep's rows the pixels and its columns the channels.
 typedef void (*roost_conv_tile)(size_t k, const int32_t *koff, const float *const *base, const float *w,
                                 float *y, size_t ldy, size_t rows, size_t chans, const roost_epilogue *ep,
-                                size_t ch0, size_t p0);
+                                size_t ch0, size_t p0, int nhwc);
 void roost_conv_tile_portable(size_t k, const int32_t *koff, const float *const *base, const float *w,
                               float *y, size_t ldy, size_t rows, size_t chans, const roost_epilogue *ep,
-                              size_t ch0, size_t p0);
+                              size_t ch0, size_t p0, int nhwc);
 void roost_conv_tile_avx2(size_t k, const int32_t *koff, const float *const *base, const float *w,
                           float *y, size_t ldy, size_t rows, size_t chans, const roost_epilogue *ep,
-                          size_t ch0, size_t p0);
+                          size_t ch0, size_t p0, int nhwc);
 
 /// erf(x) as an odd/even rational on [-4, 4] (±1 beyond), absolute error < 5e-7:
 /// the coefficients of the runtime's FastMath.erf, so a fused GELU computes what

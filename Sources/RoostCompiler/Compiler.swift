@@ -35,6 +35,7 @@ public struct Compiler: Sendable {
         for pass in passes { try pass.run(&graph) }
         var (plan, weights) = try PlanBuilder(registry: registry).build(graph)
         _ = consume graph
+        ChannelsLastLayout(target: target).apply(plan: &plan)
         KernelSelection(target: target).apply(plan: &plan, weights: &weights)
         let header = ArtifactHeader(
             compilerVersion: RoostVersion.compiler, target: target, modelSHA256: modelSHA256, modelName: name,
@@ -58,6 +59,7 @@ public struct Compiler: Sendable {
         d["simd"] = KernelSelection(target: target).simdFamily ?? "portable"
         d["gemm.tile"] = KernelSelection(target: target).registerTile
         d["conv.algorithms"] = ConvSpecialization.algorithmSummary(of: plan)
+        d["conv.layout"] = ChannelsLastLayout.summary(of: plan)
         return d
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import CRoostKernels
 import Testing
 import RoostCompiler
 import RoostCore
@@ -8,9 +9,9 @@ import RoostTestSupport
 
 /// The shared CNN reference models against ONNX Runtime's outputs.
 @Suite struct CNNModelTests {
-    func check(_ name: String, threads: Int) throws -> Artifact {
+    func check(_ name: String, threads: Int, isa: IsaLevel = .x86_64_avx2) throws -> Artifact {
         let dir = try #require(TestEnvironment.sharedModel(name))
-        let target = TargetSpec(isa: .x86_64_avx2, blasCoreType: nil, threads: threads)
+        let target = TargetSpec(isa: isa, blasCoreType: nil, threads: threads)
         let artifact = try Compiler().compile(modelAt: dir.appendingPathComponent("model.onnx"), target: target)
         let session = try InferenceSession(artifact: ArtifactCodec.decode(ArtifactCodec.encode(artifact)))
         let input = try TensorProtoCodec.read(from: dir.appendingPathComponent("test_data_set_0/input_0.pb"))
@@ -48,5 +49,19 @@ import RoostTestSupport
     func cnnModelsMatchTwoThreaded() throws {
         _ = try check("resnet18", threads: 2)
         _ = try check("mobilenet_v2", threads: 2)
+    }
+
+    /// On an AVX-512 target the depthwise-separable network runs channels-last:
+    /// every conv, entered by the 3×3 stem (the direct kernel reads the NCHW image
+    /// and writes channels-last) and left by the global pool.
+    @Test(.enabled(if: TestEnvironment.hasSharedModels && roost_isa_supported(ROOST_ISA_AVX512) != 0,
+                   "needs ../shared/models and a CPU with AVX-512F"))
+    func mobilenetV2ChannelsLastMatchesONNXRuntime() throws {
+        for threads in [1, 2] {
+            let artifact = try check("mobilenet_v2", threads: threads, isa: .x86_64_avx512)
+            #expect(artifact.header.decisions["conv.layout"] == "nhwc 52/52")
+            let pool = try #require(artifact.plan.steps.first { $0.kernel == "global_average_pool" })
+            #expect(pool.attributes[TensorLayout.inputAttribute]?.string == "nhwc")
+        }
     }
 }

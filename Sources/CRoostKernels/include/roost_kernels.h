@@ -126,8 +126,12 @@ typedef struct {
     size_t m;                ///< output channels of the group
     const float *x;          ///< the group's image, [channels, h, w]
     const float *w_packed;   ///< the group's weights packed as B
-    float *y;                ///< [m, oh·ow]
-    roost_epilogue epilogue; ///< bias_m per output channel; residual [m, ldr]
+    float *y;                ///< [m, oh·ow], or [oh·ow, ldy] when nhwc
+    roost_epilogue epilogue; ///< bias_m per output channel; residual [m, ldr] ([oh·ow, ldr] when nhwc)
+    /// Nonzero: write channels-last, pixel p's channel j at y[p·ldy + j] (so a
+    /// conv can hand a channels-last region its input straight from the stem).
+    int nhwc;
+    size_t ldy;
 } roost_conv;
 
 /// Floats of workspace roost_conv_run needs for this geometry (the tap offsets
@@ -188,6 +192,26 @@ void roost_depthwise_finish_avx2(const float *acc, size_t pitch, size_t rows, si
 /// even[i] = src[2i], odd[i] = src[2i + 1] over n floats: a stride-2 depthwise
 /// conv's input row split into its column phases. AVX2, x86-64 only.
 void roost_deinterleave2_avx2(const float *src, size_t n, float *even, float *odd);
+
+/// A depthwise convolution (one input channel per output channel) in channels-last
+/// layout, where a pixel's channels are one contiguous vector: no per-channel plane
+/// copies, and the epilogue is applied as each pixel is written.
+typedef struct {
+    size_t batch, channels, h, w, kh, kw, sh, sw, pt, pl, dh, dw, oh, ow;
+    const float *x;        ///< [batch, h, w, channels]
+    const float *weights;  ///< [kh·kw, channels]: tap-major, so a tap's weights are one vector
+    const float *bias;     ///< [channels], or NULL
+    const float *residual; ///< like y, or NULL
+    float lo, hi;          ///< clamp (none is [-inf, +inf])
+    float *y;              ///< [batch, oh, ow, channels]
+} roost_depthwise_nhwc;
+
+/// Runs it on `pool` (NULL: inline), output rows split over the threads.
+void roost_depthwise_nhwc_run(const roost_depthwise_nhwc *d, roost_isa isa, roost_pool *pool);
+
+/// Output rows [row0, row1) (row = n·oh + oy) on AVX2 + FMA / AVX-512F; x86-64 only.
+void roost_depthwise_nhwc_rows_avx2(const roost_depthwise_nhwc *d, size_t row0, size_t row1);
+void roost_depthwise_nhwc_rows_avx512(const roost_depthwise_nhwc *d, size_t row0, size_t row1);
 
 // MARK: the machine's limit
 

@@ -13,7 +13,8 @@ import RoostCore
 ///   `direct`), pixels × channels straight from a padded copy of the image with
 ///   the weights packed as B; the others run the GEMM (packing patches block by
 ///   block, or multiplying a pointwise conv's image as it is);
-/// - direct depthwise convs: the AVX2 + FMA inner loop where the ISA has it (`simd`).
+/// - direct depthwise convs: the AVX2 + FMA inner loop where the ISA has it, the
+///   AVX-512 one for a channels-last conv on an AVX-512 target (`simd`).
 public struct KernelSelection: Sendable {
     public let target: TargetSpec
     public init(target: TargetSpec) { self.target = target }
@@ -50,20 +51,16 @@ public struct KernelSelection: Sendable {
     }
 
     public func apply(plan: inout ExecutionPlan, weights: inout [Float]) {
-        var uses: [Int: Int] = [:]
-        for step in plan.steps { for id in step.inputs where id >= 0 { uses[id, default: 0] += 1 } }
-        // Weight values that share storage (views of one constant) move together and are never packed.
-        var sharers: [Int: Int] = [:]
-        for v in plan.values where v.storage == .weights { sharers[v.offset, default: 0] += 1 }
-        func packable(_ id: Int) -> Bool {
-            id >= 0 && plan.values[id].storage == .weights && uses[id] == 1 && sharers[plan.values[id].offset] == 1
-        }
+        let packableIDs = Self.packableWeights(in: plan)
+        func packable(_ id: Int) -> Bool { packableIDs.contains(id) }
 
         var packed: [Int: [Float]] = [:]
         for i in plan.steps.indices {
             var step = plan.steps[i]
             if step.kernel == "conv", step.attributes["algorithm"]?.string == "direct-depthwise", let simd = simdFamily {
-                plan.steps[i].attributes["simd"] = .string(simd)
+                // The channels-last depthwise kernel has an AVX-512 form (whole cache lines, lane-masked tails).
+                let channelsLast = TensorLayout.of(step, TensorLayout.inputAttribute) == .nhwc
+                plan.steps[i].attributes["simd"] = .string(channelsLast && target.isa == .x86_64_avx512 ? "avx512" : simd)
                 continue
             }
             guard var choice = choose(step, plan), [choice.m, choice.n, choice.k, choice.groups].allSatisfy({ (1..<(1 << 30)).contains($0) })
@@ -89,7 +86,7 @@ public struct KernelSelection: Sendable {
                     packedData = Self.packWinograd(data, choice)
                 } else if operand == "a" {
                     packedData = Self.packA(data, choice)
-                } else if choice.direct {
+                } else if choice.direct || choice.channelsLast {
                     packedData = Self.packConvB(data, choice)
                 } else {
                     packedData = Self.packB(data, choice)
@@ -106,6 +103,22 @@ public struct KernelSelection: Sendable {
         rebuildWeights(&plan, &weights, packed)
     }
 
+    /// The weight values this pass may repack: constants read by one step only
+    /// (values that share storage — views of one constant — move together and are never packed).
+    static func packableWeights(in plan: ExecutionPlan) -> Set<Int> {
+        var uses: [Int: Int] = [:]
+        for step in plan.steps { for id in step.inputs where id >= 0 { uses[id, default: 0] += 1 } }
+        var sharers: [Int: Int] = [:]
+        for v in plan.values where v.storage == .weights { sharers[v.offset, default: 0] += 1 }
+        return Set(plan.values.filter { $0.storage == .weights && uses[$0.id] == 1 && sharers[$0.offset] == 1 }.map(\.id))
+    }
+
+    /// Whether a conv step will run on the direct kernel (which can also write channels-last).
+    func runsDirect(_ step: PlanStep, _ plan: ExecutionPlan, packable: Set<Int>) -> Bool {
+        guard let choice = choose(step, plan) else { return false }
+        return choice.direct && packable.contains(step.inputs[1])
+    }
+
     /// What a step would run and which of its operands could be packed.
     struct Choice {
         var implementation: String
@@ -115,6 +128,8 @@ public struct KernelSelection: Sendable {
         var direct = false
         /// A 3×3 conv on Winograd F(2×2, 3×3): its weights are transformed and packed as 16 A matrices.
         var winograd = false
+        /// A pointwise conv writing channels-last: its weights are the GEMM's B, packed in 16-channel panels.
+        var channelsLast = false
     }
 
     /// For a stride-1, undilated, ungrouped 3×3 conv: whether Winograd F(2×2, 3×3)
@@ -159,8 +174,15 @@ public struct KernelSelection: Sendable {
                   step.inputs.count > 1, step.inputs[1] >= 0, step.outputs.first.map({ $0 >= 0 }) == true else { return nil }
             let w = plan.values[step.inputs[1]].shape, y = plan.values[step.outputs[0]].shape
             guard w.count >= 3, y.count >= 3 else { return nil }
-            let m = out / group, k = w.dropFirst().reduce(1, *), n = y.dropFirst(2).reduce(1, *)
+            // Pixels per image, whichever layout Y has.
+            guard let batch = a["batch"]?.int, batch > 0 else { return nil }
+            let m = out / group, k = w.dropFirst().reduce(1, *), n = y.reduce(1, *) / (batch * out)
             guard let impl = implementation(m: m, n: n, k: k) else { return nil }
+            if TensorLayout.of(step, TensorLayout.outputAttribute) == .nhwc, algorithm == "gemm-1x1" {
+                // Channels-last: pixels × channels on the GEMM, the weights its B.
+                guard group == 1 else { return nil }
+                return Choice(implementation: impl, packable: "b", m: m, n: n, k: k, channelsLast: true)
+            }
             if impl != "roost-portable", algorithm == "im2col-gemm", group == 1, w.count == 4,
                Self.favoursWinograd(kernel: a["kernel"]?.ints ?? [], strides: a["strides"]?.ints ?? [], dilations: a["dilations"]?.ints ?? [],
                                     group: group, inputChannels: w[1], outputChannels: m, pixels: n) {

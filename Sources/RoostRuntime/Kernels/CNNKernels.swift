@@ -4,7 +4,10 @@ import RoostCore
 enum CNNKernels {
     static let builders: [String: KernelBuilder] = [
         "conv": { step, ops in
-            switch step.attributes["algorithm"]?.string {
+            let channelsLast = TensorLayout.of(step, TensorLayout.outputAttribute) == .nhwc
+            return switch step.attributes["algorithm"]?.string {
+            case "gemm-1x1" where channelsLast: try ChannelsLastPointwiseKernel(step, ops)
+            case "direct-depthwise" where channelsLast: try ChannelsLastDepthwiseKernel(step, ops)
             case "im2col-gemm", "gemm-1x1": try GemmConvKernel(step, ops)
             case "direct-depthwise": try DepthwiseConvKernel(step, ops)
             case let other: throw RoostError.invalidArtifact("\(step.origin): conv algorithm '\(other ?? "none")' is unknown to this runtime")

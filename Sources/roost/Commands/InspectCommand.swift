@@ -36,7 +36,7 @@ struct InspectCommand: ParsableCommand {
                 """
             for (i, s) in a.plan.steps.enumerated() {
                 let shapes = s.outputs.filter { $0 >= 0 && $0 < a.plan.values.count }.map { "\(a.plan.values[$0].shape)" }.joined(separator: ", ")
-                let attrs = ["algorithm", "convKernel", "gemm", "packedWeights", "activation"].compactMap { k in s.attributes[k]?.string.map { "\(k)=\($0)" } }.joined(separator: " ")
+                let attrs = ["algorithm", "convKernel", "gemm", "packedWeights", "simd", TensorLayout.inputAttribute, TensorLayout.outputAttribute, "activation"].compactMap { k in s.attributes[k]?.string.map { "\(k)=\($0)" } }.joined(separator: " ")
                 let index = String(i).leftPadded(to: 4)
                 out += "\(index)  \(s.kernel.padding(toLength: max(18, s.kernel.count), withPad: " ", startingAt: 0)) -> \(shapes)  \(attrs)  (\(s.origin))\n"
             }

@@ -6,6 +6,8 @@ import RoostCore
 struct ConvStep {
     let batch: Int, channels: Int, outChannels: Int, group: Int
     let window: WindowParameters
+    /// How X (and Y, with the residual) are laid out; NCHW unless the compiler chose channels-last.
+    let inputLayout: TensorLayout, outputLayout: TensorLayout
     let activation: FusedActivation
     let x: UnsafeMutablePointer<Float>, weights: UnsafeMutablePointer<Float>
     let bias: UnsafeMutablePointer<Float>?, residual: UnsafeMutablePointer<Float>?
@@ -25,6 +27,10 @@ struct ConvStep {
             throw RoostError.invalidArtifact("\(step.origin): group \(group) does not divide \(channels) → \(outChannels) channels")
         }
         window = try WindowParameters(step)
+        guard let input = TensorLayout.of(step, TensorLayout.inputAttribute), let output = TensorLayout.of(step, TensorLayout.outputAttribute) else {
+            throw RoostError.invalidArtifact("\(step.origin): layout must be 'nchw' or 'nhwc'")
+        }
+        (inputLayout, outputLayout) = (input, output)
         activation = try FusedActivation(step)
         let w = window
         x = try ops.checkedInput(0, count: try step.elements(batch, channels, w.inputPlane), "input X", step)

@@ -36,6 +36,9 @@ struct DepthwiseConvKernel: Kernel {
 
     init(_ step: PlanStep, _ ops: KernelOperands) throws {
         conv = try ConvStep(step, ops)
+        guard conv.inputLayout == .nchw, conv.outputLayout == .nchw else {
+            throw RoostError.invalidArtifact("\(step.origin): this depthwise kernel reads and writes NCHW values only")
+        }
         guard conv.group == conv.channels, conv.outChannels % conv.channels == 0 else {
             throw RoostError.invalidArtifact("\(step.origin): direct-depthwise needs group == channels (\(conv.group) vs \(conv.channels))")
         }

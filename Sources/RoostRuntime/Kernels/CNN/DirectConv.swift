@@ -5,7 +5,8 @@ import RoostCore
 /// pixels × channels product whose patch values the kernel broadcasts from a
 /// padded copy of the image, so no patch matrix is built or packed. Weights come
 /// packed as B (16-channel panels) from the compiler; bias, residual and
-/// clamp-type activations are applied to each tile in registers.
+/// clamp-type activations are applied to each tile in registers. With step
+/// attribute `outputLayout` `nhwc` (one group) it writes channels-last.
 struct DirectConv {
     let template: roost_conv
     let isa: roost_isa
@@ -23,7 +24,14 @@ struct DirectConv {
                                 pt: g.pt, pl: g.pl, dh: g.dh, dw: g.dw, oh: g.oh, ow: g.ow)
         call.m = conv.outputGroupChannels
         call.epilogue = .identity
-        call.epilogue.ldr = g.outputPlane
+        // A channels-last output (one group) stores pixel rows of all the channels.
+        if conv.outputLayout == .nhwc {
+            call.nhwc = 1
+            call.ldy = conv.outChannels
+            call.epilogue.ldr = conv.outChannels
+        } else {
+            call.epilogue.ldr = g.outputPlane
+        }
         needsEpilogue = !call.epilogue.fuse(conv.activation)
         let needed = withUnsafePointer(to: &call.geo) { roost_conv_workspace_floats($0) }
         let rows = max(g.h, (g.oh - 1) * g.sh + (g.kh - 1) * g.dh + 1), cols = max(g.w, (g.ow - 1) * g.sw + (g.kw - 1) * g.dw + 1)
@@ -51,7 +59,8 @@ struct DirectConv {
                 // The geometry was checked against 32-bit offsets at load time.
                 _ = withUnsafePointer(to: &call) { roost_conv_run($0, isa, context.pool, workspace) }
                 if needsEpilogue {
-                    for m in 0..<mg { c.activation.apply(call.y + m * n, count: n) }
+                    // Either layout: the group's output is mg·n contiguous floats (one group when channels-last).
+                    c.activation.apply(call.y, count: mg * n)
                 }
             }
         }

@@ -45,6 +45,11 @@ struct GemmConvKernel: Kernel {
 
     init(_ step: PlanStep, _ ops: KernelOperands) throws {
         conv = try ConvStep(step, ops)
+        // Only the direct kernel writes channels-last (one group, NCHW input).
+        let channelsLastOutput = conv.outputLayout == .nhwc && conv.group == 1 && step.attributes["convKernel"]?.string == "direct"
+        guard conv.inputLayout == .nchw, conv.outputLayout == .nchw || channelsLastOutput else {
+            throw RoostError.invalidArtifact("\(step.origin): this conv kernel reads NCHW values, and writes channels-last only on the direct kernel")
+        }
         let g = conv.window
         pointwise = step.attributes["algorithm"]?.string == "gemm-1x1"
         switch step.attributes["convKernel"]?.string {

@@ -1,0 +1,78 @@
+import CRoostKernels
+import Foundation
+import Testing
+import RoostCompiler
+import RoostCore
+import RoostONNX
+@testable import RoostRuntime
+
+/// A depthwise-separable network compiled for AVX-512 runs channels-last and
+/// gives the NCHW plan's numbers: a stem on the direct kernel, depthwise convs of
+/// stride 1 and 2 with asymmetric padding and a 5×5 window, channel counts of 16
+/// and 20 (a part-filled vector), a fused residual, fused clamps and an activation
+/// the GEMM cannot fuse, batch 2, 1 and 2 threads, every SIMD family of the
+/// depthwise kernel.
+@Suite struct ChannelsLastTests {
+    static var avx512: Bool { roost_isa_supported(ROOST_ISA_AVX512) != 0 }
+
+    static func model() throws -> ONNXModel {
+        var b = ModelBuilder(name: "separable")
+        let x = b.input("x", shape: [2, 3, 13, 15])
+        var seed: UInt64 = 10
+        func weights(_ shape: [Int], _ name: String) -> String {
+            seed += 1
+            return b.initializer(name, HostTensor.seeded(shape: shape, seed: seed))
+        }
+        func conv(_ input: String, _ w: [Int], group: Int = 1, strides: [Int] = [1, 1], pads: [Int] = [0, 0, 0, 0], _ name: String) -> String {
+            b.node("Conv", [input, weights(w, name + ".w"), weights([w[0]], name + ".b")],
+                   attributes: ["group": .int(group), "strides": .ints(strides), "pads": .ints(pads)])
+        }
+        let stem = b.node("Relu", [conv(x, [16, 3, 3, 3], pads: [1, 1, 1, 1], "stem")])
+        let d1 = b.node("Clip", [conv(stem, [16, 1, 3, 3], group: 16, pads: [1, 1, 1, 1], "d1"),
+                                 b.initializer("lo", HostTensor(shape: [], data: [0])), b.initializer("hi", HostTensor(shape: [], data: [6]))])
+        let p1 = b.node("Relu", [conv(d1, [20, 16, 1, 1], "p1")])
+        let d2 = b.node("Relu", [conv(p1, [20, 1, 3, 3], group: 20, pads: [1, 1, 1, 1], "d2")])
+        let sum = b.node("Add", [conv(d2, [20, 20, 1, 1], "p2"), p1])
+        let d3 = b.node("Relu", [conv(sum, [20, 1, 3, 3], group: 20, strides: [2, 2], pads: [1, 0, 1, 2], "d3")])
+        let d4 = conv(d3, [20, 1, 5, 5], group: 20, pads: [2, 2, 2, 2], "d4")
+        let p3 = b.node("Sigmoid", [conv(d4, [36, 20, 1, 1], "p3")])
+        b.node("GlobalAveragePool", [p3], output: "y")
+        b.output("y", shape: [])
+        return try ONNXModel(data: b.serialized())
+    }
+
+    func run(_ isa: IsaLevel, threads: Int, _ x: HostTensor) throws -> (Artifact, HostTensor) {
+        let artifact = try Compiler().compile(Self.model(), name: "separable", target: TargetSpec(isa: isa, blasCoreType: nil, threads: threads))
+        let session = try InferenceSession(artifact: ArtifactCodec.decode(ArtifactCodec.encode(artifact)))
+        return (artifact, try session.run([x])[0])
+    }
+
+    @Test(.enabled(if: avx512, "needs a CPU with AVX-512F"))
+    func channelsLastMatchesTheNCHWPlan() throws {
+        let x = HostTensor.seeded(shape: [2, 3, 13, 15], seed: 3)
+        let (_, want) = try run(.x86_64_avx2, threads: 1, x)
+        for threads in [1, 2] {
+            let (artifact, got) = try run(.x86_64_avx512, threads: threads, x)
+            // The stem (direct kernel) enters channels-last, the pool leaves it.
+            #expect(artifact.header.decisions["conv.layout"] == "nhwc 8/8")
+            #expect(got.shape == [2, 36, 1, 1])
+            #expect(got.isClose(to: want, rtol: 1e-5, atol: 1e-6), "\(threads) threads: max diff \(got.maxAbsDifference(to: want))")
+        }
+    }
+
+    /// The depthwise kernel's AVX2 and portable forms (which an AVX-512 plan does
+    /// not pick) give the same numbers as its AVX-512 form.
+    @Test(.enabled(if: avx512, "needs a CPU with AVX-512F"))
+    func everyDepthwiseFamilyAgrees() throws {
+        let x = HostTensor.seeded(shape: [2, 3, 13, 15], seed: 4)
+        let (compiled, want) = try run(.x86_64_avx512, threads: 1, x)
+        let depthwise = compiled.plan.steps.indices.filter { compiled.plan.steps[$0].attributes["algorithm"]?.string == "direct-depthwise" }
+        #expect(depthwise.count == 4 && depthwise.allSatisfy { compiled.plan.steps[$0].attributes["simd"] == .string("avx512") })
+        for family in ["avx2", nil] as [String?] {
+            var artifact = compiled
+            for i in depthwise { artifact.plan.steps[i].attributes["simd"] = family.map { .string($0) } }
+            let got = try InferenceSession(artifact: artifact).run([x])[0]
+            #expect(got.isClose(to: want, rtol: 1e-5, atol: 1e-6), "\(family ?? "portable"): max diff \(got.maxAbsDifference(to: want))")
+        }
+    }
+}
