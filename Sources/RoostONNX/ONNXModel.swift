@@ -12,15 +12,19 @@ public struct ONNXModel: Sendable {
 
     public init(data: Data, baseDirectory: URL? = nil) throws {
         guard !data.isEmpty else { throw RoostError.invalidModel("the file is empty") }
+        // The hash and the parse both read every byte; neither needs the other.
+        var parsed: Result<Onnx_ModelProto, any Error> = .failure(RoostError.invalidModel("not parsed"))
+        var digest = ""
+        Overlap.run({ parsed = Result { try Onnx_ModelProto(serializedBytes: data) } }, { digest = Digest.sha256Hex(of: data) })
         do {
-            proto = try Onnx_ModelProto(serializedBytes: data)
+            proto = try parsed.get()
         } catch {
             throw RoostError.invalidModel("not an ONNX protobuf (\(error))")
         }
         guard proto.hasGraph, proto.irVersion > 0 else {
             throw RoostError.invalidModel("no graph or ir_version: this is not an ONNX model")
         }
-        sha256 = Digest.sha256Hex(of: data)
+        sha256 = digest
         byteCount = data.count
         if let baseDirectory { try loadExternalData(relativeTo: baseDirectory) }
     }

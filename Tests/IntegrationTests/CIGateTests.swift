@@ -62,13 +62,16 @@ struct CIGateTests {
             defer { farm.stop() }
             try farm.addAgent("gate-agent", profileJSON: #"{"tags": {"suite": "gate"}, "workerMemoryLimitMB": 1024}"#)
             let dir = farm.home.appendingPathComponent("models")
-            let base = try Self.model(in: dir, name: "base", layers: 2)
-            let slow = try Self.model(in: dir, name: "slow", layers: 16)
+            // A baseline of a few microseconds moved by ×1.76 between two runs on a noisy
+            // 2-CPU VM (thread wake-ups dominate it): 6 layers (~12 µs) against 48 (×8),
+            // with a ×2.5 threshold, leave room on both sides.
+            let base = try Self.model(in: dir, name: "base", layers: 6)
+            let slow = try Self.model(in: dir, name: "slow", layers: 48)
             let wrong = try Self.model(in: dir, name: "wrong", layers: 3, wrongReference: true)  // its own digest
             // The quick profile in full (the gate wants valid results), with the variance and
             // outside-load limits opened up: this machine is shared by parallel builds.
             let common = ["--targets", "suite=gate", "--wait", "--json", "--max-cv", "10", "--max-p50-interval", "1", "--max-p99-interval", "100", "--max-dispersion", "100", "--max-drift", "10", "--max-other-cpu", "1",
-                          "--threshold", "50%", "--scheduler", farm.scheduler]
+                          "--threshold", "150%", "--scheduler", farm.scheduler]
             func run(_ model: URL, _ extra: [String]) throws -> (ProcessRunner.Output, BenchmarkStatus?) {
                 let name = model == wrong ? "gate-wrong" : "gate-mlp"
                 let out = try farm.roost(["bench", "queue", model.path, "--name", name] + common + extra, timeout: 600)

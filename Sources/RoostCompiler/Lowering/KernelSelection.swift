@@ -54,7 +54,7 @@ public struct KernelSelection: Sendable {
         let packableIDs = Self.packableWeights(in: plan)
         func packable(_ id: Int) -> Bool { packableIDs.contains(id) }
 
-        var packed: [Int: [Float]] = [:]
+        var packed: [Int: Repack] = [:]
         for i in plan.steps.indices {
             var step = plan.steps[i]
             if step.kernel == "conv", step.attributes["algorithm"]?.string == "direct-depthwise", let simd = simdFamily {
@@ -80,20 +80,11 @@ public struct KernelSelection: Sendable {
                plan.values[step.inputs[1]].offset + plan.values[step.inputs[1]].elementCount <= weights.count {
                 // A weight whose size disagrees with the step is left for the kernel's own checks to refuse.
                 let w = plan.values[step.inputs[1]]
-                let data = weights[w.offset..<(w.offset + w.elementCount)]
-                let packedData: [Float]
-                if choice.winograd {
-                    packedData = Self.packWinograd(data, choice)
-                } else if operand == "a" {
-                    packedData = Self.packA(data, choice)
-                } else if choice.direct || choice.channelsLast {
-                    packedData = Self.packConvB(data, choice)
-                } else {
-                    packedData = Self.packB(data, choice)
-                }
+                let layout: Repack.Layout = choice.winograd ? .winograd : operand == "a" ? .a : choice.direct || choice.channelsLast ? .convB : .b
+                let repack = Repack(source: w.offset, layout: layout, choice: choice)
                 let id = plan.values.count
-                plan.values.append(PlanValue(id: id, name: w.name + ".packed", shape: [packedData.count], storage: .weights, offset: 0))
-                packed[id] = packedData
+                plan.values.append(PlanValue(id: id, name: w.name + ".packed", shape: [repack.floats], storage: .weights, offset: 0))
+                packed[id] = repack
                 step.inputs[1] = id
                 step.attributes["packedWeights"] = .string(choice.winograd ? "winograd" : String(operand))
             }
@@ -101,6 +92,47 @@ public struct KernelSelection: Sendable {
         }
         guard !packed.isEmpty else { return }
         rebuildWeights(&plan, &weights, packed)
+    }
+
+    /// One weight to pack: where its plain values start in the old blob and the
+    /// panel layout it goes into. Packing happens once the new blob is laid out,
+    /// straight into it (a 46 MB model's weights are copied once, not three times).
+    struct Repack {
+        enum Layout { case a, b, convB, winograd }
+        let source: Int
+        let layout: Layout
+        let choice: Choice
+
+        var floats: Int {
+            let c = choice
+            switch layout {
+            case .a: return roost_packed_a_floats(c.m, c.k) * c.groups
+            case .convB: return roost_packed_b_floats(c.k, c.m) * c.groups
+            case .b: return roost_packed_b_floats(c.k, c.n)
+            case .winograd: return roost_winograd_weights_floats(c.m, c.k / 9)
+            }
+        }
+
+        /// Writes all `floats` values at `out`, padding included.
+        func pack(_ w: UnsafePointer<Float>, into out: UnsafeMutablePointer<Float>) {
+            let c = choice
+            switch layout {
+            case .a:
+                // Conv weights, one [M/g, C/g·kh·kw] matrix per group, each packed as A.
+                let per = roost_packed_a_floats(c.m, c.k)
+                for g in 0..<c.groups { roost_pack_a(c.m, c.k, w + g * c.m * c.k, c.k, 0, out + g * per) }
+            case .convB:
+                // Each group's [M/g, K] matrix is the transposed B of pixels × channels, in 16-channel panels.
+                let per = roost_packed_b_floats(c.k, c.m)
+                for g in 0..<c.groups { roost_pack_b(c.k, c.m, w + g * c.m * c.k, c.k, 1, out + g * per) }
+            case .b:
+                // A constant B[K,N] (stored [N,K] when transposed) in NR-column panels.
+                roost_pack_b(c.k, c.n, w, c.transB ? c.k : c.n, c.transB ? 1 : 0, out)
+            case .winograd:
+                // 3×3 weights [M, C, 3, 3]: U = G g Gᵀ as 16 [M, C] matrices packed as A.
+                roost_winograd_pack_weights(c.m, c.k / 9, w, out)
+            }
+        }
     }
 
     /// The weight values this pass may repack: constants read by one step only
@@ -222,62 +254,10 @@ public struct KernelSelection: Sendable {
         }
     }
 
-    /// Conv weights, one [M/g, C/g·kh·kw] matrix per group, each packed as A.
-    static func packA(_ w: ArraySlice<Float>, _ c: Choice) -> [Float] {
-        let per = roost_packed_a_floats(c.m, c.k)
-        var out = [Float](repeating: 0, count: per * c.groups)
-        w.withUnsafeBufferPointer { src in
-            out.withUnsafeMutableBufferPointer { dst in
-                for g in 0..<c.groups {
-                    roost_pack_a(c.m, c.k, src.baseAddress! + g * c.m * c.k, c.k, 0, dst.baseAddress! + g * per)
-                }
-            }
-        }
-        return out
-    }
-
-    /// 3×3 conv weights [M, C, 3, 3] for Winograd: U = G g Gᵀ as 16 [M, C] matrices packed as A.
-    static func packWinograd(_ w: ArraySlice<Float>, _ c: Choice) -> [Float] {
-        let channels = c.k / 9
-        var out = [Float](repeating: 0, count: roost_winograd_weights_floats(c.m, channels))
-        w.withUnsafeBufferPointer { src in
-            out.withUnsafeMutableBufferPointer { dst in
-                roost_winograd_pack_weights(c.m, channels, src.baseAddress!, dst.baseAddress!)
-            }
-        }
-        return out
-    }
-
-    /// Conv weights for the direct kernel: each group's [M/g, K] matrix is the
-    /// transposed B of pixels × channels, packed in 16-channel panels.
-    static func packConvB(_ w: ArraySlice<Float>, _ c: Choice) -> [Float] {
-        let per = roost_packed_b_floats(c.k, c.m)
-        var out = [Float](repeating: 0, count: per * c.groups)
-        w.withUnsafeBufferPointer { src in
-            out.withUnsafeMutableBufferPointer { dst in
-                for g in 0..<c.groups {
-                    roost_pack_b(c.k, c.m, src.baseAddress! + g * c.m * c.k, c.k, 1, dst.baseAddress! + g * per)
-                }
-            }
-        }
-        return out
-    }
-
-    /// A constant B[K,N] (stored [N,K] when transposed) in NR-column panels.
-    static func packB(_ w: ArraySlice<Float>, _ c: Choice) -> [Float] {
-        var out = [Float](repeating: 0, count: roost_packed_b_floats(c.k, c.n))
-        w.withUnsafeBufferPointer { src in
-            out.withUnsafeMutableBufferPointer { dst in
-                roost_pack_b(c.k, c.n, src.baseAddress!, c.transB ? c.k : c.n, c.transB ? 1 : 0, dst.baseAddress!)
-            }
-        }
-        return out
-    }
-
     /// Lays the blob out anew: every weight region a step still reads (aligned as
-    /// the plan builder aligns), then the packed operands; unread originals go.
-    /// Values that view one constant share its offset and move together.
-    private func rebuildWeights(_ plan: inout ExecutionPlan, _ weights: inout [Float], _ packed: [Int: [Float]]) {
+    /// the plan builder aligns), then the packed operands, packed in place; unread
+    /// originals go. Values that view one constant share its offset and move together.
+    private func rebuildWeights(_ plan: inout ExecutionPlan, _ weights: inout [Float], _ packed: [Int: Repack]) {
         var read = Set<Int>()
         for step in plan.steps { for id in step.inputs where id >= 0 { read.insert(id) } }
         // Per storage offset of the unpacked values: the widest view, and whether any is read.
@@ -289,24 +269,49 @@ public struct KernelSelection: Sendable {
             region.read = region.read || read.contains(v.id)
             regions[v.offset] = region
         }
-        var blob: [Float] = []
-        blob.reserveCapacity(weights.count)
-        func align() {
-            let pad = (MemoryPlanner.alignment - blob.count % MemoryPlanner.alignment) % MemoryPlanner.alignment
-            blob.append(contentsOf: repeatElement(0, count: pad))
+        // The layout first (old offset or packed value → new offset), then one allocation.
+        var size = 0
+        var gaps: [(at: Int, count: Int)] = []
+        func place(_ count: Int) -> Int {
+            let pad = (MemoryPlanner.alignment - size % MemoryPlanner.alignment) % MemoryPlanner.alignment
+            if pad > 0 { gaps.append((size, pad)) }
+            size += pad
+            defer { size += count }
+            return size
         }
-        var moved: [Int: Int] = [:] // old offset → new offset
+        var moved: [Int: Int] = [:]
         for offset in order {
             guard let region = regions[offset], region.read else { continue }
-            align()
-            moved[offset] = blob.count
-            blob.append(contentsOf: weights[offset..<(offset + region.extent)])
+            moved[offset] = place(region.extent)
+        }
+        var packedAt: [Int: Int] = [:]
+        for i in plan.values.indices where plan.values[i].storage == .weights {
+            if let repack = packed[i] { packedAt[i] = place(repack.floats) }
+        }
+        let blob = [Float](unsafeUninitializedCapacity: size) { buffer, initialized in
+            let out = buffer.baseAddress!
+            // Every float is written once: the gaps here, each region by its copy or its packer (padding included).
+            for gap in gaps { (out + gap.at).initialize(repeating: 0, count: gap.count) }
+            weights.withUnsafeBufferPointer { old in
+                let src = old.baseAddress!
+                for offset in order {
+                    guard let region = regions[offset], region.read, let to = moved[offset] else { continue }
+                    (out + to).initialize(from: src + offset, count: region.extent)
+                }
+                // The packing (and the first touch of the new blob's pages) in two halves of
+                // about equal size, at the same time: each writes only its own regions.
+                let jobs = packedAt.sorted { $0.value < $1.value }.map { (repack: packed[$0.key]!, to: $0.value) }
+                let total = jobs.reduce(0) { $0 + $1.repack.floats }
+                var half = 0, split = 0
+                while split < jobs.count, half * 2 < total { half += jobs[split].repack.floats; split += 1 }
+                func pack(_ range: Range<Int>) { for j in range { jobs[j].repack.pack(src + jobs[j].repack.source, into: out + jobs[j].to) } }
+                Overlap.run({ pack(0..<split) }, { pack(split..<jobs.count) })
+            }
+            initialized = size
         }
         for i in plan.values.indices where plan.values[i].storage == .weights {
-            if let data = packed[i] {
-                align()
-                plan.values[i].offset = blob.count
-                blob.append(contentsOf: data)
+            if let offset = packedAt[i] {
+                plan.values[i].offset = offset
             } else if let offset = moved[plan.values[i].offset] {
                 plan.values[i].offset = offset
             } else {

@@ -10,6 +10,8 @@ public struct PlanBuilder: Sendable {
         var values: [PlanValue] = []
         var ids: [String: Int] = [:]
         var weights: [Float] = []
+        // One allocation for every constant (with its alignment), not a doubling per append.
+        weights.reserveCapacity(graph.constants.values.reduce(0) { $0 + $1.data.count + MemoryPlanner.alignment })
         var intervals: [Int: MemoryPlanner.Interval] = [:]
         let lastStep = max(graph.nodes.count - 1, 0)
 

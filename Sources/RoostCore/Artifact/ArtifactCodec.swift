@@ -34,17 +34,23 @@ public enum ArtifactCodec {
             let head = prefix(artifact, reserving: 0)
             hasher.update(data: head)
             try handle.write(contentsOf: head)
-            try artifact.weights.withUnsafeBytes { raw in
-                let chunk = 8 << 20
-                var offset = 0
-                while offset < raw.count {
-                    let piece = UnsafeRawBufferPointer(rebasing: raw[offset..<min(raw.count, offset + chunk)])
-                    hasher.update(bufferPointer: piece)
-                    try handle.write(contentsOf: Data(bytesNoCopy: UnsafeMutableRawPointer(mutating: piece.baseAddress!),
-                                                      count: piece.count, deallocator: .none))
-                    offset += piece.count
-                }
+            // The weights are hashed and written at the same time (each a whole pass over them).
+            var written: Result<Void, any Error> = .success(())
+            artifact.weights.withUnsafeBytes { raw in
+                Overlap.run({ hasher.update(bufferPointer: raw) }, {
+                    written = Result {
+                        let chunk = 8 << 20
+                        var offset = 0
+                        while offset < raw.count {
+                            let piece = UnsafeRawBufferPointer(rebasing: raw[offset..<min(raw.count, offset + chunk)])
+                            try handle.write(contentsOf: Data(bytesNoCopy: UnsafeMutableRawPointer(mutating: piece.baseAddress!),
+                                                              count: piece.count, deallocator: .none))
+                            offset += piece.count
+                        }
+                    }
+                })
             }
+            try written.get()
             let bodyDigest = Data(hasher.finalize())
             hasher.update(data: bodyDigest)
             try handle.write(contentsOf: bodyDigest)
