@@ -213,6 +213,13 @@ void roost_depthwise_nhwc_run(const roost_depthwise_nhwc *d, roost_isa isa, roos
 void roost_depthwise_nhwc_rows_avx2(const roost_depthwise_nhwc *d, size_t row0, size_t row1);
 void roost_depthwise_nhwc_rows_avx512(const roost_depthwise_nhwc *d, size_t row0, size_t row1);
 
+// MARK: softmax
+
+/// y = softmax(x) (log_softmax: log of it) over one contiguous row of n floats, with
+/// the runtime's FastMath.exp, 8 lanes wide; a row holding NaN, or whose maximum is
+/// infinite, becomes all NaN. AVX2 + FMA, x86-64 only.
+void roost_softmax_row_avx2(const float *x, float *y, size_t n, int log_softmax);
+
 // MARK: the machine's limit
 
 /// Single-precision FLOP/s that `threads` threads (one per CPU) achieve on

@@ -14,7 +14,8 @@ import RoostCore
 ///   the weights packed as B; the others run the GEMM (packing patches block by
 ///   block, or multiplying a pointwise conv's image as it is);
 /// - direct depthwise convs: the AVX2 + FMA inner loop where the ISA has it, the
-///   AVX-512 one for a channels-last conv on an AVX-512 target (`simd`).
+///   AVX-512 one for a channels-last conv on an AVX-512 target (`simd`);
+/// - softmax rows: the AVX2 + FMA routine where the ISA has it (`simd`).
 public struct KernelSelection: Sendable {
     public let target: TargetSpec
     public init(target: TargetSpec) { self.target = target }
@@ -57,6 +58,10 @@ public struct KernelSelection: Sendable {
         var packed: [Int: Repack] = [:]
         for i in plan.steps.indices {
             var step = plan.steps[i]
+            if step.kernel == "softmax", let simd = simdFamily {
+                plan.steps[i].attributes["simd"] = .string(simd)
+                continue
+            }
             if step.kernel == "conv", step.attributes["algorithm"]?.string == "direct-depthwise", let simd = simdFamily {
                 // The channels-last depthwise kernel has an AVX-512 form (whole cache lines, lane-masked tails).
                 let channelsLast = TensorLayout.of(step, TensorLayout.inputAttribute) == .nhwc

@@ -3,13 +3,15 @@ import RoostCore
 /// LayerNormalization over rows of n elements: y = (x − mean)·invStd·scale + bias,
 /// optionally writing Mean and InvStdDev. Scale/bias smaller than a row (broadcast)
 /// are expanded once into owned scratch at load time when they are weights, or per
-/// run when computed.
+/// run when computed. Rows are split over the session's threads.
 final class LayerNormKernel: Kernel {
     let x: UnsafeMutablePointer<Float>, y: UnsafeMutablePointer<Float>
     let scale: UnsafeMutablePointer<Float>, bias: UnsafeMutablePointer<Float>?
     let mean: UnsafeMutablePointer<Float>?, invStd: UnsafeMutablePointer<Float>?
     let outer: Int, n: Int, epsilon: Float
     private let expansions: [(source: UnsafeMutablePointer<Float>, table: KernelScratch<Int>, target: KernelScratch<Float>)]
+    /// Rows split over the session's threads (rows are independent: any thread count gives the same bits).
+    let partition: ChannelPartition
 
     init(_ step: PlanStep, _ ops: KernelOperands) throws {
         x = try ops.input(0, step)
@@ -40,6 +42,7 @@ final class LayerNormKernel: Kernel {
         mean = step.attributes["hasMean"]?.int == 1 ? try ops.output(next, step) : nil
         if mean != nil { next += 1 }
         invStd = step.attributes["hasInvStdDev"]?.int == 1 ? try ops.output(next, step) : nil
+        partition = ChannelPartition(count: outer, context: ops.context, work: ChannelPartition.work(outer, 4 * n))
     }
 
     /// The trailing dims of `shape` that hold `count` elements (the normalized block).
@@ -69,8 +72,12 @@ final class LayerNormKernel: Kernel {
         for e in expansions {
             for i in 0..<n { e.target.pointer[i] = e.source[e.table.pointer[i]] }
         }
+        partition.run { _, rows in normalize(rows) }
+    }
+
+    private func normalize(_ rows: Range<Int>) {
         let inv = 1 / Float(n)
-        for r in 0..<outer {
+        for r in rows {
             let xr = x + r * n, yr = y + r * n
             let mu = VectorMath.sum(xr, n) * inv
             let sq = VectorMath.sumOfSquaredDeviations(xr, n, mean: mu)

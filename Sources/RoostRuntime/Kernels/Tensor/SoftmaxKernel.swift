@@ -1,12 +1,18 @@
+import CRoostKernels
 import Foundation
 import RoostCore
 
 /// Softmax (or LogSoftmax) over the middle axis of [outer, n, inner]. The usual
-/// last-axis case (inner = 1) runs max, exp-and-sum and scale as contiguous loops.
+/// last-axis case (inner = 1) runs max, exp-and-sum and scale as contiguous loops;
+/// the outer rows are split over the session's threads.
 struct SoftmaxKernel: Kernel {
     let x: UnsafeMutablePointer<Float>, y: UnsafeMutablePointer<Float>
     let outer: Int, n: Int, inner: Int
     let log: Bool
+    /// Rows (outer × inner) split over the session's threads; each row is computed whole by one.
+    let partition: ChannelPartition
+    /// Contiguous rows on the AVX2 routine (step attribute `simd` `avx2`).
+    let avx2: Bool
 
     init(_ step: PlanStep, _ ops: KernelOperands) throws {
         x = try ops.input(0, step)
@@ -18,17 +24,33 @@ struct SoftmaxKernel: Kernel {
         guard outer * n * inner == ops.inputCount(0), ops.outputCount(0) == ops.inputCount(0) else {
             throw RoostError.invalidArtifact("softmax \(step.origin): layout does not match its operands")
         }
+        partition = ChannelPartition(count: outer, context: ops.context, work: ChannelPartition.work(outer * inner, 8 * n))
+        switch step.attributes["simd"]?.string {
+        case nil: avx2 = false
+        case "avx2":
+            guard roost_isa_supported(ROOST_ISA_AVX2) != 0 else {
+                throw RoostError.invalidArtifact("softmax \(step.origin): compiled for AVX2 + FMA, which this CPU lacks; compile for this machine's target")
+            }
+            avx2 = true
+        case let other?: throw RoostError.invalidArtifact("softmax \(step.origin): SIMD family '\(other)' is unknown to this runtime")
+        }
     }
 
     func run() {
-        if inner == 1 {
-            for o in 0..<outer { Self.contiguousRow(x + o * n, y + o * n, n, log) }
-            return
-        }
-        for o in 0..<outer {
-            for j in 0..<inner {
-                let xr = x + o * n * inner + j, yr = y + o * n * inner + j
-                Self.stridedRow(xr, yr, n, inner, log)
+        partition.run { _, rows in
+            if inner == 1, avx2 {
+                for o in rows { roost_softmax_row_avx2(x + o * n, y + o * n, n, log ? 1 : 0) }
+                return
+            }
+            if inner == 1 {
+                for o in rows { Self.contiguousRow(x + o * n, y + o * n, n, log) }
+                return
+            }
+            for o in rows {
+                for j in 0..<inner {
+                    let xr = x + o * n * inner + j, yr = y + o * n * inner + j
+                    Self.stridedRow(xr, yr, n, inner, log)
+                }
             }
         }
     }

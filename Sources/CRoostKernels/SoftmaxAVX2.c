@@ -1,0 +1,95 @@
+// One contiguous softmax row on AVX2 + FMA: the max, e^(x − max) with its sum,
+// then the scale (or, for LogSoftmax, the shift). e^x is the runtime's
+// FastMath.exp — the same range reduction and degree-7 polynomial, with separate
+// multiplies and adds as the Swift form has — eight lanes at a time, where the
+// portable Swift loop gets four.
+#if defined(__x86_64__)
+#include "roost_kernels.h"
+#include <immintrin.h>
+#include <math.h>
+
+#define AVX2 __attribute__((target("avx2,fma")))
+
+AVX2 static inline __m256 exp8(__m256 x) {
+    x = _mm256_min_ps(_mm256_max_ps(x, _mm256_set1_ps(-87.0f)), _mm256_set1_ps(88.0f));
+    const __m256 magic = _mm256_set1_ps(12582912.0f);
+    __m256 t = _mm256_add_ps(_mm256_mul_ps(x, _mm256_set1_ps(1.44269504f)), magic);
+    __m256 n = _mm256_sub_ps(t, magic);
+    __m256i bits = _mm256_sub_epi32(_mm256_castps_si256(t), _mm256_set1_epi32(0x4B400000));
+    __m256 r = _mm256_sub_ps(_mm256_sub_ps(x, _mm256_mul_ps(n, _mm256_set1_ps(0.69314575f))), _mm256_mul_ps(n, _mm256_set1_ps(1.4286068e-6f)));
+    static const float c[] = {1.0f / 720, 1.0f / 120, 1.0f / 24, 1.0f / 6, 0.5f, 1.0f, 1.0f};
+    __m256 p = _mm256_set1_ps(1.0f / 5040);
+    for (int i = 0; i < 7; i++) p = _mm256_add_ps(_mm256_mul_ps(p, r), _mm256_set1_ps(c[i]));
+    __m256 scale = _mm256_castsi256_ps(_mm256_slli_epi32(_mm256_add_epi32(bits, _mm256_set1_epi32(127)), 23));
+    return _mm256_mul_ps(p, scale);
+}
+
+static inline float exp1(float x) {
+    x = x < -87.0f ? -87.0f : x > 88.0f ? 88.0f : x;
+    const float magic = 12582912.0f;
+    float t = x * 1.44269504f + magic, n = t - magic;
+    int32_t bits;
+    __builtin_memcpy(&bits, &t, 4);
+    bits -= 0x4B400000;
+    float r = (x - n * 0.69314575f) - n * 1.4286068e-6f;
+    static const float c[] = {1.0f / 720, 1.0f / 120, 1.0f / 24, 1.0f / 6, 0.5f, 1.0f, 1.0f};
+    float p = 1.0f / 5040;
+    for (int i = 0; i < 7; i++) p = p * r + c[i];
+    uint32_t s = (uint32_t)(bits + 127) << 23;
+    float scale;
+    __builtin_memcpy(&scale, &s, 4);
+    return p * scale;
+}
+
+AVX2 void roost_softmax_row_avx2(const float *x, float *y, size_t n, int log_softmax) {
+    if (n == 0) return;
+    size_t i = 0;
+    float m = x[0];
+    int nan = x[0] != x[0];
+    if (n >= 8) {
+        __m256 vm = _mm256_loadu_ps(x), unordered = _mm256_cmp_ps(vm, vm, _CMP_UNORD_Q);
+        for (i = 8; i + 8 <= n; i += 8) {
+            const __m256 v = _mm256_loadu_ps(x + i);
+            vm = _mm256_max_ps(vm, v);
+            unordered = _mm256_or_ps(unordered, _mm256_cmp_ps(v, v, _CMP_UNORD_Q));
+        }
+        nan |= _mm256_movemask_ps(unordered) != 0;
+        float t[8];
+        _mm256_storeu_ps(t, vm);
+        m = t[0];
+        for (int j = 1; j < 8; j++) m = t[j] > m ? t[j] : m;
+    }
+    for (; i < n; i++) {
+        nan |= x[i] != x[i];
+        m = x[i] > m ? x[i] : m;
+    }
+    // A NaN, or an infinite maximum (∞ − ∞), has no defined row: every value is NaN,
+    // not what the clamped polynomial would make of it.
+    if (nan || isinf(m)) {
+        for (i = 0; i < n; i++) y[i] = NAN;
+        return;
+    }
+    __m256 vs = _mm256_setzero_ps();
+    const __m256 vmax = _mm256_set1_ps(m);
+    for (i = 0; i + 8 <= n; i += 8) {
+        __m256 e = exp8(_mm256_sub_ps(_mm256_loadu_ps(x + i), vmax));
+        _mm256_storeu_ps(y + i, e);
+        vs = _mm256_add_ps(vs, e);
+    }
+    float t[8], sum = 0;
+    _mm256_storeu_ps(t, vs);
+    for (int j = 0; j < 8; j++) sum += t[j];
+    for (; i < n; i++) {
+        y[i] = exp1(x[i] - m);
+        sum += y[i];
+    }
+    if (log_softmax) {
+        const float shift = m + logf(sum);
+        for (i = 0; i < n; i++) y[i] = x[i] - shift;
+        return;
+    }
+    const __m256 s = _mm256_set1_ps(1.0f / sum);
+    for (i = 0; i + 8 <= n; i += 8) _mm256_storeu_ps(y + i, _mm256_mul_ps(_mm256_loadu_ps(y + i), s));
+    for (; i < n; i++) y[i] *= 1.0f / sum;
+}
+#endif
