@@ -17,9 +17,8 @@ import RoostCore
 /// can enter the region), convs on the direct kernel (which read NCHW and can
 /// write channels-last: a network's stem), depthwise convs (multiplier 1,
 /// clamp-type activation; input, output and residual together) and global pools
-/// (which hand back NCHW). Plan
-/// inputs and outputs, and values that a reshape views, stay NCHW. A plan with no
-/// channels-last depthwise conv is left as it is.
+/// (which hand back NCHW). Plan inputs and outputs, and values that a reshape
+/// views, stay NCHW. A plan with no channels-last depthwise conv is left as it is.
 public struct ChannelsLastLayout: Sendable {
     public let target: TargetSpec
     public init(target: TargetSpec) { self.target = target }
@@ -53,7 +52,8 @@ public struct ChannelsLastLayout: Sendable {
         while changed {
             changed = false
             func drop(_ id: Int) { if id >= 0, eligible.remove(id) != nil { changed = true } }
-            for (step, role) in zip(plan.steps, roles) {
+            for (step, role) in zip(plan.steps, roles) where role == .depthwise || role == .pointwise || role == .stem {
+                // `role(of:)` made sure these steps have X and Y.
                 let x = step.inputs[0], y = step.outputs[0], residual = step.inputs.count > 3 ? step.inputs[3] : -1
                 switch role {
                 case .depthwise:

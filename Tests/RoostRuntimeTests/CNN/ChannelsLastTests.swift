@@ -75,4 +75,32 @@ import RoostONNX
             #expect(got.isClose(to: want, rtol: 1e-5, atol: 1e-6), "\(family ?? "portable"): max diff \(got.maxAbsDifference(to: want))")
         }
     }
+
+    /// Weights the compiler cannot pack (one initializer read by two pointwise convs)
+    /// are read as plain OIHW rows by the channels-last GEMM, and a global max pool
+    /// reduces a channels-last input: the same numbers as the NCHW plan.
+    @Test(.enabled(if: avx512, "needs a CPU with AVX-512F"))
+    func sharedWeightsAndAMaxPoolMatchTheNCHWPlan() throws {
+        var b = ModelBuilder(name: "shared")
+        let x = b.input("x", shape: [1, 24, 9, 9])
+        let w = b.initializer("shared.w", HostTensor.seeded(shape: [24, 24, 1, 1], seed: 30))
+        let p1 = b.node("Conv", [x, w])
+        let d1 = b.node("Conv", [p1, b.initializer("d.w", HostTensor.seeded(shape: [24, 1, 3, 3], seed: 31))],
+                        attributes: ["group": .int(24), "pads": .ints([1, 1, 1, 1])])
+        let p2 = b.node("Conv", [d1, w])
+        b.node("GlobalMaxPool", [p2], output: "y")
+        b.output("y", shape: [])
+        let model = try ONNXModel(data: b.serialized())
+        let input = HostTensor.seeded(shape: [1, 24, 9, 9], seed: 32)
+        func run(_ isa: IsaLevel) throws -> (Artifact, HostTensor) {
+            let a = try Compiler().compile(model, name: "shared", target: TargetSpec(isa: isa, blasCoreType: nil, threads: 1))
+            return (a, try InferenceSession(artifact: a).run([input])[0])
+        }
+        let (nchw, want) = try run(.x86_64_avx2)
+        let (nhwc, got) = try run(.x86_64_avx512)
+        #expect(nchw.header.decisions["conv.layout"] == nil)
+        #expect(nhwc.header.decisions["conv.layout"] == "nhwc 3/3")
+        #expect(nhwc.plan.steps.filter { $0.kernel == "conv" && $0.attributes["group"] == .int(1) }.allSatisfy { $0.attributes["packedWeights"] == nil })
+        #expect(got.isClose(to: want, rtol: 1e-5, atol: 1e-6), "max diff \(got.maxAbsDifference(to: want))")
+    }
 }
