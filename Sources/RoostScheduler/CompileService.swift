@@ -53,6 +53,7 @@ struct CompileService: Sendable {
     func ensureReference(for model: ModelInfo, quietUntil: ContinuousClock.Instant? = nil) async throws {
         if try await store.reference(model: model.sha256) != nil { return }
         guard let content = try await store.modelContent(sha256: model.sha256) else { return }
+        let start = ContinuousClock.now
         do {
             let reference = try await quietly("reference", until: quietUntil) {
                 if let referenceWorker {
@@ -62,6 +63,7 @@ struct CompileService: Sendable {
                 }
             }
             try await store.putReference(model: model.sha256, reference)
+            logger.info("computed reference outputs", metadata: ["model": "\(model.name)", "elapsed": "\(ContinuousClock.now - start)"])
         } catch {
             logger.warning("no reference outputs for model; its results carry no accuracy check", metadata: ["model": "\(model.name)", "error": "\(error)"])
         }

@@ -110,6 +110,7 @@ struct AdminRoutes: Sendable {
     /// jobs wait for a resume), not those in a health state — compiles once per
     /// distinct target, queues one job per target, and wakes waiting agents.
     private func queue(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
+        let started = ContinuousClock.now
         let who = try await auth.require(.submitter, request)
         let body = try await JSONResponse.decode(QueueBenchmarkRequest.self, from: request)
         let labels = body.labels ?? [:]
@@ -125,12 +126,15 @@ struct AdminRoutes: Sendable {
         guard !agents.isEmpty else { throw APIError(.unprocessableContent, "no active or paused agent matches targets '\(selector)'") }
         let targets = try BenchmarkPlanner.targets(machines: agents.map { ($0.name, $0.hardware) }, engines: engines).map { $0.target }
         let jobs = try await BenchmarkPlanner(compiler: compiler).jobs(for: model, targets: targets)
+        // Planning (compiles, reference) and storing are logged apart, so a slow request shows which part waited.
+        context.logger.info("benchmark planned", metadata: ["model": "\(model.name)", "jobs": "\(jobs.count)", "elapsed": "\(ContinuousClock.now - started)"])
         let id = UUID().uuidString.lowercased()
         try await store.createBenchmark(id: id, model: model.sha256, targets: selector.description, spec: body.spec, jobs: jobs, labels: labels)
         // Who queued it: a submitter may cancel only its own benchmarks.
         try await store.setBenchmarkOwner(id: id, tokenID: who.tokenID)
         await signal.notifyAll()
-        context.logger.info("benchmark queued", metadata: ["benchmark": "\(id)", "model": "\(model.name)", "jobs": "\(jobs.count)"])
+        context.logger.info("benchmark queued", metadata: ["benchmark": "\(id)", "model": "\(model.name)", "jobs": "\(jobs.count)",
+                                                      "elapsed": "\(ContinuousClock.now - started)"])
         guard let status = try await store.benchmarkStatus(id: id) else { throw APIError.notFound(id) }
         return JSONResponse.make(status, status: .created)
     }
