@@ -58,6 +58,19 @@ struct FarmEndToEndTests {
             }
             // A token is single-use: reusing one fails.
 
+            // An enrolled agent is offline until its `agent run` says hello (after probing
+            // the machine and its engines: seconds on a loaded 2-CPU host); queue only once
+            // both are active, or the benchmark targets only the first.
+            let deadline = Date().addingTimeInterval(120)
+            var active: Set<String> = []
+            while active != ["it-small", "it-large"], Date() < deadline {
+                let list = try RoostProcess.run(["agent", "list", "--json", "--scheduler", scheduler], home: home)
+                let rows = (try? JSONSerialization.jsonObject(with: Data(list.stdout.utf8))) as? [[String: Any]] ?? []
+                active = Set(rows.filter { $0["state"] as? String == "active" }.compactMap { $0["name"] as? String })
+                if active != ["it-small", "it-large"] { try await Task.sleep(for: .milliseconds(250)) }
+            }
+            #expect(active == ["it-small", "it-large"], "agents not active after 120 s:\n\(procs.map(\.log).joined(separator: "\n---\n"))")
+
             // Queue the shipped MLP and wait.
             let models = home.appendingPathComponent("models")
             let gen = try RoostProcess.run(["models", "generate", "--out", models.path], home: home)
