@@ -12,7 +12,7 @@ struct RoostMain: AsyncParsableCommand {
         subcommands: [
             DBCommand.self, SchedulerCommand.self, TokenCommand.self, FarmAgentCommand.self,
             BenchCommand.self, ReportCommand.self, DemoCommand.self, ModelsCommand.self,
-            CompileCommand.self, InferCommand.self, InspectCommand.self,
+            CompileCommand.self, InferCommand.self, InspectCommand.self, ProfileCommand.self,
         ])
 
     static func main() async {

@@ -30,6 +30,15 @@ import RoostTestSupport
         let inspect = try RoostProcess.run(["inspect", artifact.path], home: home)
         #expect(inspect.status == 0)
         #expect(inspect.stdout.contains("activation=relu") && inspect.stdout.contains("arena") && inspect.stdout.contains("roostc-"))
+
+        // `roost profile`: one row per plan step, from the artifact and from the ONNX file.
+        let profile = try RoostProcess.run(["profile", artifact.path, "--passes", "5", "--json"], home: home)
+        #expect(profile.status == 0, "\(profile.stderr)")
+        let steps = try JSONSerialization.jsonObject(with: Data(profile.stdout.utf8)) as? [String: Any]
+        let decoded = try ArtifactCodec.decode(Data(contentsOf: artifact))
+        #expect((steps?["steps"] as? [Any])?.count == decoded.plan.steps.count)
+        let table = try RoostProcess.run(["profile", dir.appendingPathComponent("model.onnx").path, "--threads", "1", "--passes", "5", "--top", "2"], home: home)
+        #expect(table.status == 0 && table.stdout.contains("by kernel:") && table.stdout.contains("1 thread ·"), "\(table.stdout)\(table.stderr)")
     }
 
     @Test func badInputsFailCleanly() throws {
@@ -47,5 +56,9 @@ import RoostTestSupport
         #expect(r3.status == 1 && r3.stderr.contains("invalid artifact"), "\(r3.stderr)")
         let r4 = try RoostProcess.run(["compile", junk.path, "--target", "host", "--out", "x", "--input-shape", "input=1xbad"], home: home)
         #expect(r4.status == 1 && r4.stderr.contains("--input-shape"))
+        let r5 = try RoostProcess.run(["profile", junk.path], home: home)
+        #expect(r5.status == 1 && r5.stderr.hasPrefix("error: invalid model"), "\(r5.stderr)")
+        let r6 = try RoostProcess.run(["profile", junk.path, "--passes", "0"], home: home)
+        #expect(r6.status == 1 && r6.stderr.contains("--passes"), "\(r6.stderr)")
     }
 }

@@ -7,7 +7,8 @@ public enum PlanCost {
         plan.steps.reduce(0) { $0 + flops(of: $1, plan) }
     }
 
-    static func flops(of step: PlanStep, _ plan: ExecutionPlan) -> Int {
+    /// One step's share of `flops(of:)`: what the per-step profiler divides by the step's time.
+    public static func flops(of step: PlanStep, _ plan: ExecutionPlan) -> Int {
         let a = step.attributes
         func shape(_ id: Int?) -> [Int] { id.flatMap { $0 >= 0 && $0 < plan.values.count ? plan.values[$0].shape : nil } ?? [] }
         switch step.kernel {

@@ -79,6 +79,12 @@ public final class InferenceSession {
         for kernel in kernels { kernel.run() }
     }
 
+    /// Steps in the plan; `executeStep` runs one (for the per-step profiler).
+    public var stepCount: Int { kernels.count }
+
+    /// Runs step `index` alone; running 0..<stepCount in order is one `execute()`.
+    public func executeStep(_ index: Int) { kernels[index].run() }
+
     public func readOutputs() -> [HostTensor] {
         artifact.plan.outputs.map { io in
             let v = artifact.plan.values[io.valueID]
