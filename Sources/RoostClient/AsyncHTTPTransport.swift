@@ -14,6 +14,8 @@ public final class AsyncHTTPTransport: HTTPTransport {
     private let trust: TLSFailureDescription.Trust
     /// Longest wait for a request's reply: the URLSession transport's resource timeout.
     private let deadline: TimeAmount = .seconds(3600)
+    /// Seconds without a byte of the reply before a request fails, unless the request asks for longer.
+    private let timeout: Double
     /// A reply body larger than this is refused (artifacts are well below).
     static let maxBodyBytes = 4 << 30
 
@@ -24,6 +26,7 @@ public final class AsyncHTTPTransport: HTTPTransport {
         var tls = TLSConfiguration.makeClientConfiguration()
         if let ca { tls.trustRoots = .certificates(ca.certificates) }
         trust = ca.map { .privateCA(path: $0.path) } ?? .system
+        self.timeout = timeout
         // A refused connection or handshake fails the request at once, as with
         // URLSession: the agent's own backoff decides when to try again, and a
         // certificate that does not verify is reported, not retried for 10 s.
@@ -32,7 +35,9 @@ public final class AsyncHTTPTransport: HTTPTransport {
         let config = HTTPClient.Configuration(
             tlsConfiguration: tls,
             redirectConfiguration: .follow(max: 5, allowCycles: false),
-            timeout: .init(connect: .seconds(10), read: .milliseconds(Int64(timeout * 1000))),
+            // The client's read timeout is the longest any request may ask for;
+            // each request's own wait for its reply head is its deadline below.
+            timeout: .init(connect: .seconds(10), read: .milliseconds(Int64(max(timeout, RoostClient.heavyRequestTimeout) * 1000))),
             connectionPool: pool,
             proxy: nil,
             ignoreUncleanSSLShutdown: false,
@@ -51,7 +56,7 @@ public final class AsyncHTTPTransport: HTTPTransport {
         for (name, value) in request.headers { outgoing.headers.add(name: name, value: value) }
         if let body = request.body { outgoing.body = .bytes(body) }
         do {
-            let response = try await client.execute(outgoing, timeout: deadline)
+            let response = try await client.execute(outgoing, timeout: .milliseconds(Int64((request.timeout ?? timeout) * 1000)))
             let body = try await response.body.collect(upTo: Self.maxBodyBytes)
             var headers: [String: String] = [:]
             for (name, value) in response.headers {

@@ -14,12 +14,17 @@ public struct TransportRequest: Sendable {
     public var method: String
     public var headers: [String: String]
     public var body: Data?
+    /// Seconds to wait for the reply when longer than the transport's own
+    /// timeout: for requests whose server side does the heavy work (a queue
+    /// request compiles per target and may wait for the host lock first).
+    public var timeout: Double?
 
-    public init(url: URL, method: String, headers: [String: String] = [:], body: Data? = nil) {
+    public init(url: URL, method: String, headers: [String: String] = [:], body: Data? = nil, timeout: Double? = nil) {
         self.url = url
         self.method = method
         self.headers = headers
         self.body = body
+        self.timeout = timeout
     }
 }
 

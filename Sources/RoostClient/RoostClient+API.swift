@@ -72,16 +72,17 @@ extension RoostClient {
     }
 
     public func uploadModel(_ data: Data, name: String) async throws -> ModelInfo {
-        try decode(ModelInfo.self, try await send("POST", "/v1/models", body: data, contentType: "application/octet-stream", query: ["name": name]).body)
+        try decode(ModelInfo.self, try await send("POST", "/v1/models", body: data, contentType: "application/octet-stream", query: ["name": name],
+                                              timeout: Self.heavyRequestTimeout).body)
     }
 
     public func queueBenchmark(_ request: QueueBenchmarkRequest) async throws -> BenchmarkStatus {
-        try await post("/v1/benchmarks", request, as: BenchmarkStatus.self)
+        try await post("/v1/benchmarks", request, as: BenchmarkStatus.self, timeout: Self.heavyRequestTimeout)
     }
 
     /// Creates the jobs of an offline bundle and returns the bundle file's bytes.
     public func exportBundle(_ request: BundleExportRequest) async throws -> Data {
-        try await send("POST", "/v1/bundles", body: try RoostJSON.encoder().encode(request)).body
+        try await send("POST", "/v1/bundles", body: try RoostJSON.encoder().encode(request), timeout: Self.heavyRequestTimeout).body
     }
 
     /// Sends a results file from `run-bundle`; the reply says what became of each result.

@@ -26,7 +26,12 @@ public struct RoostClient: Sendable {
             if let caCertificate {
                 throw RoostError.invalidArgument("--ca-cert \(caCertificate) is for https:// schedulers; \(scheduler) is plain http")
             }
-            self.init(baseURL: url, credential: credential, transport: URLSessionTransport(timeout: timeout))
+            // AsyncHTTPClient for plain http too, not URLSession: on Linux its libcurl
+            // integration was seen spinning an agent's dispatch thread at 100 % CPU
+            // in epoll_wait for over a minute (docs/known-issues.md), starving the
+            // CPU the agent is pinned to and, through the block layer's work on
+            // that CPU, every process on the host that wrote to disk.
+            self.init(baseURL: url, credential: credential, transport: AsyncHTTPTransport(ca: nil, timeout: timeout))
         } else {
             let ca = try caCertificate.map { try CACertificate(path: $0) }
             self.init(baseURL: url, credential: credential, transport: AsyncHTTPTransport(ca: ca, timeout: timeout))
@@ -75,7 +80,7 @@ public struct RoostClient: Sendable {
     /// Sends a request; non-2xx statuses become `RoostError.http` with the server's message.
     @discardableResult
     public func send(_ method: String, _ path: String, body: Data? = nil, contentType: String = "application/json",
-                     query: [String: String] = [:], allow: Set<Int> = []) async throws -> Reply {
+                     query: [String: String] = [:], allow: Set<Int> = [], timeout: Double? = nil) async throws -> Reply {
         var components = URLComponents(url: baseURL, resolvingAgainstBaseURL: false)!
         let base = components.percentEncodedPath.hasSuffix("/") ? String(components.percentEncodedPath.dropLast()) : components.percentEncodedPath
         components.percentEncodedPath = base + Self.encodedPath(path)
@@ -91,7 +96,7 @@ public struct RoostClient: Sendable {
         if body != nil { headers["Content-Type"] = contentType }
         let reply: TransportReply
         do {
-            reply = try await transport.exchange(TransportRequest(url: components.url!, method: method, headers: headers, body: body))
+            reply = try await transport.exchange(TransportRequest(url: components.url!, method: method, headers: headers, body: body, timeout: timeout))
         } catch TransportFailure.tlsVerification(let reason) {
             throw RoostError.tls("TLS verification of the scheduler at \(baseURL.absoluteString) failed: \(reason)")
         } catch TransportFailure.unreachable(let reason) {
@@ -111,9 +116,16 @@ public struct RoostClient: Sendable {
         try decode(type, try await send("GET", path).body)
     }
 
-    public func post<B: Encodable, T: Decodable>(_ path: String, _ body: B, as type: T.Type) async throws -> T {
-        try decode(type, try await send("POST", path, body: try RoostJSON.encoder().encode(body)).body)
+    public func post<B: Encodable, T: Decodable>(_ path: String, _ body: B, as type: T.Type, timeout: Double? = nil) async throws -> T {
+        try decode(type, try await send("POST", path, body: try RoostJSON.encoder().encode(body), timeout: timeout).body)
     }
+
+    /// How long a request whose server side does heavy work may take: queueing
+    /// (a compile per target, a reference, and first up to the host-lock wait,
+    /// 45 s by default), uploading a model (parsed and checked), exporting a
+    /// bundle. The default 75 s is shorter than that work can legitimately
+    /// take on a loaded host, and a client that gives up leaves it done but unreported.
+    public static let heavyRequestTimeout: Double = 600
 
     func decode<T: Decodable>(_ type: T.Type, _ data: Data) throws -> T {
         do { return try RoostJSON.decoder().decode(type, from: data) } catch {

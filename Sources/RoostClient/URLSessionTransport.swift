@@ -4,7 +4,8 @@ import Synchronization
 import FoundationNetworking
 #endif
 
-/// Plain http on URLSession (libcurl on Linux), as the client always spoke it.
+/// Plain http on URLSession (libcurl on Linux). Not the default any more: see
+/// `RoostClient.init(scheduler:…)`; kept for callers that bring their own session setup.
 /// `timeout` is per request, between bytes: long-polls wait up to 30 s.
 public struct URLSessionTransport: HTTPTransport {
     private let session: URLSession
@@ -22,6 +23,7 @@ public struct URLSessionTransport: HTTPTransport {
         urlRequest.httpMethod = request.method
         for (name, value) in request.headers { urlRequest.setValue(value, forHTTPHeaderField: name) }
         urlRequest.httpBody = request.body
+        if let timeout = request.timeout { urlRequest.timeoutInterval = timeout }
         let (data, response) = try await send(urlRequest)
         let http = response as? HTTPURLResponse
         var headers: [String: String] = [:]

@@ -33,8 +33,12 @@ struct CompileService: Sendable {
         }
         guard let content = try await store.modelContent(sha256: model.sha256) else { throw RoostError.notFound("model \(model.sha256)") }
         let start = ContinuousClock.now
-        let artifact = try await quietly("compile", until: quietUntil) { try Compiler().compile(try ONNXModel(data: content), name: model.name, target: target) }
-        let (bytes, sha) = ArtifactCodec.encodeAddressed(artifact)
+        let name = model.name
+        let (bytes, sha) = try await quietly("compile", until: quietUntil) {
+            try await BlockingWork.run("roost-compile") {
+                ArtifactCodec.encodeAddressed(try Compiler().compile(try ONNXModel(data: content), name: name, target: target))
+            }
+        }
         try await store.putArtifact(sha256: sha, model: model.sha256, target: target, compilerVersion: RoostVersion.compiler, content: bytes)
         let claim = ArtifactClaim(sha256: sha, bytes: bytes.count, model: model.sha256)
         try await store.putArtifactSignature(claim, signature: try signer.sign(claim))
@@ -54,12 +58,13 @@ struct CompileService: Sendable {
         if try await store.reference(model: model.sha256) != nil { return }
         guard let content = try await store.modelContent(sha256: model.sha256) else { return }
         let start = ContinuousClock.now
+        let name = model.name
         do {
             let reference = try await quietly("reference", until: quietUntil) {
                 if let referenceWorker {
                     try await referenceWorker.build(model: content, name: model.name)
                 } else {
-                    try ReferenceBuilder.build(model: content, name: model.name)
+                    try await BlockingWork.run("roost-reference") { try ReferenceBuilder.build(model: content, name: name) }
                 }
             }
             try await store.putReference(model: model.sha256, reference)

@@ -20,6 +20,20 @@ public final class RoostProcess: @unchecked Sendable {
 
     public func stop() { child.stop() }
 
+    /// Appends every thread's stack (gdb, where installed and allowed to attach)
+    /// to this process's log: when a farm test times out, the log then says where
+    /// each process was waiting, not only that it fell silent.
+    public func appendStacks(reason: String) {
+        guard child.isRunning, let gdb = ProcessRunner.which("gdb") else { return }
+        let dump = (try? ProcessRunner().run(gdb, ["-p", String(child.pid), "-batch", "-nx", "-ex", "set pagination off",
+                                                    "-ex", "thread apply all bt 30"], timeout: 60))
+        let text = "\n=== stacks of pid \(child.pid) (\(reason)) ===\n\(dump?.stdout ?? "")\(dump?.stderr ?? "")\n=== end of stacks ===\n"
+        guard let handle = try? FileHandle(forWritingTo: output) else { return }
+        defer { try? handle.close() }
+        _ = try? handle.seekToEnd()
+        try? handle.write(contentsOf: Data(text.utf8))
+    }
+
     /// Runs `roost ARGS` to completion and returns (exit status, stdout, stderr).
     public static func run(_ arguments: [String], home: URL, timeout: Double = 300, extraEnvironment: [String: String] = [:]) throws -> ProcessRunner.Output {
         var env = ProcessInfo.processInfo.environment

@@ -97,7 +97,7 @@ struct AdminRoutes: Sendable {
         }
         let data = try await JSONResponse.body(of: request, limit: 1 << 30)
         let model: ONNXModel
-        do { model = try ONNXModel(data: data) } catch let e as RoostError { throw APIError.badRequest(e.description) }
+        do { model = try await BlockingWork.run("roost-model-parse") { try ONNXModel(data: data) } } catch let e as RoostError { throw APIError.badRequest(e.description) }
         // Other bytes under a name already taken become its next version.
         var stored = try await store.putModel(ModelInfo(sha256: model.sha256, name: name, bytes: data.count), content: data)
         let claim = ArtifactClaim(sha256: model.sha256, bytes: data.count, model: model.sha256)

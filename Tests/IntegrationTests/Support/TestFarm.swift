@@ -120,7 +120,16 @@ final class TestFarm: @unchecked Sendable {
 
     /// `roost bench queue MODEL --wait --json`, decoded.
     func queueAndWait(_ model: URL, _ options: [String], timeout: Double = 600) throws -> (ProcessRunner.Output, BenchmarkStatus?) {
+        // A queue request takes seconds; one not answered in 40 s is the rare stall
+        // of docs/known-issues.md: take every process's stacks while it lasts.
+        let queuedBefore = schedulerProcess.map { $0.log.components(separatedBy: "benchmark queued").count } ?? 0
+        let watchdog = DispatchWorkItem { [self] in
+            guard let s = schedulerProcess, s.log.components(separatedBy: "benchmark queued").count == queuedBefore else { return }
+            appendStacks(reason: "queue request unanswered after 40 s")
+        }
+        DispatchQueue.global().asyncAfter(deadline: .now() + 40, execute: watchdog)
         let out = try roost(["bench", "queue", model.path, "--wait", "--json", "--scheduler", scheduler] + clientArguments + options, timeout: timeout)
+        watchdog.cancel()
         return (out, try? RoostJSON.decoder().decode(BenchmarkStatus.self, from: Data(out.stdout.utf8)))
     }
 
@@ -139,7 +148,13 @@ final class TestFarm: @unchecked Sendable {
             if let s = try? status(id), condition(s) { return s }
             try await Task.sleep(for: .milliseconds(250))
         }
+        appendStacks(reason: "timed out waiting for \(what)")
         throw RoostError.io("timed out waiting for \(what)\n\((try? status(id)).map { CanonicalJSON.pretty($0) } ?? "")\n\(logs)")
+    }
+
+    /// Every live farm process's stacks into its log (see `RoostProcess.appendStacks`).
+    func appendStacks(reason: String) {
+        for p in processes { p.appendStacks(reason: reason) }
     }
 
     var logs: String { processes.map(\.log).joined(separator: "\n---\n") }
