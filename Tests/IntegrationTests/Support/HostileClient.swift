@@ -70,3 +70,57 @@ func residentMiB(_ pid: pid_t) -> Double? {
           let kb = Double(line.split(separator: " ").dropFirst().first ?? "") else { return nil }
     return kb / 1024
 }
+
+/// One HTTP/1.1 request written byte for byte on a plain socket, for what no
+/// HTTP client sends: AsyncHTTPClient re-encodes the path, and an escape of
+/// bytes that are not UTF-8 (`%C3%28`) does not survive that.
+enum WireRequest {
+    static func send(port: Int, _ method: String, _ target: String, credential: String? = nil) throws -> RawReply {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { throw RoostError.io("socket: \(errno)") }
+        defer { close(fd) }
+        var timeout = timeval(tv_sec: 30, tv_usec: 0)
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        var addr = sockaddr_in()
+        addr.sin_family = sa_family_t(AF_INET)
+        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
+        addr.sin_port = UInt16(port).bigEndian
+        let connected = withUnsafePointer(to: &addr) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard connected == 0 else { throw RoostError.io("connect to 127.0.0.1:\(port): \(errno)") }
+        let auth = credential.map { "Authorization: Bearer \($0)\r\n" } ?? ""
+        let request = Array("\(method) \(target) HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\n\(auth)Connection: close\r\n\r\n".utf8)
+        guard write(fd, request, request.count) == request.count else { throw RoostError.io("write: \(errno)") }
+        var reply = Data()
+        var buffer = [UInt8](repeating: 0, count: 65536)
+        while true {
+            let n = read(fd, &buffer, buffer.count)
+            if n <= 0 { break }
+            reply.append(contentsOf: buffer[0..<n])
+        }
+        guard let split = reply.range(of: Data("\r\n\r\n".utf8)),
+              let statusLine = String(data: reply[..<split.lowerBound], encoding: .utf8)?.split(separator: "\r\n").first,
+              let status = statusLine.split(separator: " ").dropFirst().first.flatMap({ Int($0) }) else {
+            throw RoostError.io("no HTTP reply: \(String(decoding: reply.prefix(200), as: UTF8.self))")
+        }
+        var body = Data(reply[split.upperBound...])
+        if String(decoding: reply[..<split.lowerBound], as: UTF8.self).lowercased().contains("transfer-encoding: chunked") {
+            body = dechunk(body)
+        }
+        return RawReply(status: status, body: body)
+    }
+
+    private static func dechunk(_ data: Data) -> Data {
+        var out = Data(), rest = data[...]
+        while let line = rest.range(of: Data("\r\n".utf8)),
+              let size = Int(String(decoding: rest[..<line.lowerBound], as: UTF8.self), radix: 16), size > 0 {
+            let start = line.upperBound
+            guard rest.distance(from: start, to: rest.endIndex) >= size else { break }
+            let end = rest.index(start, offsetBy: size)
+            out.append(rest[start..<end])
+            rest = rest[rest.index(end, offsetBy: min(2, rest.distance(from: end, to: rest.endIndex)))...]
+        }
+        return out
+    }
+}
