@@ -119,7 +119,9 @@ import RoostONNX
         #expect(r.tryCount == 3, "\(r.tries?.tries.map { $0.validity?.reasons ?? [] } ?? [])")
         for t in r.tries?.tries ?? [] {
             #expect(t.validity?.reasons.contains { $0.hasPrefix("other processes used") } == true, "try \(t.number): \(t.validity?.reasons ?? [])")
-            #expect((t.environment.otherCPUFraction ?? 0) > 0.3)
+            // Not a fixed share: this process's own threads (parallel tests) compete
+            // with the spinners for the same CPUs. The contract is the limit.
+            #expect((t.environment.otherCPUFraction ?? 0) > spec.maxOtherCPUFraction, "try \(t.number): \(t.environment.otherCPUFraction ?? 0)")
         }
         #expect(r.validity?.reasons.contains { $0.hasPrefix("other processes used") } == true)
     }

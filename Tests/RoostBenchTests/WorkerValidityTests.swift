@@ -57,7 +57,11 @@ import RoostRuntime
         Thread.sleep(forTimeInterval: 0.2)
         let r = Worker.run(WorkerRequest(artifactPath: m.artifact.path, spec: spec, referencePath: m.reference.path))
         #expect(r.status == .succeeded)
-        #expect((r.environment.otherCPUFraction ?? 0) > 0.3)
+        // The spinners' share depends on how many of this process's own threads
+        // (other tests run in parallel) compete for the same CPUs: CI measured 26 %
+        // where an idle run measures ~50 %. The contract is the limit itself.
+        let other = r.environment.otherCPUFraction ?? 0
+        #expect(other > spec.maxOtherCPUFraction, "other-CPU \(other) against limit \(spec.maxOtherCPUFraction)")
         #expect(r.validity?.reasons.contains { $0.contains("other processes used") } == true, "\(r.validity?.reasons ?? [])")
     }
 
