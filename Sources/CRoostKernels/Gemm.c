@@ -231,6 +231,20 @@ static void gemm_region(const roost_gemm *g, roost_isa isa, size_t m0, size_t m1
                     }
                     continue;
                 }
+                if (isa == ROOST_ISA_AVX2 && !g->a_packed && !g->a_trans) {
+                    // So does the AVX2 tile: packing plain rows there is a scalar gather.
+                    abase = g->a + ic * g->lda + pc;
+                    for (size_t jr = 0; jr < nc; jr += NR) {
+                        const float *bp = bbase + (jr / NR) * bstride;
+                        size_t nr = min_size(NR, nc - jr);
+                        for (size_t ir = 0; ir < mc; ir += MR) {
+                            size_t row = ic + ir, col = jc + jr, rows = min_size(MR, mc - ir);
+                            roost_ukernel_avx2_rows(kc, abase + ir * g->lda, g->lda, bp, g->c + row * g->ldc + col, g->ldc,
+                                                    rows, nr, pc > 0, last ? &g->epilogue : NULL, row, col);
+                        }
+                    }
+                    continue;
+                }
 #endif
                 if (g->a_packed) {
                     abase = g->a_packed + (ic / MR) * K * MR + pc * MR;
@@ -316,9 +330,9 @@ void roost_gemm_run(const roost_gemm *g, roost_isa isa, roost_pool *pool, float 
     // A few tasks per thread, claimed as threads come free, so one preempted by
     // another process delays the product by its task, not by half of it — where
     // no task repeats another's packing: over N with A packed (conv weights), A
-    // read in place (plain rows on AVX-512) or a GEMV; over M with B packed. (Over
+    // read in place (plain rows on AVX2 and AVX-512) or a GEMV; over M with B packed. (Over
     // N with A packed per task, every task would pack A again.)
-    const int no_repack = job.split_n ? g->a_packed != NULL || g->m == 1 || (isa == ROOST_ISA_AVX512 && !g->a_trans)
+    const int no_repack = job.split_n ? g->a_packed != NULL || g->m == 1 || ((isa == ROOST_ISA_AVX512 || isa == ROOST_ISA_AVX2) && !g->a_trans)
                                       : g->b_packed != NULL;
     size_t tasks_wanted = (size_t)threads;
     if (threads > 1 && no_repack) tasks_wanted = (size_t)threads * ROOST_TASKS_PER_THREAD;

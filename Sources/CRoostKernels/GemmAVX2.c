@@ -1,6 +1,9 @@
 // AVX2 + FMA: the 6×16 register tile (12 accumulators, two B vectors and one
 // broadcast A value: 15 of the 16 ymm registers), its 4- and 2-row forms for a
-// short last panel, and the panel GEMV.
+// short last panel, and the panel GEMV. The tile also reads A straight from
+// row-major rows (`_rows`, stride lda): a broadcast costs the same from either
+// layout, so a plain A (a channels-last activation, an MLP's batch) needs no
+// packing pass — which on AVX2 is a scalar gather down the rows.
 #if defined(__x86_64__)
 #include "GemmInternal.h"
 #include <immintrin.h>
@@ -83,7 +86,7 @@ AVX2 static inline void store_row(float *c, __m256 v0, __m256 v1, int accumulate
 
 #define ROW_FMA(r)                                   \
     do {                                             \
-        __m256 av = _mm256_broadcast_ss(a + (r));    \
+        __m256 av = _mm256_broadcast_ss(a + o##r);   \
         c##r##0 = _mm256_fmadd_ps(av, b0, c##r##0);  \
         c##r##1 = _mm256_fmadd_ps(av, b1, c##r##1);  \
     } while (0)
@@ -92,18 +95,29 @@ AVX2 static inline void store_row(float *c, __m256 v0, __m256 v1, int accumulate
 #define ROWS_4 ROW_FMA(0); ROW_FMA(1); ROW_FMA(2); ROW_FMA(3)
 #define ROWS_2 ROW_FMA(0); ROW_FMA(1)
 
+/// Where each tile row's A values start: row r at r·rs; for plain rows, a row at
+/// or past mr reads row mr − 1 instead (a packed panel is zero-padded, plain A ends
+/// at its last row). Constants when rs is 1.
+#define ROW_OFFSET(r) (((r) < mr || rs == 1 ? (size_t)(r) : mr - 1) * rs)
+#define ROW_OFFSETS                                                                   \
+    const size_t o0 = 0, o1 = ROW_OFFSET(1), o2 = ROW_OFFSET(2), o3 = ROW_OFFSET(3);  \
+    const size_t o4 = ROW_OFFSET(4), o5 = ROW_OFFSET(5);                              \
+    (void)o0; (void)o1; (void)o2; (void)o3; (void)o4; (void)o5
+
 #define STEP(ROWS)                                    \
     do {                                              \
         __m256 b0 = _mm256_loadu_ps(b);               \
         __m256 b1 = _mm256_loadu_ps(b + 8);           \
         ROWS;                                         \
-        a += MR;                                      \
+        a += ks;                                      \
         b += NR;                                      \
     } while (0)
 
-/// The tile's k loop for the first ROWS rows of an A panel (the panel layout is
-/// always MR rows wide; a short tail reads only the rows it computes).
+/// The tile's k loop for the first ROWS rows of A: element (r, k) at a[r·rs + k·ks]
+/// (a packed panel: rs 1, ks MR — always MR rows wide, a short tail reads only the
+/// rows it computes; plain row-major rows: rs lda, ks 1).
 #define TILE_LOOP(ROWS)                                           \
+    ROW_OFFSETS;                                                  \
     size_t k = 0;                                                 \
     for (; k + 4 <= kc; k += 4) {                                 \
         _mm_prefetch((const char *)(b + 8 * NR), _MM_HINT_T0);    \
@@ -114,8 +128,10 @@ AVX2 static inline void store_row(float *c, __m256 v0, __m256 v1, int accumulate
     __m256i m0 = _mm256_setzero_si256(), m1 = m0;                 \
     if (!full) column_masks(nr, &m0, &m1)
 
-AVX2 void roost_ukernel_avx2(size_t kc, const float *a, const float *b, float *c, size_t ldc,
-                             size_t mr, size_t nr, int accumulate, const roost_epilogue *ep, size_t row0, size_t col0) {
+#define INLINE static inline __attribute__((always_inline))
+
+AVX2 INLINE void tile6(size_t kc, const float *a, size_t rs, size_t ks, const float *b, float *c, size_t ldc,
+                       size_t mr, size_t nr, int accumulate, const roost_epilogue *ep, size_t row0, size_t col0) {
     __m256 c00 = _mm256_setzero_ps(), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00;
     __m256 c30 = c00, c31 = c00, c40 = c00, c41 = c00, c50 = c00, c51 = c00;
     TILE_LOOP(ROWS_6);
@@ -127,10 +143,9 @@ AVX2 void roost_ukernel_avx2(size_t kc, const float *a, const float *b, float *c
     if (mr > 5) store_row(c + 5 * ldc, c50, c51, accumulate, ep, row0 + 5, col0, full, m0, m1);
 }
 
-/// The last panel of an M that is not a multiple of 6, with 3 or 4 rows: two
-/// thirds of the full tile's work instead of all of it.
-AVX2 void roost_ukernel4_avx2(size_t kc, const float *a, const float *b, float *c, size_t ldc,
-                              size_t mr, size_t nr, int accumulate, const roost_epilogue *ep, size_t row0, size_t col0) {
+/// 3 or 4 rows: two thirds of the full tile's work instead of all of it.
+AVX2 INLINE void tile4(size_t kc, const float *a, size_t rs, size_t ks, const float *b, float *c, size_t ldc,
+                       size_t mr, size_t nr, int accumulate, const roost_epilogue *ep, size_t row0, size_t col0) {
     __m256 c00 = _mm256_setzero_ps(), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00, c31 = c00;
     TILE_LOOP(ROWS_4);
     store_row(c, c00, c01, accumulate, ep, row0, col0, full, m0, m1);
@@ -139,13 +154,35 @@ AVX2 void roost_ukernel4_avx2(size_t kc, const float *a, const float *b, float *
     if (mr > 3) store_row(c + 3 * ldc, c30, c31, accumulate, ep, row0 + 3, col0, full, m0, m1);
 }
 
-/// A last panel of 1 or 2 rows (batch 32 = 5 · 6 + 2).
-AVX2 void roost_ukernel2_avx2(size_t kc, const float *a, const float *b, float *c, size_t ldc,
-                              size_t mr, size_t nr, int accumulate, const roost_epilogue *ep, size_t row0, size_t col0) {
+/// 1 or 2 rows (batch 32 = 5 · 6 + 2).
+AVX2 INLINE void tile2(size_t kc, const float *a, size_t rs, size_t ks, const float *b, float *c, size_t ldc,
+                       size_t mr, size_t nr, int accumulate, const roost_epilogue *ep, size_t row0, size_t col0) {
     __m256 c00 = _mm256_setzero_ps(), c01 = c00, c10 = c00, c11 = c00;
     TILE_LOOP(ROWS_2);
     store_row(c, c00, c01, accumulate, ep, row0, col0, full, m0, m1);
     if (mr > 1) store_row(c + ldc, c10, c11, accumulate, ep, row0 + 1, col0, full, m0, m1);
+}
+
+AVX2 void roost_ukernel_avx2(size_t kc, const float *a, const float *b, float *c, size_t ldc,
+                             size_t mr, size_t nr, int accumulate, const roost_epilogue *ep, size_t row0, size_t col0) {
+    tile6(kc, a, 1, MR, b, c, ldc, mr, nr, accumulate, ep, row0, col0);
+}
+
+AVX2 void roost_ukernel4_avx2(size_t kc, const float *a, const float *b, float *c, size_t ldc,
+                              size_t mr, size_t nr, int accumulate, const roost_epilogue *ep, size_t row0, size_t col0) {
+    tile4(kc, a, 1, MR, b, c, ldc, mr, nr, accumulate, ep, row0, col0);
+}
+
+AVX2 void roost_ukernel2_avx2(size_t kc, const float *a, const float *b, float *c, size_t ldc,
+                              size_t mr, size_t nr, int accumulate, const roost_epilogue *ep, size_t row0, size_t col0) {
+    tile2(kc, a, 1, MR, b, c, ldc, mr, nr, accumulate, ep, row0, col0);
+}
+
+AVX2 void roost_ukernel_avx2_rows(size_t kc, const float *a, size_t lda, const float *b, float *c, size_t ldc,
+                                  size_t mr, size_t nr, int accumulate, const roost_epilogue *ep, size_t row0, size_t col0) {
+    if (mr <= 2) tile2(kc, a, lda, 1, b, c, ldc, mr, nr, accumulate, ep, row0, col0);
+    else if (mr <= 4) tile4(kc, a, lda, 1, b, c, ldc, mr, nr, accumulate, ep, row0, col0);
+    else tile6(kc, a, lda, 1, b, c, ldc, mr, nr, accumulate, ep, row0, col0);
 }
 
 /// One packed panel: four independent accumulator pairs over k hide the FMA

@@ -26,6 +26,9 @@ void roost_ukernel4_avx2(size_t kc, const float *a, const float *b, float *c, si
                          size_t mr, size_t nr, int accumulate, const roost_epilogue *ep, size_t row0, size_t col0);
 void roost_ukernel2_avx2(size_t kc, const float *a, const float *b, float *c, size_t ldc,
                          size_t mr, size_t nr, int accumulate, const roost_epilogue *ep, size_t row0, size_t col0);
+/// The AVX2 tile reading A from plain row-major rows (row r at a + r·lda), any mr ≤ MR.
+void roost_ukernel_avx2_rows(size_t kc, const float *a, size_t lda, const float *b, float *c, size_t ldc,
+                             size_t mr, size_t nr, int accumulate, const roost_epilogue *ep, size_t row0, size_t col0);
 
 /// AVX-512: a tile of mr ≤ MR rows × NR < nr ≤ 2·NR columns over two adjacent B
 /// panels (b0: columns 0–15, b1: the rest), and the one-panel form for nr ≤ NR.

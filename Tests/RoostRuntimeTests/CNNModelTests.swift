@@ -51,17 +51,20 @@ import RoostTestSupport
         _ = try check("mobilenet_v2", threads: 2)
     }
 
-    /// On an AVX-512 target the depthwise-separable network runs channels-last:
+    /// On AVX2 and AVX-512 targets the depthwise-separable network runs channels-last:
     /// every conv, entered by the 3×3 stem (the direct kernel reads the NCHW image
     /// and writes channels-last) and left by the global pool.
-    @Test(.enabled(if: TestEnvironment.hasSharedModels && roost_isa_supported(ROOST_ISA_AVX512) != 0,
-                   "needs ../shared/models and a CPU with AVX-512F"))
+    @Test(.enabled(if: TestEnvironment.hasSharedModels && roost_isa_supported(ROOST_ISA_AVX2) != 0,
+                   "needs ../shared/models and a CPU with AVX2 + FMA"))
     func mobilenetV2ChannelsLastMatchesONNXRuntime() throws {
-        for threads in [1, 2] {
-            let artifact = try check("mobilenet_v2", threads: threads, isa: .x86_64_avx512)
-            #expect(artifact.header.decisions["conv.layout"] == "nhwc 52/52")
-            let pool = try #require(artifact.plan.steps.first { $0.kernel == "global_average_pool" })
-            #expect(pool.attributes[TensorLayout.inputAttribute]?.string == "nhwc")
+        let families: [IsaLevel] = roost_isa_supported(ROOST_ISA_AVX512) != 0 ? [.x86_64_avx2, .x86_64_avx512] : [.x86_64_avx2]
+        for isa in families {
+            for threads in [1, 2] {
+                let artifact = try check("mobilenet_v2", threads: threads, isa: isa)
+                #expect(artifact.header.decisions["conv.layout"] == "nhwc 52/52", "\(isa)")
+                let pool = try #require(artifact.plan.steps.first { $0.kernel == "global_average_pool" })
+                #expect(pool.attributes[TensorLayout.inputAttribute]?.string == "nhwc", "\(isa)")
+            }
         }
     }
 }

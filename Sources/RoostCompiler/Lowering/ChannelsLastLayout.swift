@@ -7,7 +7,7 @@ import RoostCore
 /// scratch and back, and a pointwise conv on a small image fills its GEMM tiles
 /// badly (7×7 = 49 pixels in 16-wide panels). In NHWC a depthwise conv reads each
 /// pixel's channels as one vector in place, and a pointwise conv is a GEMM with
-/// the pixels as rows — which Roost's AVX-512 tile reads without packing — so
+/// the pixels as rows — which Roost's AVX2 and AVX-512 tiles read without packing — so
 /// the layout pays where depthwise convs are. It changes no values: each chosen
 /// activation keeps its elements and place in the arena and gets the NHWC shape,
 /// and the steps reading or writing it record the layout (`TensorLayout`).
@@ -23,9 +23,9 @@ public struct ChannelsLastLayout: Sendable {
     public let target: TargetSpec
     public init(target: TargetSpec) { self.target = target }
 
-    /// Whether the target has the channels-last kernels' fast paths (the GEMM
-    /// reading plain A rows is AVX-512's).
-    public var enabled: Bool { target.isa == .x86_64_avx512 }
+    /// Whether the target has the channels-last kernels' fast paths: the GEMM
+    /// tile reading plain A rows and the vector depthwise kernel (AVX2 and AVX-512).
+    public var enabled: Bool { target.isa == .x86_64_avx512 || target.isa == .x86_64_avx2 }
 
     /// `stem`: a conv on the direct kernel, which reads NCHW and can write channels-last.
     enum Role { case pointwise, depthwise, stem, pool, other }

@@ -6,14 +6,20 @@ import RoostCore
 import RoostONNX
 @testable import RoostRuntime
 
-/// A depthwise-separable network compiled for AVX-512 runs channels-last and
-/// gives the NCHW plan's numbers: a stem on the direct kernel, depthwise convs of
+/// A depthwise-separable network compiled for AVX2 or AVX-512 runs channels-last
+/// and gives the numbers of the NCHW plan an SSE target gets (OpenBLAS): a stem on the direct kernel, depthwise convs of
 /// stride 1 and 2 with asymmetric padding and a 5×5 window, channel counts of 16
 /// and 20 (a part-filled vector), a fused residual, fused clamps and an activation
 /// the GEMM cannot fuse, batch 2, 1 and 2 threads, every SIMD family of the
 /// depthwise kernel.
 @Suite struct ChannelsLastTests {
-    static var avx512: Bool { roost_isa_supported(ROOST_ISA_AVX512) != 0 }
+    static var avx2: Bool { roost_isa_supported(ROOST_ISA_AVX2) != 0 }
+    /// The channels-last targets this CPU can run.
+    static var families: [IsaLevel] {
+        [IsaLevel.x86_64_avx2, .x86_64_avx512].filter {
+            roost_isa_supported($0 == .x86_64_avx512 ? ROOST_ISA_AVX512 : ROOST_ISA_AVX2) != 0
+        }
+    }
 
     static func model() throws -> ONNXModel {
         var b = ModelBuilder(name: "separable")
@@ -47,39 +53,46 @@ import RoostONNX
         return (artifact, try session.run([x])[0])
     }
 
-    @Test(.enabled(if: avx512, "needs a CPU with AVX-512F"))
+    @Test(.enabled(if: avx2, "needs a CPU with AVX2 + FMA"))
     func channelsLastMatchesTheNCHWPlan() throws {
         let x = HostTensor.seeded(shape: [2, 3, 13, 15], seed: 3)
-        let (_, want) = try run(.x86_64_avx2, threads: 1, x)
-        for threads in [1, 2] {
-            let (artifact, got) = try run(.x86_64_avx512, threads: threads, x)
-            // The stem (direct kernel) enters channels-last, the pool leaves it.
-            #expect(artifact.header.decisions["conv.layout"] == "nhwc 8/8")
-            #expect(got.shape == [2, 36, 1, 1])
-            #expect(got.isClose(to: want, rtol: 1e-5, atol: 1e-6), "\(threads) threads: max diff \(got.maxAbsDifference(to: want))")
+        let (reference, want) = try run(.x86_64_sse, threads: 1, x)
+        #expect(reference.header.decisions["conv.layout"] == nil)
+        for isa in Self.families {
+            for threads in [1, 2] {
+                let (artifact, got) = try run(isa, threads: threads, x)
+                // The stem (direct kernel) enters channels-last, the pool leaves it.
+                #expect(artifact.header.decisions["conv.layout"] == "nhwc 8/8", "\(isa)")
+                #expect(got.shape == [2, 36, 1, 1])
+                #expect(got.isClose(to: want, rtol: 1e-5, atol: 1e-6), "\(isa), \(threads) threads: max diff \(got.maxAbsDifference(to: want))")
+            }
         }
     }
 
-    /// The depthwise kernel's AVX2 and portable forms (which an AVX-512 plan does
-    /// not pick) give the same numbers as its AVX-512 form.
-    @Test(.enabled(if: avx512, "needs a CPU with AVX-512F"))
+    /// The depthwise kernel's other forms (which the plan does not pick) give the
+    /// same numbers as the one it picks: AVX2 and portable under an AVX-512 plan,
+    /// portable under an AVX2 one.
+    @Test(.enabled(if: avx2, "needs a CPU with AVX2 + FMA"))
     func everyDepthwiseFamilyAgrees() throws {
         let x = HostTensor.seeded(shape: [2, 3, 13, 15], seed: 4)
-        let (compiled, want) = try run(.x86_64_avx512, threads: 1, x)
-        let depthwise = compiled.plan.steps.indices.filter { compiled.plan.steps[$0].attributes["algorithm"]?.string == "direct-depthwise" }
-        #expect(depthwise.count == 4 && depthwise.allSatisfy { compiled.plan.steps[$0].attributes["simd"] == .string("avx512") })
-        for family in ["avx2", nil] as [String?] {
-            var artifact = compiled
-            for i in depthwise { artifact.plan.steps[i].attributes["simd"] = family.map { .string($0) } }
-            let got = try InferenceSession(artifact: artifact).run([x])[0]
-            #expect(got.isClose(to: want, rtol: 1e-5, atol: 1e-6), "\(family ?? "portable"): max diff \(got.maxAbsDifference(to: want))")
+        for isa in Self.families {
+            let (compiled, want) = try run(isa, threads: 1, x)
+            let simd = isa == .x86_64_avx512 ? "avx512" : "avx2"
+            let depthwise = compiled.plan.steps.indices.filter { compiled.plan.steps[$0].attributes["algorithm"]?.string == "direct-depthwise" }
+            #expect(depthwise.count == 4 && depthwise.allSatisfy { compiled.plan.steps[$0].attributes["simd"] == .string(simd) })
+            for family in (isa == .x86_64_avx512 ? ["avx2", nil] : [nil]) as [String?] {
+                var artifact = compiled
+                for i in depthwise { artifact.plan.steps[i].attributes["simd"] = family.map { .string($0) } }
+                let got = try InferenceSession(artifact: artifact).run([x])[0]
+                #expect(got.isClose(to: want, rtol: 1e-5, atol: 1e-6), "\(isa) plan, \(family ?? "portable"): max diff \(got.maxAbsDifference(to: want))")
+            }
         }
     }
 
     /// Weights the compiler cannot pack (one initializer read by two pointwise convs)
     /// are read as plain OIHW rows by the channels-last GEMM, and a global max pool
     /// reduces a channels-last input: the same numbers as the NCHW plan.
-    @Test(.enabled(if: avx512, "needs a CPU with AVX-512F"))
+    @Test(.enabled(if: avx2, "needs a CPU with AVX2 + FMA"))
     func sharedWeightsAndAMaxPoolMatchTheNCHWPlan() throws {
         var b = ModelBuilder(name: "shared")
         let x = b.input("x", shape: [1, 24, 9, 9])
@@ -96,11 +109,13 @@ import RoostONNX
             let a = try Compiler().compile(model, name: "shared", target: TargetSpec(isa: isa, blasCoreType: nil, threads: 1))
             return (a, try InferenceSession(artifact: a).run([input])[0])
         }
-        let (nchw, want) = try run(.x86_64_avx2)
-        let (nhwc, got) = try run(.x86_64_avx512)
+        let (nchw, want) = try run(.x86_64_sse)
         #expect(nchw.header.decisions["conv.layout"] == nil)
-        #expect(nhwc.header.decisions["conv.layout"] == "nhwc 3/3")
-        #expect(nhwc.plan.steps.filter { $0.kernel == "conv" && $0.attributes["group"] == .int(1) }.allSatisfy { $0.attributes["packedWeights"] == nil })
-        #expect(got.isClose(to: want, rtol: 1e-5, atol: 1e-6), "max diff \(got.maxAbsDifference(to: want))")
+        for isa in Self.families {
+            let (nhwc, got) = try run(isa)
+            #expect(nhwc.header.decisions["conv.layout"] == "nhwc 3/3", "\(isa)")
+            #expect(nhwc.plan.steps.filter { $0.kernel == "conv" && $0.attributes["group"] == .int(1) }.allSatisfy { $0.attributes["packedWeights"] == nil })
+            #expect(got.isClose(to: want, rtol: 1e-5, atol: 1e-6), "\(isa): max diff \(got.maxAbsDifference(to: want))")
+        }
     }
 }
