@@ -98,7 +98,7 @@ let package = Package(
         .target(
             name: "RoostAgentCLI",
             dependencies: [
-                "RoostAgent", "RoostProbe", "RoostBench", "RoostClient", "RoostBundle",
+                "RoostAgent", "RoostProbe", "RoostBench", "RoostRuntime", "RoostClient", "RoostBundle",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],

@@ -3,6 +3,7 @@ import Foundation
 import RoostBench
 import RoostCore
 import RoostProbe
+import RoostRuntime
 
 /// The worker child process: runs one benchmark and writes its result file.
 /// Started by the agent, never by hand.
@@ -24,6 +25,7 @@ public struct AgentWorkerCommand: ParsableCommand {
         }
         if let memoryLimitMB {
             guard memoryLimitMB > 0 else { throw ValidationError("--memory-limit-mb must be positive") }
+            OpenBLAS.mapBuffers()
             try AddressSpaceLimit.apply(megabytes: memoryLimitMB)
         }
         let req: WorkerRequest

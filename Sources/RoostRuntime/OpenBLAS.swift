@@ -17,3 +17,18 @@ public enum OpenBLAS {
     /// Name of the environment variable that forces the kernel family.
     public static let coreTypeVariable = "OPENBLAS_CORETYPE"
 }
+
+extension OpenBLAS {
+    /// Maps OpenBLAS's GEMM buffers now, on every thread it will use. Call it
+    /// before capping the address space (`AddressSpaceLimit`): OpenBLAS maps a
+    /// buffer (up to 128 MiB) per thread on first use, and when that mmap fails
+    /// it retries forever instead of failing — a capped worker would spin at
+    /// 100 % CPU until its timeout rather than report that the model does not fit.
+    public static func mapBuffers() {
+        // Large enough that OpenBLAS splits it over all its threads.
+        let n: Int32 = 256
+        let a = [Float](repeating: 1, count: Int(n * n))
+        var c = [Float](repeating: 0, count: Int(n * n))
+        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, n, n, n, 1, a, n, a, n, 0, &c, n)
+    }
+}

@@ -16,6 +16,14 @@ public struct ReferenceWorker: Sendable {
         self.timeoutSeconds = timeoutSeconds
     }
 
+    /// One OpenBLAS thread: a reference needs the right numbers, not speed,
+    /// and every OpenBLAS thread maps its own buffer inside the child's cap.
+    static var environment: [String: String] {
+        var env = ProcessInfo.processInfo.environment
+        env["OPENBLAS_NUM_THREADS"] = "1"
+        return env
+    }
+
     /// The reference for `content`, or an error saying why the child gave none.
     func build(model content: Data, name: String) async throws -> ReferenceData {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("roost-reference-\(UUID().uuidString.prefix(8))")
@@ -26,7 +34,7 @@ public struct ReferenceWorker: Sendable {
         try content.write(to: model)
         let child = try ChildProcess(command[0], Array(command.dropFirst()) + [
             "--model", model.path, "--name", name, "--out", out.path, "--memory-limit-mb", String(memoryLimitMB),
-        ], stderr: log)
+        ], environment: Self.environment, stderr: log)
         guard let exit = await child.exit(within: timeoutSeconds) else {
             child.signal(SIGKILL)
             child.wait()
