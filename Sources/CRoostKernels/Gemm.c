@@ -340,6 +340,8 @@ void roost_gemm_run(const roost_gemm *g, roost_isa isa, roost_pool *pool, float 
     job.panels_per_task = (job.panels + tasks_wanted - 1) / tasks_wanted;
     // The AVX-512 tile spans two panels: keep N tasks from splitting one.
     if (isa == ROOST_ISA_AVX512 && job.split_n && job.panels_per_task % 2) job.panels_per_task++;
+    // The GEMV reads four panels at a time: keep its tasks whole multiples of four.
+    if (g->m == 1 && job.split_n && job.panels_per_task % 4) job.panels_per_task += 4 - job.panels_per_task % 4;
     int tasks = (int)((job.panels + job.panels_per_task - 1) / job.panels_per_task);
     roost_pool_run(threads > 1 ? pool : NULL, tasks, gemm_task, &job);
 }

@@ -185,18 +185,45 @@ AVX2 void roost_ukernel_avx2_rows(size_t kc, const float *a, size_t lda, const f
     else tile6(kc, a, lda, 1, b, c, ldc, mr, nr, accumulate, ep, row0, col0);
 }
 
-/// One packed panel: four independent accumulator pairs over k hide the FMA
-/// latency that a single dot-product chain would expose.
+/// Four packed panels at a time, one k step each: eight independent
+/// accumulators hide the FMA latency, and four sequential streams keep more
+/// cache-line fetches in flight than one — a GEMV's weights are read once per
+/// query, from L3 or DRAM. No software prefetch: on Zen 3 it cost 10–15 %
+/// against the hardware prefetcher (C harness, 1000 × 1280 with cold weights:
+/// one panel with prefetch 300 µs mean, four panels without 176 µs).
+AVX2 static inline void gemv_panels4(size_t k, const float *x, const float *b, float *y, size_t p0, const roost_epilogue *ep) {
+    const float *b1 = b + k * NR, *b2 = b1 + k * NR, *b3 = b2 + k * NR;
+    __m256 a0 = _mm256_setzero_ps(), a1 = a0, c0 = a0, c1 = a0, d0 = a0, d1 = a0, e0 = a0, e1 = a0;
+    for (size_t i = 0; i < k; i++, b += NR, b1 += NR, b2 += NR, b3 += NR) {
+        __m256 xv = _mm256_broadcast_ss(x + i);
+        a0 = _mm256_fmadd_ps(xv, _mm256_loadu_ps(b), a0);
+        a1 = _mm256_fmadd_ps(xv, _mm256_loadu_ps(b + 8), a1);
+        c0 = _mm256_fmadd_ps(xv, _mm256_loadu_ps(b1), c0);
+        c1 = _mm256_fmadd_ps(xv, _mm256_loadu_ps(b1 + 8), c1);
+        d0 = _mm256_fmadd_ps(xv, _mm256_loadu_ps(b2), d0);
+        d1 = _mm256_fmadd_ps(xv, _mm256_loadu_ps(b2 + 8), d1);
+        e0 = _mm256_fmadd_ps(xv, _mm256_loadu_ps(b3), e0);
+        e1 = _mm256_fmadd_ps(xv, _mm256_loadu_ps(b3 + 8), e1);
+    }
+    __m256i none = _mm256_setzero_si256();
+    store_row(y + p0, a0, a1, 0, ep, 0, p0, 1, none, none);
+    store_row(y + p0 + NR, c0, c1, 0, ep, 0, p0 + NR, 1, none, none);
+    store_row(y + p0 + 2 * NR, d0, d1, 0, ep, 0, p0 + 2 * NR, 1, none, none);
+    store_row(y + p0 + 3 * NR, e0, e1, 0, ep, 0, p0 + 3 * NR, 1, none, none);
+}
+
+/// Y[n0..n1) = x · B over the packed panels: four full panels at a time, then
+/// one at a time (four accumulator pairs over k) and a part-filled last panel.
 AVX2 void roost_gemv_avx2(size_t k, const float *x, const float *b_packed, float *y,
                           size_t n0, size_t n1, size_t n, const roost_epilogue *ep) {
     (void)n;
-    for (size_t p0 = n0; p0 < n1; p0 += NR) {
+    size_t p0 = n0;
+    for (; p0 + 4 * NR <= n1; p0 += 4 * NR) gemv_panels4(k, x, b_packed + (p0 / NR) * k * NR, y, p0, ep);
+    for (; p0 < n1; p0 += NR) {
         const float *b = b_packed + (p0 / NR) * k * NR;
         __m256 s0 = _mm256_setzero_ps(), s1 = s0, t0 = s0, t1 = s0, u0 = s0, u1 = s0, w0 = s0, w1 = s0;
         size_t i = 0;
         for (; i + 4 <= k; i += 4, b += 4 * NR) {
-            _mm_prefetch((const char *)(b + 16 * NR), _MM_HINT_T0);
-            _mm_prefetch((const char *)(b + 18 * NR), _MM_HINT_T0);
             __m256 x0 = _mm256_broadcast_ss(x + i), x1 = _mm256_broadcast_ss(x + i + 1);
             __m256 x2 = _mm256_broadcast_ss(x + i + 2), x3 = _mm256_broadcast_ss(x + i + 3);
             s0 = _mm256_fmadd_ps(x0, _mm256_loadu_ps(b), s0);

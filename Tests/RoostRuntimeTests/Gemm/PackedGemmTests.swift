@@ -141,6 +141,23 @@ import Testing
         }
     }
 
+    /// The GEMV (one row on pre-packed B): four panels at a time, then single
+    /// panels and a part-filled last one, each thread's share of N, every epilogue term.
+    @Test func theGEMVMatchesTheReferenceOverEveryPanelCount() {
+        for isa in Self.families {
+            for threads in [1, 2] {
+                for n in [15, 16, 48, 64, 65, 79, 100, 129, 1000] {
+                    for k in [1, 7, 300] {
+                        check(Problem(m: 1, n: n, k: k, bPacked: true), isa: isa, threads: threads)
+                        check(Problem(m: 1, n: n, k: k, bPacked: true, alpha: 0.5, biasN: true, residual: true, lo: 0, hi: 6), isa: isa, threads: threads)
+                        check(Problem(m: 1, n: n, k: k, bTrans: true, bPacked: true, leaky: 0.2), isa: isa, threads: threads)
+                        check(Problem(m: 1, n: n, k: k, bPacked: true, biasN: true, gelu: true), isa: isa, threads: threads)
+                    }
+                }
+            }
+        }
+    }
+
     @Test func transposedOperandsMatchTheReference() {
         for isa in Self.families {
             for (m, n, k) in [(1, 20, 33), (7, 19, 300), (64, 48, 17)] {
