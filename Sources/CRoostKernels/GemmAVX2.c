@@ -9,6 +9,7 @@
 #include <immintrin.h>
 
 #define AVX2 __attribute__((target("avx2,fma")))
+#define INLINE static inline __attribute__((always_inline))
 
 /// Lane masks for the first `nr` of 16 columns.
 AVX2 static inline void column_masks(size_t nr, __m256i *m0, __m256i *m1) {
@@ -30,9 +31,23 @@ AVX2 static inline __m256 gelu8(__m256 x) {
     return _mm256_mul_ps(_mm256_mul_ps(_mm256_set1_ps(0.5f), x), _mm256_add_ps(_mm256_set1_ps(1.0f), erf));
 }
 
+/// The first nr (1–16) of 16 floats at p. Whole vectors where the row covers
+/// them: a masked access only on the vector that holds the row's end (AMD's
+/// masked stores are microcoded — a 24-column output paid two per row).
+AVX2 INLINE void load_part(const float *p, size_t nr, __m256i m0, __m256i m1, __m256 *x0, __m256 *x1) {
+    *x0 = nr >= 8 ? _mm256_loadu_ps(p) : _mm256_maskload_ps(p, m0);
+    *x1 = nr == NR ? _mm256_loadu_ps(p + 8) : nr > 8 ? _mm256_maskload_ps(p + 8, m1) : _mm256_setzero_ps();
+}
+
+AVX2 INLINE void store_part(float *p, size_t nr, __m256i m0, __m256i m1, __m256 x0, __m256 x1) {
+    if (nr >= 8) _mm256_storeu_ps(p, x0); else _mm256_maskstore_ps(p, m0, x0);
+    if (nr == NR) _mm256_storeu_ps(p + 8, x1);
+    else if (nr > 8) _mm256_maskstore_ps(p + 8, m1, x1);
+}
+
 /// The epilogue for one row of the tile, in registers.
-AVX2 static inline void finish_row(const roost_epilogue *ep, __m256 *v0, __m256 *v1, size_t row, size_t col0,
-                                   int full, __m256i m0, __m256i m1) {
+AVX2 INLINE void finish_row(const roost_epilogue *ep, __m256 *v0, __m256 *v1, size_t row, size_t col0,
+                            size_t nr, __m256i m0, __m256i m1) {
     if (ep->alpha != 1.0f) {
         __m256 s = _mm256_set1_ps(ep->alpha);
         *v0 = _mm256_mul_ps(*v0, s);
@@ -44,14 +59,16 @@ AVX2 static inline void finish_row(const roost_epilogue *ep, __m256 *v0, __m256 
         *v1 = _mm256_add_ps(*v1, b);
     }
     if (ep->bias_n) {
-        const float *b = ep->bias_n + col0;
-        *v0 = _mm256_add_ps(*v0, full ? _mm256_loadu_ps(b) : _mm256_maskload_ps(b, m0));
-        *v1 = _mm256_add_ps(*v1, full ? _mm256_loadu_ps(b + 8) : _mm256_maskload_ps(b + 8, m1));
+        __m256 b0, b1;
+        load_part(ep->bias_n + col0, nr, m0, m1, &b0, &b1);
+        *v0 = _mm256_add_ps(*v0, b0);
+        *v1 = _mm256_add_ps(*v1, b1);
     }
     if (ep->residual) {
-        const float *r = ep->residual + row * ep->ldr + col0;
-        *v0 = _mm256_add_ps(*v0, full ? _mm256_loadu_ps(r) : _mm256_maskload_ps(r, m0));
-        *v1 = _mm256_add_ps(*v1, full ? _mm256_loadu_ps(r + 8) : _mm256_maskload_ps(r + 8, m1));
+        __m256 r0, r1;
+        load_part(ep->residual + row * ep->ldr + col0, nr, m0, m1, &r0, &r1);
+        *v0 = _mm256_add_ps(*v0, r0);
+        *v1 = _mm256_add_ps(*v1, r1);
     }
     __m256 lo = _mm256_set1_ps(ep->lo), hi = _mm256_set1_ps(ep->hi);
     // Operand order keeps NaN: max/min return their second operand when either is NaN.
@@ -68,20 +85,18 @@ AVX2 static inline void finish_row(const roost_epilogue *ep, __m256 *v0, __m256 
     }
 }
 
-AVX2 static inline void store_row(float *c, __m256 v0, __m256 v1, int accumulate, const roost_epilogue *ep,
-                                  size_t row, size_t col0, int full, __m256i m0, __m256i m1) {
+/// One row of the tile, its first nr columns: accumulated onto C (a later K
+/// block), finished with the epilogue (the last K block), stored.
+AVX2 INLINE void store_row(float *c, __m256 v0, __m256 v1, int accumulate, const roost_epilogue *ep,
+                           size_t row, size_t col0, size_t nr, __m256i m0, __m256i m1) {
     if (accumulate) {
-        v0 = _mm256_add_ps(v0, full ? _mm256_loadu_ps(c) : _mm256_maskload_ps(c, m0));
-        v1 = _mm256_add_ps(v1, full ? _mm256_loadu_ps(c + 8) : _mm256_maskload_ps(c + 8, m1));
+        __m256 c0, c1;
+        load_part(c, nr, m0, m1, &c0, &c1);
+        v0 = _mm256_add_ps(v0, c0);
+        v1 = _mm256_add_ps(v1, c1);
     }
-    if (ep) finish_row(ep, &v0, &v1, row, col0, full, m0, m1);
-    if (full) {
-        _mm256_storeu_ps(c, v0);
-        _mm256_storeu_ps(c + 8, v1);
-    } else {
-        _mm256_maskstore_ps(c, m0, v0);
-        _mm256_maskstore_ps(c + 8, m1, v1);
-    }
+    if (ep) finish_row(ep, &v0, &v1, row, col0, nr, m0, m1);
+    store_part(c, nr, m0, m1, v0, v1);
 }
 
 #define ROW_FMA(r)                                   \
@@ -113,34 +128,49 @@ AVX2 static inline void store_row(float *c, __m256 v0, __m256 v1, int accumulate
         b += NR;                                      \
     } while (0)
 
+/// The left half of a panel only (a last panel of at most 8 columns).
+#define STEP_HALF(ROWS)                               \
+    do {                                              \
+        __m256 b0 = _mm256_loadu_ps(b);               \
+        ROWS;                                         \
+        a += ks;                                      \
+        b += NR;                                      \
+    } while (0)
+
+#define ROW_FMA_HALF(r)                              \
+    do {                                             \
+        __m256 av = _mm256_broadcast_ss(a + o##r);   \
+        c##r##0 = _mm256_fmadd_ps(av, b0, c##r##0);  \
+    } while (0)
+
+#define ROWS_6_HALF ROW_FMA_HALF(0); ROW_FMA_HALF(1); ROW_FMA_HALF(2); ROW_FMA_HALF(3); ROW_FMA_HALF(4); ROW_FMA_HALF(5)
+
 /// The tile's k loop for the first ROWS rows of A: element (r, k) at a[r·rs + k·ks]
 /// (a packed panel: rs 1, ks MR — always MR rows wide, a short tail reads only the
 /// rows it computes; plain row-major rows: rs lda, ks 1).
-#define TILE_LOOP(ROWS)                                           \
+#define TILE_LOOP_WITH(STEPPER, ROWS)                              \
     ROW_OFFSETS;                                                  \
     size_t k = 0;                                                 \
     for (; k + 4 <= kc; k += 4) {                                 \
         _mm_prefetch((const char *)(b + 8 * NR), _MM_HINT_T0);    \
-        STEP(ROWS); STEP(ROWS); STEP(ROWS); STEP(ROWS);           \
+        STEPPER(ROWS); STEPPER(ROWS); STEPPER(ROWS); STEPPER(ROWS); \
     }                                                             \
-    for (; k < kc; k++) STEP(ROWS);                               \
-    int full = nr == NR;                                          \
+    for (; k < kc; k++) STEPPER(ROWS);                            \
     __m256i m0 = _mm256_setzero_si256(), m1 = m0;                 \
-    if (!full) column_masks(nr, &m0, &m1)
-
-#define INLINE static inline __attribute__((always_inline))
+    if (nr != NR) column_masks(nr, &m0, &m1)
+#define TILE_LOOP(ROWS) TILE_LOOP_WITH(STEP, ROWS)
 
 AVX2 INLINE void tile6(size_t kc, const float *a, size_t rs, size_t ks, const float *b, float *c, size_t ldc,
                        size_t mr, size_t nr, int accumulate, const roost_epilogue *ep, size_t row0, size_t col0) {
     __m256 c00 = _mm256_setzero_ps(), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00;
     __m256 c30 = c00, c31 = c00, c40 = c00, c41 = c00, c50 = c00, c51 = c00;
     TILE_LOOP(ROWS_6);
-    store_row(c, c00, c01, accumulate, ep, row0, col0, full, m0, m1);
-    if (mr > 1) store_row(c + ldc, c10, c11, accumulate, ep, row0 + 1, col0, full, m0, m1);
-    if (mr > 2) store_row(c + 2 * ldc, c20, c21, accumulate, ep, row0 + 2, col0, full, m0, m1);
-    if (mr > 3) store_row(c + 3 * ldc, c30, c31, accumulate, ep, row0 + 3, col0, full, m0, m1);
-    if (mr > 4) store_row(c + 4 * ldc, c40, c41, accumulate, ep, row0 + 4, col0, full, m0, m1);
-    if (mr > 5) store_row(c + 5 * ldc, c50, c51, accumulate, ep, row0 + 5, col0, full, m0, m1);
+    store_row(c, c00, c01, accumulate, ep, row0, col0, nr, m0, m1);
+    if (mr > 1) store_row(c + ldc, c10, c11, accumulate, ep, row0 + 1, col0, nr, m0, m1);
+    if (mr > 2) store_row(c + 2 * ldc, c20, c21, accumulate, ep, row0 + 2, col0, nr, m0, m1);
+    if (mr > 3) store_row(c + 3 * ldc, c30, c31, accumulate, ep, row0 + 3, col0, nr, m0, m1);
+    if (mr > 4) store_row(c + 4 * ldc, c40, c41, accumulate, ep, row0 + 4, col0, nr, m0, m1);
+    if (mr > 5) store_row(c + 5 * ldc, c50, c51, accumulate, ep, row0 + 5, col0, nr, m0, m1);
 }
 
 /// 3 or 4 rows: two thirds of the full tile's work instead of all of it.
@@ -148,10 +178,10 @@ AVX2 INLINE void tile4(size_t kc, const float *a, size_t rs, size_t ks, const fl
                        size_t mr, size_t nr, int accumulate, const roost_epilogue *ep, size_t row0, size_t col0) {
     __m256 c00 = _mm256_setzero_ps(), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00, c31 = c00;
     TILE_LOOP(ROWS_4);
-    store_row(c, c00, c01, accumulate, ep, row0, col0, full, m0, m1);
-    if (mr > 1) store_row(c + ldc, c10, c11, accumulate, ep, row0 + 1, col0, full, m0, m1);
-    if (mr > 2) store_row(c + 2 * ldc, c20, c21, accumulate, ep, row0 + 2, col0, full, m0, m1);
-    if (mr > 3) store_row(c + 3 * ldc, c30, c31, accumulate, ep, row0 + 3, col0, full, m0, m1);
+    store_row(c, c00, c01, accumulate, ep, row0, col0, nr, m0, m1);
+    if (mr > 1) store_row(c + ldc, c10, c11, accumulate, ep, row0 + 1, col0, nr, m0, m1);
+    if (mr > 2) store_row(c + 2 * ldc, c20, c21, accumulate, ep, row0 + 2, col0, nr, m0, m1);
+    if (mr > 3) store_row(c + 3 * ldc, c30, c31, accumulate, ep, row0 + 3, col0, nr, m0, m1);
 }
 
 /// 1 or 2 rows (batch 32 = 5 · 6 + 2).
@@ -159,18 +189,34 @@ AVX2 INLINE void tile2(size_t kc, const float *a, size_t rs, size_t ks, const fl
                        size_t mr, size_t nr, int accumulate, const roost_epilogue *ep, size_t row0, size_t col0) {
     __m256 c00 = _mm256_setzero_ps(), c01 = c00, c10 = c00, c11 = c00;
     TILE_LOOP(ROWS_2);
-    store_row(c, c00, c01, accumulate, ep, row0, col0, full, m0, m1);
-    if (mr > 1) store_row(c + ldc, c10, c11, accumulate, ep, row0 + 1, col0, full, m0, m1);
+    store_row(c, c00, c01, accumulate, ep, row0, col0, nr, m0, m1);
+    if (mr > 1) store_row(c + ldc, c10, c11, accumulate, ep, row0 + 1, col0, nr, m0, m1);
+}
+
+/// Up to 6 rows of a last panel of at most 8 columns: one vector a row, half
+/// the FMAs of the full tile (a 24-channel output is one and a half panels).
+AVX2 INLINE void tile6_half(size_t kc, const float *a, size_t rs, size_t ks, const float *b, float *c, size_t ldc,
+                            size_t mr, size_t nr, int accumulate, const roost_epilogue *ep, size_t row0, size_t col0) {
+    __m256 c00 = _mm256_setzero_ps(), c10 = c00, c20 = c00, c30 = c00, c40 = c00, c50 = c00, z = c00;
+    TILE_LOOP_WITH(STEP_HALF, ROWS_6_HALF);
+    store_row(c, c00, z, accumulate, ep, row0, col0, nr, m0, m1);
+    if (mr > 1) store_row(c + ldc, c10, z, accumulate, ep, row0 + 1, col0, nr, m0, m1);
+    if (mr > 2) store_row(c + 2 * ldc, c20, z, accumulate, ep, row0 + 2, col0, nr, m0, m1);
+    if (mr > 3) store_row(c + 3 * ldc, c30, z, accumulate, ep, row0 + 3, col0, nr, m0, m1);
+    if (mr > 4) store_row(c + 4 * ldc, c40, z, accumulate, ep, row0 + 4, col0, nr, m0, m1);
+    if (mr > 5) store_row(c + 5 * ldc, c50, z, accumulate, ep, row0 + 5, col0, nr, m0, m1);
 }
 
 AVX2 void roost_ukernel_avx2(size_t kc, const float *a, const float *b, float *c, size_t ldc,
                              size_t mr, size_t nr, int accumulate, const roost_epilogue *ep, size_t row0, size_t col0) {
-    tile6(kc, a, 1, MR, b, c, ldc, mr, nr, accumulate, ep, row0, col0);
+    if (nr <= 8) tile6_half(kc, a, 1, MR, b, c, ldc, mr, nr, accumulate, ep, row0, col0);
+    else tile6(kc, a, 1, MR, b, c, ldc, mr, nr, accumulate, ep, row0, col0);
 }
 
 AVX2 void roost_ukernel4_avx2(size_t kc, const float *a, const float *b, float *c, size_t ldc,
                               size_t mr, size_t nr, int accumulate, const roost_epilogue *ep, size_t row0, size_t col0) {
-    tile4(kc, a, 1, MR, b, c, ldc, mr, nr, accumulate, ep, row0, col0);
+    if (nr <= 8) tile6_half(kc, a, 1, MR, b, c, ldc, mr, nr, accumulate, ep, row0, col0);
+    else tile4(kc, a, 1, MR, b, c, ldc, mr, nr, accumulate, ep, row0, col0);
 }
 
 AVX2 void roost_ukernel2_avx2(size_t kc, const float *a, const float *b, float *c, size_t ldc,
@@ -181,6 +227,7 @@ AVX2 void roost_ukernel2_avx2(size_t kc, const float *a, const float *b, float *
 AVX2 void roost_ukernel_avx2_rows(size_t kc, const float *a, size_t lda, const float *b, float *c, size_t ldc,
                                   size_t mr, size_t nr, int accumulate, const roost_epilogue *ep, size_t row0, size_t col0) {
     if (mr <= 2) tile2(kc, a, lda, 1, b, c, ldc, mr, nr, accumulate, ep, row0, col0);
+    else if (nr <= 8) tile6_half(kc, a, lda, 1, b, c, ldc, mr, nr, accumulate, ep, row0, col0);
     else if (mr <= 4) tile4(kc, a, lda, 1, b, c, ldc, mr, nr, accumulate, ep, row0, col0);
     else tile6(kc, a, lda, 1, b, c, ldc, mr, nr, accumulate, ep, row0, col0);
 }
@@ -206,10 +253,10 @@ AVX2 static inline void gemv_panels4(size_t k, const float *x, const float *b, f
         e1 = _mm256_fmadd_ps(xv, _mm256_loadu_ps(b3 + 8), e1);
     }
     __m256i none = _mm256_setzero_si256();
-    store_row(y + p0, a0, a1, 0, ep, 0, p0, 1, none, none);
-    store_row(y + p0 + NR, c0, c1, 0, ep, 0, p0 + NR, 1, none, none);
-    store_row(y + p0 + 2 * NR, d0, d1, 0, ep, 0, p0 + 2 * NR, 1, none, none);
-    store_row(y + p0 + 3 * NR, e0, e1, 0, ep, 0, p0 + 3 * NR, 1, none, none);
+    store_row(y + p0, a0, a1, 0, ep, 0, p0, NR, none, none);
+    store_row(y + p0 + NR, c0, c1, 0, ep, 0, p0 + NR, NR, none, none);
+    store_row(y + p0 + 2 * NR, d0, d1, 0, ep, 0, p0 + 2 * NR, NR, none, none);
+    store_row(y + p0 + 3 * NR, e0, e1, 0, ep, 0, p0 + 3 * NR, NR, none, none);
 }
 
 /// Y[n0..n1) = x · B over the packed panels: four full panels at a time, then
@@ -243,10 +290,9 @@ AVX2 void roost_gemv_avx2(size_t k, const float *x, const float *b_packed, float
         __m256 v0 = _mm256_add_ps(_mm256_add_ps(s0, t0), _mm256_add_ps(u0, w0));
         __m256 v1 = _mm256_add_ps(_mm256_add_ps(s1, t1), _mm256_add_ps(u1, w1));
         size_t cols = n1 - p0 < NR ? n1 - p0 : NR;
-        int full = cols == NR;
         __m256i m0 = _mm256_setzero_si256(), m1 = m0;
-        if (!full) column_masks(cols, &m0, &m1);
-        store_row(y + p0, v0, v1, 0, ep, 0, p0, full, m0, m1);
+        if (cols != NR) column_masks(cols, &m0, &m1);
+        store_row(y + p0, v0, v1, 0, ep, 0, p0, cols, m0, m1);
     }
 }
 #endif

@@ -126,16 +126,18 @@ import Testing
 
     /// The AVX2 tile reading plain A rows in place (no packed A): every row count of
     /// a last panel (1–6, each tile form, rows past M never read), part-filled
-    /// columns, K across blocks, every epilogue term.
+    /// columns (the half-panel tile for 8 or fewer: 7, 8 and 24 = 16 + 8), K across
+    /// blocks, every epilogue term; and the same with A packed.
     @Test(.enabled(if: roost_isa_supported(ROOST_ISA_AVX2) != 0, "this CPU has no AVX2 + FMA: the AVX2 GEMM tile is not exercised"))
     func theAVX2PlainRowsTileMatchesTheReference() {
         for m in 1...13 {
-            for (n, k) in [(16, 5), (23, 300), (40, 513)] {
+            for (n, k) in [(16, 5), (23, 300), (40, 513), (24, 300), (8, 7)] {
                 for threads in [1, 2] {
                     check(Problem(m: m, n: n, k: k), isa: ROOST_ISA_AVX2, threads: threads)
                     check(Problem(m: m, n: n, k: k, bPacked: true, biasM: true, residual: true, lo: 0, hi: 6), isa: ROOST_ISA_AVX2, threads: threads)
                     check(Problem(m: m, n: n, k: k, bPacked: true, alpha: 0.5, biasN: true, leaky: 0.2), isa: ROOST_ISA_AVX2, threads: threads)
                     check(Problem(m: m, n: n, k: k, bTrans: true, gelu: true), isa: ROOST_ISA_AVX2, threads: threads)
+                    check(Problem(m: m, n: n, k: k, aPacked: true, bPacked: true, biasN: true, residual: true, hi: 0.5), isa: ROOST_ISA_AVX2, threads: threads)
                 }
             }
         }
