@@ -334,14 +334,14 @@ void roost_gemm_run(const roost_gemm *g, roost_isa isa, roost_pool *pool, float 
     // N with A packed per task, every task would pack A again.)
     const int no_repack = job.split_n ? g->a_packed != NULL || g->m == 1 || ((isa == ROOST_ISA_AVX512 || isa == ROOST_ISA_AVX2) && !g->a_trans)
                                       : g->b_packed != NULL;
-    size_t tasks_wanted = (size_t)threads;
-    if (threads > 1 && no_repack) tasks_wanted = (size_t)threads * ROOST_TASKS_PER_THREAD;
-    if (tasks_wanted > job.panels) tasks_wanted = job.panels;
-    job.panels_per_task = (job.panels + tasks_wanted - 1) / tasks_wanted;
-    // The AVX-512 tile spans two panels: keep N tasks from splitting one.
-    if (isa == ROOST_ISA_AVX512 && job.split_n && job.panels_per_task % 2) job.panels_per_task++;
-    // The GEMV reads four panels at a time: keep its tasks whole multiples of four.
-    if (g->m == 1 && job.split_n && job.panels_per_task % 4) job.panels_per_task += 4 - job.panels_per_task % 4;
+    // The GEMV reads four panels at a time and the AVX-512 tile two: N tasks keep them whole.
+    size_t align = !job.split_n ? 1 : g->m == 1 ? 4 : isa == ROOST_ISA_AVX512 ? 2 : 1;
+    if (threads > 1 && no_repack) {
+        job.panels_per_task = roost_units_per_task(job.panels, threads, align);
+    } else {
+        job.panels_per_task = (job.panels + threads - 1) / threads;
+        job.panels_per_task = (job.panels_per_task + align - 1) / align * align;
+    }
     int tasks = (int)((job.panels + job.panels_per_task - 1) / job.panels_per_task);
     roost_pool_run(threads > 1 ? pool : NULL, tasks, gemm_task, &job);
 }

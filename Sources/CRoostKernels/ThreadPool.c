@@ -135,6 +135,33 @@ void roost_pool_destroy(roost_pool *p) {
 
 int roost_pool_threads(const roost_pool *p) { return p ? p->threads : 1; }
 
+size_t roost_units_per_task(size_t units, int threads, size_t align) {
+    if (align == 0) align = 1;
+    if (units == 0) return 1;
+    if (threads <= 1) return units;
+    const size_t t = (size_t)threads;
+    size_t best = units, best_load = (size_t)-1;
+    // Finest first, so that a tie keeps more tasks (a preempted thread then holds up less).
+    for (size_t per_thread = ROOST_TASKS_PER_THREAD; per_thread >= 1; per_thread--) {
+        size_t wanted = t * per_thread < units ? t * per_thread : units;
+        size_t per = (units + wanted - 1) / wanted;
+        per = (per + align - 1) / align * align;
+        size_t tasks = (units + per - 1) / per, last = units - (tasks - 1) * per;
+        // Tasks claimed in turn: thread j runs tasks j, j + t, …; the last task may be short.
+        size_t load = 0;
+        for (size_t j = 0; j < t && j < tasks; j++) {
+            size_t count = (tasks - 1 - j) / t + 1;
+            size_t l = count * per - ((tasks - 1) % t == j ? per - last : 0);
+            if (l > load) load = l;
+        }
+        if (load < best_load) {
+            best_load = load;
+            best = per;
+        }
+    }
+    return best;
+}
+
 void roost_pool_run(roost_pool *p, int tasks, roost_task_fn fn, void *context) {
     if (tasks <= 0) return;
     if (tasks > 0xffff) { // more than the ticket counts: run inline (no caller needs this)
