@@ -130,7 +130,7 @@ int roost_conv_run(const roost_conv *cv, roost_isa isa, roost_pool *pool, float 
     if ((double)cv->m * (double)pixels * (double)k < 65536.0) threads = 1;
     if ((size_t)threads > job.units) threads = (int)job.units;
     // A few units a task, claimed as threads come free (see roost_gemm_run).
-    job.per_task = roost_units_per_task(job.units, threads, 1);
+    job.per_task = roost_units_per_task(job.units, threads, 1, ROOST_TASKS_PER_THREAD);
     int tasks = (int)((job.units + job.per_task - 1) / job.per_task);
     roost_pool_run(threads > 1 ? pool : NULL, tasks, conv_task, &job);
     return 0;

@@ -336,12 +336,7 @@ void roost_gemm_run(const roost_gemm *g, roost_isa isa, roost_pool *pool, float 
                                       : g->b_packed != NULL;
     // The GEMV reads four panels at a time and the AVX-512 tile two: N tasks keep them whole.
     size_t align = !job.split_n ? 1 : g->m == 1 ? 4 : isa == ROOST_ISA_AVX512 ? 2 : 1;
-    if (threads > 1 && no_repack) {
-        job.panels_per_task = roost_units_per_task(job.panels, threads, align);
-    } else {
-        job.panels_per_task = (job.panels + threads - 1) / threads;
-        job.panels_per_task = (job.panels_per_task + align - 1) / align * align;
-    }
+    job.panels_per_task = roost_units_per_task(job.panels, threads, align, no_repack ? ROOST_TASKS_PER_THREAD : 1);
     int tasks = (int)((job.panels + job.panels_per_task - 1) / job.panels_per_task);
     roost_pool_run(threads > 1 ? pool : NULL, tasks, gemm_task, &job);
 }

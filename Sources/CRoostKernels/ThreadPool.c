@@ -135,14 +135,14 @@ void roost_pool_destroy(roost_pool *p) {
 
 int roost_pool_threads(const roost_pool *p) { return p ? p->threads : 1; }
 
-size_t roost_units_per_task(size_t units, int threads, size_t align) {
+size_t roost_units_per_task(size_t units, int threads, size_t align, int tasks_per_thread) {
     if (align == 0) align = 1;
     if (units == 0) return 1;
     if (threads <= 1) return units;
     const size_t t = (size_t)threads;
     size_t best = units, best_load = (size_t)-1;
     // Finest first, so that a tie keeps more tasks (a preempted thread then holds up less).
-    for (size_t per_thread = ROOST_TASKS_PER_THREAD; per_thread >= 1; per_thread--) {
+    for (size_t per_thread = tasks_per_thread > 1 ? (size_t)tasks_per_thread : 1; per_thread >= 1; per_thread--) {
         size_t wanted = t * per_thread < units ? t * per_thread : units;
         size_t per = (units + wanted - 1) / wanted;
         per = (per + align - 1) / align * align;

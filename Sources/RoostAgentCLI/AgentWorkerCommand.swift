@@ -25,8 +25,7 @@ public struct AgentWorkerCommand: ParsableCommand {
         }
         if let memoryLimitMB {
             guard memoryLimitMB > 0 else { throw ValidationError("--memory-limit-mb must be positive") }
-            OpenBLAS.mapBuffers()
-            try AddressSpaceLimit.apply(megabytes: memoryLimitMB)
+            try AddressSpaceLimit.applyBeforeRunningModels(megabytes: memoryLimitMB)
         }
         let req: WorkerRequest
         do { req = try CanonicalJSON.decode(WorkerRequest.self, from: Data(contentsOf: URL(fileURLWithPath: request))) } catch {

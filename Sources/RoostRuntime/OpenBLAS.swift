@@ -1,4 +1,5 @@
 import COpenBLAS
+import RoostCore
 
 /// OpenBLAS's process-wide controls. The kernel family is chosen by the
 /// `OPENBLAS_CORETYPE` environment variable, which OpenBLAS reads once when the
@@ -30,5 +31,15 @@ extension OpenBLAS {
         let a = [Float](repeating: 1, count: Int(n * n))
         var c = [Float](repeating: 0, count: Int(n * n))
         cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, n, n, n, 1, a, n, a, n, 0, &c, n)
+    }
+}
+
+extension AddressSpaceLimit {
+    /// Caps a process that is about to run a model (a benchmark worker, a
+    /// reference child): OpenBLAS's buffers are mapped first, so the cap makes
+    /// an oversized model fail instead of making OpenBLAS spin.
+    public static func applyBeforeRunningModels(megabytes: Int) throws {
+        OpenBLAS.mapBuffers()
+        try apply(megabytes: megabytes)
     }
 }

@@ -55,14 +55,15 @@ void roost_pool_run(roost_pool *pool, int tasks, roost_task_fn fn, void *context
 enum { ROOST_TASKS_PER_THREAD = 4 };
 
 /// Units a task when `units` units of equal cost are split over `threads`: the
-/// finest split, up to ROOST_TASKS_PER_THREAD tasks a thread, whose busiest
+/// finest split, up to `tasks_per_thread` tasks a thread (ROOST_TASKS_PER_THREAD
+/// where finer tasks repeat no work, 1 where each task would pack again), whose busiest
 /// thread carries no more units than any coarser split's. (20 GEMM panels over
 /// 2 threads as 7 tasks of 3 leave one thread 11 panels; 4 tasks of 5 leave each
 /// 10.) Each task's units are a multiple of `align` (≥ 1) except the last.
 /// For units that cost the same: the depthwise conv's rows do not (border rows take
 /// the per-pixel path), and there finer tasks claimed as threads come free balance
 /// better (mobilenet_v2's 14 × 14 layers: 208 µs as 7 tasks of 2 rows, 219–228 as 2 of 7).
-size_t roost_units_per_task(size_t units, int threads, size_t align);
+size_t roost_units_per_task(size_t units, int threads, size_t align, int tasks_per_thread);
 
 // MARK: GEMM
 

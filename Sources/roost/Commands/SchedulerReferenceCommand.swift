@@ -18,10 +18,7 @@ extension SchedulerCommand {
         @Option(help: "Cap this process's address space (MiB) before loading the model.") var memoryLimitMB: Int?
 
         func run() throws {
-            if let memoryLimitMB {
-                OpenBLAS.mapBuffers()
-                try AddressSpaceLimit.apply(megabytes: memoryLimitMB)
-            }
+            if let memoryLimitMB { try AddressSpaceLimit.applyBeforeRunningModels(megabytes: memoryLimitMB) }
             let content = try Data(contentsOf: URL(fileURLWithPath: model))
             let reference = try ReferenceBuilder.build(model: content, name: name)
             try CanonicalJSON.encode(reference).write(to: URL(fileURLWithPath: out))

@@ -15,24 +15,27 @@ import Testing
 
     @Test func unevenTaskCountsGiveWayToEvenOnes() {
         // 20 panels (a 320-channel pointwise conv) over 2 threads: 4 tasks of 5, not 7 of 3.
-        #expect(roost_units_per_task(20, 2, 1) == 5)
+        #expect(roost_units_per_task(20, 2, 1, Int32(ROOST_TASKS_PER_THREAD)) == 5)
         // 14 rows: 2 tasks of 7, not 7 of 2 (4 against 3 tasks).
-        #expect(roost_units_per_task(14, 2, 1) == 7)
+        #expect(roost_units_per_task(14, 2, 1, Int32(ROOST_TASKS_PER_THREAD)) == 7)
         // Already even: the finest split, 4 tasks a thread.
-        #expect(roost_units_per_task(80, 2, 1) == 10)
+        #expect(roost_units_per_task(80, 2, 1, Int32(ROOST_TASKS_PER_THREAD)) == 10)
         // 7 rows cannot split evenly; every split leaves 4 on one thread, so the finest stays.
-        #expect(roost_units_per_task(7, 2, 1) == 1)
+        #expect(roost_units_per_task(7, 2, 1, Int32(ROOST_TASKS_PER_THREAD)) == 1)
         // The GEMV's four-panel groups: 63 panels as 8 tasks of 8.
-        #expect(roost_units_per_task(63, 2, 4) == 8)
-        #expect(roost_units_per_task(5, 1, 1) == 5)
-        #expect(roost_units_per_task(0, 2, 1) == 1)
+        #expect(roost_units_per_task(63, 2, 4, Int32(ROOST_TASKS_PER_THREAD)) == 8)
+        #expect(roost_units_per_task(5, 1, 1, Int32(ROOST_TASKS_PER_THREAD)) == 5)
+        #expect(roost_units_per_task(0, 2, 1, Int32(ROOST_TASKS_PER_THREAD)) == 1)
+        // One task a thread (a GEMM whose tasks would each pack again): halves, aligned.
+        #expect(roost_units_per_task(20, 2, 1, 1) == 10)
+        #expect(roost_units_per_task(21, 2, 2, 1) == 12)
     }
 
     @Test func noSplitLoadsAThreadMoreThanOneTaskPerThread() {
         for threads in 2...4 {
             for align in [1, 2, 4] {
                 for units in 1...120 {
-                    let per = roost_units_per_task(units, Int32(threads), align)
+                    let per = roost_units_per_task(units, Int32(threads), align, Int32(ROOST_TASKS_PER_THREAD))
                     #expect(per >= 1 && per % align == 0, "units \(units), threads \(threads), align \(align): \(per)")
                     var coarse = (units + threads - 1) / threads
                     coarse = (coarse + align - 1) / align * align
