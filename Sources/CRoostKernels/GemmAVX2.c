@@ -119,24 +119,19 @@ AVX2 INLINE void store_row(float *c, __m256 v0, __m256 v1, int accumulate, const
     const size_t o4 = ROW_OFFSET(4), o5 = ROW_OFFSET(5);                              \
     (void)o0; (void)o1; (void)o2; (void)o3; (void)o4; (void)o5
 
+/// One k step. A half-panel tile's ROWS never read b1, and the compiler drops
+/// its load (the panel is zero-padded to 16 columns, so it is in bounds anyway).
 #define STEP(ROWS)                                    \
     do {                                              \
         __m256 b0 = _mm256_loadu_ps(b);               \
         __m256 b1 = _mm256_loadu_ps(b + 8);           \
+        (void)b1;                                     \
         ROWS;                                         \
         a += ks;                                      \
         b += NR;                                      \
     } while (0)
 
 /// The left half of a panel only (a last panel of at most 8 columns).
-#define STEP_HALF(ROWS)                               \
-    do {                                              \
-        __m256 b0 = _mm256_loadu_ps(b);               \
-        ROWS;                                         \
-        a += ks;                                      \
-        b += NR;                                      \
-    } while (0)
-
 #define ROW_FMA_HALF(r)                              \
     do {                                             \
         __m256 av = _mm256_broadcast_ss(a + o##r);   \
@@ -148,17 +143,16 @@ AVX2 INLINE void store_row(float *c, __m256 v0, __m256 v1, int accumulate, const
 /// The tile's k loop for the first ROWS rows of A: element (r, k) at a[r·rs + k·ks]
 /// (a packed panel: rs 1, ks MR — always MR rows wide, a short tail reads only the
 /// rows it computes; plain row-major rows: rs lda, ks 1).
-#define TILE_LOOP_WITH(STEPPER, ROWS)                              \
+#define TILE_LOOP(ROWS)                                           \
     ROW_OFFSETS;                                                  \
     size_t k = 0;                                                 \
     for (; k + 4 <= kc; k += 4) {                                 \
         _mm_prefetch((const char *)(b + 8 * NR), _MM_HINT_T0);    \
-        STEPPER(ROWS); STEPPER(ROWS); STEPPER(ROWS); STEPPER(ROWS); \
+        STEP(ROWS); STEP(ROWS); STEP(ROWS); STEP(ROWS);           \
     }                                                             \
-    for (; k < kc; k++) STEPPER(ROWS);                            \
+    for (; k < kc; k++) STEP(ROWS);                               \
     __m256i m0 = _mm256_setzero_si256(), m1 = m0;                 \
     if (nr != NR) column_masks(nr, &m0, &m1)
-#define TILE_LOOP(ROWS) TILE_LOOP_WITH(STEP, ROWS)
 
 AVX2 INLINE void tile6(size_t kc, const float *a, size_t rs, size_t ks, const float *b, float *c, size_t ldc,
                        size_t mr, size_t nr, int accumulate, const roost_epilogue *ep, size_t row0, size_t col0) {
@@ -198,7 +192,7 @@ AVX2 INLINE void tile2(size_t kc, const float *a, size_t rs, size_t ks, const fl
 AVX2 INLINE void tile6_half(size_t kc, const float *a, size_t rs, size_t ks, const float *b, float *c, size_t ldc,
                             size_t mr, size_t nr, int accumulate, const roost_epilogue *ep, size_t row0, size_t col0) {
     __m256 c00 = _mm256_setzero_ps(), c10 = c00, c20 = c00, c30 = c00, c40 = c00, c50 = c00, z = c00;
-    TILE_LOOP_WITH(STEP_HALF, ROWS_6_HALF);
+    TILE_LOOP(ROWS_6_HALF);
     store_row(c, c00, z, accumulate, ep, row0, col0, nr, m0, m1);
     if (mr > 1) store_row(c + ldc, c10, z, accumulate, ep, row0 + 1, col0, nr, m0, m1);
     if (mr > 2) store_row(c + 2 * ldc, c20, z, accumulate, ep, row0 + 2, col0, nr, m0, m1);
