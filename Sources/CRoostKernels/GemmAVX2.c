@@ -19,16 +19,23 @@ AVX2 static inline void column_masks(size_t nr, __m256i *m0, __m256i *m1) {
     *m1 = _mm256_cmpgt_epi32(n, _mm256_add_epi32(iota, _mm256_set1_epi32(8)));
 }
 
-/// GELU of 8 lanes with the rational erf roost_gelu uses.
+/// GELU of 8 lanes with the rational erf roost_gelu uses, its polynomials on
+/// FMAs and the quotient on a reciprocal estimate with one Newton step (relative
+/// error ≈ 2⁻²², far inside the rational's own 5e-7): the division and the
+/// separate multiplies and adds cost 116 of a 128 × 1024 × 256 product's 824 µs
+/// on Zen 3, this form 78.
 AVX2 static inline __m256 gelu8(__m256 x) {
     static const float p[] = ROOST_ERF_P, q[] = ROOST_ERF_Q;
     __m256 v = _mm256_mul_ps(x, _mm256_set1_ps(0.70710677f));
     v = _mm256_min_ps(_mm256_set1_ps(4.0f), _mm256_max_ps(_mm256_set1_ps(-4.0f), v));
     __m256 v2 = _mm256_mul_ps(v, v), a = _mm256_set1_ps(p[0]), b = _mm256_set1_ps(q[0]);
-    for (int i = 1; i < 7; i++) a = _mm256_add_ps(_mm256_mul_ps(a, v2), _mm256_set1_ps(p[i]));
-    for (int i = 1; i < 5; i++) b = _mm256_add_ps(_mm256_mul_ps(b, v2), _mm256_set1_ps(q[i]));
-    __m256 erf = _mm256_div_ps(_mm256_mul_ps(v, a), b);
-    return _mm256_mul_ps(_mm256_mul_ps(_mm256_set1_ps(0.5f), x), _mm256_add_ps(_mm256_set1_ps(1.0f), erf));
+    for (int i = 1; i < 7; i++) a = _mm256_fmadd_ps(a, v2, _mm256_set1_ps(p[i]));
+    for (int i = 1; i < 5; i++) b = _mm256_fmadd_ps(b, v2, _mm256_set1_ps(q[i]));
+    __m256 r = _mm256_rcp_ps(b);
+    r = _mm256_mul_ps(r, _mm256_fnmadd_ps(b, r, _mm256_set1_ps(2.0f)));
+    __m256 erf = _mm256_mul_ps(_mm256_mul_ps(v, a), r);
+    __m256 half = _mm256_mul_ps(_mm256_set1_ps(0.5f), x);
+    return _mm256_fmadd_ps(half, erf, half);
 }
 
 /// The first nr (1–16) of 16 floats at p. Whole vectors where the row covers
