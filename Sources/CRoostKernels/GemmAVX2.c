@@ -151,6 +151,39 @@ AVX2 INLINE void fast_row(float *c, __m256 v0, __m256 v1, const int acc, const i
     _mm256_storeu_ps(c + 8, _mm256_min_ps(t->hi, _mm256_max_ps(t->lo, v1)));
 }
 
+/// The same for a half-panel row (8 columns, one vector).
+AVX2 INLINE void fast_row_half(float *c, __m256 v0, const int acc, const int res, const tile_tail *t, size_t row) {
+    if (acc) v0 = _mm256_add_ps(v0, _mm256_loadu_ps(c));
+    v0 = _mm256_fmadd_ps(v0, t->s, t->b0);
+    if (res) v0 = _mm256_add_ps(v0, _mm256_loadu_ps(t->residual + row * t->ldr));
+    _mm256_storeu_ps(c, _mm256_min_ps(t->hi, _mm256_max_ps(t->lo, v0)));
+}
+
+#define FAST_ROWS6_HALF(ACC, RES)                                                      \
+    do {                                                                               \
+        fast_row_half(c, c00, ACC, RES, &tail, row0);                                  \
+        fast_row_half(c + ldc, c10, ACC, RES, &tail, row0 + 1);                        \
+        fast_row_half(c + 2 * ldc, c20, ACC, RES, &tail, row0 + 2);                    \
+        fast_row_half(c + 3 * ldc, c30, ACC, RES, &tail, row0 + 3);                    \
+        fast_row_half(c + 4 * ldc, c40, ACC, RES, &tail, row0 + 4);                    \
+        fast_row_half(c + 5 * ldc, c50, ACC, RES, &tail, row0 + 5);                    \
+    } while (0)
+
+/// Full rows of a tile whose epilogue fast_row covers, the branch on `acc` and
+/// `res` taken once for the tile.
+#define FAST_TILE(ROWS)                                                                \
+    do {                                                                               \
+        if (accumulate) {                                                              \
+            if (tail.residual) ROWS(1, 1); else ROWS(1, 0);                            \
+        } else {                                                                       \
+            if (tail.residual) ROWS(0, 1); else ROWS(0, 0);                            \
+        }                                                                              \
+    } while (0)
+
+/// Whether a tile of mr × nr takes the straight-line rows: every row there and
+/// an epilogue of scale, column bias, clamp and residual only.
+#define FAST_TAIL(cols) (tail.on && mr == MR && nr == (cols) && !tail.bias_m && !tail.leaky && !tail.gelu)
+
 #define FAST_ROWS6(ACC, RES)                                                           \
     do {                                                                               \
         fast_row(c, c00, c01, ACC, RES, &tail, row0);                                  \
@@ -222,12 +255,8 @@ AVX2 INLINE void tile6(size_t kc, const float *a, size_t rs, size_t ks, const fl
     __m256 c00 = _mm256_setzero_ps(), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00;
     __m256 c30 = c00, c31 = c00, c40 = c00, c41 = c00, c50 = c00, c51 = c00;
     TILE_LOOP(ROWS_6);
-    if (tail.on && mr == MR && nr == NR && !tail.bias_m && !tail.leaky && !tail.gelu) {
-        if (accumulate) {
-            if (tail.residual) FAST_ROWS6(1, 1); else FAST_ROWS6(1, 0);
-        } else {
-            if (tail.residual) FAST_ROWS6(0, 1); else FAST_ROWS6(0, 0);
-        }
+    if (FAST_TAIL(NR)) {
+        FAST_TILE(FAST_ROWS6);
         return;
     }
     store_row(c, c00, c01, accumulate, &tail, row0, nr, m0, m1);
@@ -264,6 +293,10 @@ AVX2 INLINE void tile6_half(size_t kc, const float *a, size_t rs, size_t ks, con
                             size_t mr, size_t nr, int accumulate, const roost_epilogue *ep, size_t row0, size_t col0) {
     __m256 c00 = _mm256_setzero_ps(), c10 = c00, c20 = c00, c30 = c00, c40 = c00, c50 = c00, z = c00;
     TILE_LOOP(ROWS_6_HALF);
+    if (FAST_TAIL(8)) {
+        FAST_TILE(FAST_ROWS6_HALF);
+        return;
+    }
     store_row(c, c00, z, accumulate, &tail, row0, nr, m0, m1);
     if (mr > 1) store_row(c + ldc, c10, z, accumulate, &tail, row0 + 1, nr, m0, m1);
     if (mr > 2) store_row(c + 2 * ldc, c20, z, accumulate, &tail, row0 + 2, nr, m0, m1);
