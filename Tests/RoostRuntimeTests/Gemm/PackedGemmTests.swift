@@ -143,6 +143,20 @@ import Testing
         }
     }
 
+    /// Plain A rows over packed B with K past one block: whole K at once where A
+    /// is small enough (97 × 300 floats), K blocks that accumulate onto C where it
+    /// is not (200 × 300), the straight-line and the general epilogue rows both.
+    @Test(.enabled(if: roost_isa_supported(ROOST_ISA_AVX2) != 0, "this CPU has no AVX2 + FMA: the AVX2 GEMM tile is not exercised"))
+    func theAVX2TileOverOneOrManyKBlocksMatchesTheReference() {
+        for m in [97, 200] {
+            for threads in [1, 2] {
+                check(Problem(m: m, n: 40, k: 300, bPacked: true, alpha: 0.5, biasN: true, residual: true, lo: 0, hi: 6), isa: ROOST_ISA_AVX2, threads: threads)
+                check(Problem(m: m, n: 24, k: 300, bPacked: true, biasN: true), isa: ROOST_ISA_AVX2, threads: threads)
+                check(Problem(m: m, n: 40, k: 300, bPacked: true, biasM: true, leaky: 0.2), isa: ROOST_ISA_AVX2, threads: threads)
+            }
+        }
+    }
+
     /// The GEMV (one row on pre-packed B): four panels at a time, then single
     /// panels and a part-filled last one, each thread's share of N, every epilogue term.
     @Test func theGEMVMatchesTheReferenceOverEveryPanelCount() {
