@@ -15,10 +15,12 @@ import Testing
         var bias = false, residual = false, alpha: Float = 1
         var lo: Float = -.infinity, hi: Float = .infinity, leaky: Float? = nil
         var gelu = false
+        /// Channels-last output and residual ([pixels, m]).
+        var nhwc = false
         var oh: Int { (h + pt + pb - ((kh - 1) * dh + 1)) / sh + 1 }
         var ow: Int { (w + pl + pr - ((kw - 1) * dw + 1)) / sw + 1 }
         var description: String {
-            "c\(c) \(h)×\(w) → m\(m) k\(kh)×\(kw) s\(sh),\(sw) d\(dh),\(dw) pads \(pt),\(pl),\(pb),\(pr) bias \(bias) res \(residual) α\(alpha) [\(lo),\(hi)] leaky \(leaky.map { "\($0)" } ?? "-")"
+            "c\(c) \(h)×\(w) → m\(m) k\(kh)×\(kw) s\(sh),\(sw) d\(dh),\(dw) pads \(pt),\(pl),\(pb),\(pr) bias \(bias) res \(residual) α\(alpha) [\(lo),\(hi)] leaky \(leaky.map { "\($0)" } ?? "-")\(nhwc ? " nhwc" : "")"
         }
     }
 
@@ -34,11 +36,13 @@ import Testing
                                dh: p.dh, dw: p.dw, oh: p.oh, ow: p.ow)
         var workspace = [Float](repeating: .nan, count: roost_conv_workspace_floats(&geo))
         var y = [Float](repeating: .nan, count: p.m * pixels)
+        // Channels-last: the kernel reads the residual and writes y as [pixels, m].
+        let resIn = p.nhwc ? (0..<(pixels * p.m)).map { res[($0 % p.m) * pixels + $0 / p.m] } : res
         let pool = threads > 1 ? roost_pool_create(Int32(threads)) : nil
         defer { if let pool { roost_pool_destroy(pool) } }
         var status: Int32 = 0
         x.withUnsafeBufferPointer { xp in packed.withUnsafeBufferPointer { wp in bias.withUnsafeBufferPointer { bp in
-            res.withUnsafeBufferPointer { rp in y.withUnsafeMutableBufferPointer { yp in workspace.withUnsafeMutableBufferPointer { ws in
+            resIn.withUnsafeBufferPointer { rp in y.withUnsafeMutableBufferPointer { yp in workspace.withUnsafeMutableBufferPointer { ws in
                 var conv = roost_conv()
                 conv.geo = geo
                 conv.m = p.m
@@ -48,8 +52,9 @@ import Testing
                 conv.epilogue.alpha = p.alpha
                 conv.epilogue.lo = p.lo
                 conv.epilogue.hi = p.hi
-                if p.bias { conv.epilogue.bias_m = bp.baseAddress }
-                if p.residual { conv.epilogue.residual = rp.baseAddress; conv.epilogue.ldr = pixels }
+                if p.nhwc { conv.nhwc = 1; conv.ldy = p.m }
+                if p.bias { conv.epilogue.bias_m = bp.baseAddress }  // per output channel in either layout
+                if p.residual { conv.epilogue.residual = rp.baseAddress; conv.epilogue.ldr = p.nhwc ? p.m : pixels }
                 if let l = p.leaky { conv.epilogue.leaky = 1; conv.epilogue.leaky_alpha = l }
                 if p.gelu { conv.epilogue.gelu = 1 }
                 status = roost_conv_run(&conv, isa, pool, ws.baseAddress)
@@ -57,6 +62,7 @@ import Testing
         } } }
         #expect(status == 0)
 
+        if p.nhwc { y = (0..<(p.m * pixels)).map { y[($0 % pixels) * p.m + $0 / pixels] } }
         let worst = Self.worstError(p, x: x, weights: wt, bias: bias, residual: res, y: y)
         #expect(worst <= 1e-5, "isa \(isa.rawValue), \(threads) thread(s), \(p): worst relative error \(worst)")
     }
@@ -125,6 +131,28 @@ import Testing
         for isa in Self.families {
             for threads in [1, 2] {
                 for p in terms { check(p, isa: isa, threads: threads) }
+            }
+        }
+    }
+
+    /// The channels-last output (a stem conv in a channels-last region): whole
+    /// tiles (the straight-line rows), a part-filled pixel tile and channel panel,
+    /// and every epilogue term it takes.
+    @Test func theChannelsLastOutputMatchesTheReference() {
+        let shapes = [
+            Problem(c: 3, h: 23, w: 21, m: 32, kh: 3, kw: 3, sh: 2, sw: 2, pt: 1, pl: 1, pb: 1, pr: 1),  // 132 pixels: whole tiles
+            Problem(c: 5, h: 7, w: 7, m: 20, kh: 3, kw: 3, pt: 1, pl: 1, pb: 1, pr: 1),                   // 49 pixels, 20 channels
+        ]
+        for isa in Self.families {
+            for threads in [1, 2] {
+                for base in shapes {
+                    var p = base; p.nhwc = true; p.bias = true; p.lo = 0; p.hi = 6
+                    check(p, isa: isa, threads: threads)
+                    p = base; p.nhwc = true; p.bias = true; p.residual = true; p.alpha = 0.5
+                    check(p, isa: isa, threads: threads)
+                    p = base; p.nhwc = true; p.residual = true; p.leaky = 0.1
+                    check(p, isa: isa, threads: threads)
+                }
             }
         }
     }
