@@ -181,17 +181,14 @@ static roost_gemv gemv_for(roost_isa isa) {
 }
 
 /// C[m0..m1, n0..n1) of the product; m0 is MR-aligned, n0 NR-aligned.
-/// A's bytes below which the AVX2 tile runs the whole K in one block.
-#define WHOLE_K_A_BYTES (192u * 1024u)
-
 /// Whether K is one block: the AVX2 tile reading plain A rows over packed
-/// weights uses no packing buffer, so KC only bounds A's working set. Where all
-/// of A fits in L2 (mobilenet_v2's 7 × 7 maps: 49 × 960), each K block would
-/// only store C and load it again: 49 × 320 × 960 331 → 320 µs, 49 × 1280 × 320
-/// 453 → 434 (Zen 3, C harness).
+/// weights uses no packing buffer, so KC would only bound A's working set — and
+/// every further K block stores C and loads it again. One block measured faster
+/// on every shape tried, A in L2 or far beyond it (Zen 3, C harness): 49 × 320 ×
+/// 960 331 → 320 µs, 128 × 256 × 1024 720 → 686, 1024³ 24.2 → 22.4 ms,
+/// 12544 × 64 × 1152 26.3 → 20.4 ms.
 static int whole_k(const roost_gemm *g, roost_isa isa) {
-    return isa == ROOST_ISA_AVX2 && g->b_packed && !g->a_packed && !g->a_trans && !g->b_im2col &&
-           (double)g->m * (double)g->k * sizeof(float) <= WHOLE_K_A_BYTES;
+    return isa == ROOST_ISA_AVX2 && g->b_packed && !g->a_packed && !g->a_trans && !g->b_im2col;
 }
 
 static void gemm_region(const roost_gemm *g, roost_isa isa, size_t m0, size_t m1, size_t n0, size_t n1, float *scratch) {
