@@ -67,9 +67,7 @@ public enum TensorProtoCodec {
             // which in debug builds took most of a 2.6 MB model's compile time.
             // Raw data is little endian, as are all hosts Roost targets.
             guard raw.count % 4 == 0 else { throw RoostError.invalidModel("tensor '\(name)' raw data is not a multiple of 4 bytes") }
-            return [Float](unsafeUninitializedCapacity: raw.count / 4) { buffer, initialized in
-                initialized = raw.copyBytes(to: buffer) / 4
-            }
+            return HugePages.floats(count: raw.count / 4) { _ = raw.copyBytes(to: $0) }
         case .double: return try load(Double.self) { Float($0) }
         case .int64: return try load(Int64.self) { Float($0) }
         case .int32: return try load(Int32.self) { Float($0) }

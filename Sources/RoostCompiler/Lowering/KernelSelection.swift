@@ -295,6 +295,7 @@ public struct KernelSelection: Sendable {
         }
         let blob = [Float](unsafeUninitializedCapacity: size) { buffer, initialized in
             let out = buffer.baseAddress!
+            HugePages.advise(out, byteCount: size * MemoryLayout<Float>.size)
             // Every float is written once: the gaps here, each region by its copy or its packer (padding included).
             for gap in gaps { (out + gap.at).initialize(repeating: 0, count: gap.count) }
             weights.withUnsafeBufferPointer { old in

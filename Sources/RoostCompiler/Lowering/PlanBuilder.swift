@@ -11,7 +11,7 @@ public struct PlanBuilder: Sendable {
         var ids: [String: Int] = [:]
         var weights: [Float] = []
         // One allocation for every constant (with its alignment), not a doubling per append.
-        weights.reserveCapacity(graph.constants.values.reduce(0) { $0 + $1.data.count + MemoryPlanner.alignment })
+        HugePages.reserve(&weights, capacity: graph.constants.values.reduce(0) { $0 + $1.data.count + MemoryPlanner.alignment })
         var intervals: [Int: MemoryPlanner.Interval] = [:]
         let lastStep = max(graph.nodes.count - 1, 0)
 

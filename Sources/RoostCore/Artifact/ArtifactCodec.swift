@@ -110,7 +110,9 @@ public enum ArtifactCodec {
         guard !overflow else { throw RoostError.invalidArtifact("weight count \(weightCount) is out of range") }
         let weightBytes = try r.read(count: try checkedCount(weightByteCount, r))
         guard r.offset == data.count - 32 else { throw RoostError.invalidArtifact("unexpected trailing bytes") }
-        let weights = weightBytes.withUnsafeBytes { raw in Array(raw.bindMemory(to: Float.self)) }
+        let weights = weightBytes.withUnsafeBytes { raw in
+            HugePages.floats(count: raw.count / 4) { UnsafeMutableRawBufferPointer($0).copyMemory(from: raw) }
+        }
         return Artifact(header: header, plan: plan, weights: weights)
     }
 
