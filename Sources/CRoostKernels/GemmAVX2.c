@@ -131,32 +131,28 @@ AVX2 INLINE void store_row(float *c, __m256 v0, __m256 v1, int accumulate, const
     store_part(c, nr, m0, m1, v0, v1);
 }
 
-/// A full row (16 columns) of a tile whose epilogue is a scale, a column bias,
+/// One vector (8 columns) of a tile row whose epilogue is a scale, a column bias,
 /// a clamp and optionally a residual: straight-line code, with `acc` and `res`
 /// constants where it is inlined. With a branch per epilogue field per row a 6 ×
 /// 16 tile over k = 16 took 165 cycles; straight-line rows take 138–143 (Zen 3,
-/// C harness).
-AVX2 INLINE void fast_row(float *c, __m256 v0, __m256 v1, const int acc, const int res, const tile_tail *t, size_t row) {
-    if (acc) {
-        v0 = _mm256_add_ps(v0, _mm256_loadu_ps(c));
-        v1 = _mm256_add_ps(v1, _mm256_loadu_ps(c + 8));
-    }
-    v0 = _mm256_fmadd_ps(v0, t->s, t->b0);
-    v1 = _mm256_fmadd_ps(v1, t->s, t->b1);
-    if (res) {
-        v0 = _mm256_add_ps(v0, _mm256_loadu_ps(t->residual + row * t->ldr));
-        v1 = _mm256_add_ps(v1, _mm256_loadu_ps(t->residual + row * t->ldr + 8));
-    }
-    _mm256_storeu_ps(c, _mm256_min_ps(t->hi, _mm256_max_ps(t->lo, v0)));
-    _mm256_storeu_ps(c + 8, _mm256_min_ps(t->hi, _mm256_max_ps(t->lo, v1)));
+/// C harness). `bias` is the vector's column bias, `r` its residual (unread unless res).
+AVX2 INLINE void fast_vector(float *c, __m256 v, __m256 bias, const float *r, const int acc, const int res, const tile_tail *t) {
+    if (acc) v = _mm256_add_ps(v, _mm256_loadu_ps(c));
+    v = _mm256_fmadd_ps(v, t->s, bias);
+    if (res) v = _mm256_add_ps(v, _mm256_loadu_ps(r));
+    _mm256_storeu_ps(c, _mm256_min_ps(t->hi, _mm256_max_ps(t->lo, v)));
 }
 
-/// The same for a half-panel row (8 columns, one vector).
+/// A full row (16 columns): its two vectors.
+AVX2 INLINE void fast_row(float *c, __m256 v0, __m256 v1, const int acc, const int res, const tile_tail *t, size_t row) {
+    const float *r = res ? t->residual + row * t->ldr : NULL;
+    fast_vector(c, v0, t->b0, r, acc, res, t);
+    fast_vector(c + 8, v1, t->b1, res ? r + 8 : NULL, acc, res, t);
+}
+
+/// A half-panel row (8 columns, one vector).
 AVX2 INLINE void fast_row_half(float *c, __m256 v0, const int acc, const int res, const tile_tail *t, size_t row) {
-    if (acc) v0 = _mm256_add_ps(v0, _mm256_loadu_ps(c));
-    v0 = _mm256_fmadd_ps(v0, t->s, t->b0);
-    if (res) v0 = _mm256_add_ps(v0, _mm256_loadu_ps(t->residual + row * t->ldr));
-    _mm256_storeu_ps(c, _mm256_min_ps(t->hi, _mm256_max_ps(t->lo, v0)));
+    fast_vector(c, v0, t->b0, res ? t->residual + row * t->ldr : NULL, acc, res, t);
 }
 
 #define FAST_ROWS6_HALF(ACC, RES)                                                      \

@@ -17,7 +17,14 @@ void roost_winograd_pack_weights(size_t m, size_t channels, const float *w, floa
     // Straight into roost_pack_a's layout, matrix ξ at ξ·per: row o, column c at
     // (o / MR)·channels·MR + c·MR + o % MR; rows past m stay zero.
     size_t per = roost_packed_a_floats(m, channels);
-    memset(out, 0, 16 * per * sizeof(float));
+    // Only the last panel's rows past m need zeros: every other float is written
+    // below (a memset of all 16 matrices first was one more pass over them).
+    if (m % MR != 0) {
+        float *last = out + (m / MR) * channels * MR;
+        for (size_t xi = 0; xi < 16; xi++)
+            for (size_t c = 0; c < channels; c++)
+                for (size_t r = m % MR; r < MR; r++) last[xi * per + c * MR + r] = 0.0f;
+    }
     for (size_t o = 0; o < m; o++) {
         for (size_t c = 0; c < channels; c++) {
             const float *g = w + (o * channels + c) * 9;

@@ -82,6 +82,25 @@ import Testing
         }
     }
 
+    /// The packer writes every float of the packed weights (they are hashed into the
+    /// artifact's address), the padding rows of the last panel as zeros.
+    @Test func packedWeightsAreFullyWrittenWithZeroPadding() {
+        for (m, c) in [(1, 1), (5, 3), (6, 4), (13, 7), (24, 16)] {
+            let weights = PackedGemmTests.values(m * c * 9, seed: 31)
+            var packed = [Float](repeating: .nan, count: roost_winograd_weights_floats(m, c))
+            roost_winograd_pack_weights(m, c, weights, &packed)
+            #expect(!packed.contains { $0.isNaN }, "m \(m), c \(c): a packed float was never written")
+            let per = packed.count / 16, mr = Int(ROOST_GEMM_MR), rows = (m + mr - 1) / mr * mr
+            for xi in 0..<16 {
+                for ch in 0..<c {
+                    for row in m..<rows {
+                        #expect(packed[xi * per + (row / mr) * c * mr + ch * mr + row % mr] == 0)
+                    }
+                }
+            }
+        }
+    }
+
     @Test func everyEpilogueTermMatchesTheReference() {
         let base = Problem(c: 6, h: 11, w: 34, m: 19)  // 17 tiles a row: two vectors of eight and a tail tile
         var terms: [Problem] = []
