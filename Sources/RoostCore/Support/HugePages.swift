@@ -4,9 +4,9 @@ import Glibc
 
 /// Large float buffers (weights, arenas, the weight blobs the compiler builds) on
 /// 2 MiB transparent huge pages where the kernel allows it. A 77 MB blob filled on
-/// 4 KiB pages takes ~19,000 page faults (50–65 ms on this project's VMs, against
-/// 10–13 ms on huge pages), and kernels streaming weights and activations miss the
-/// TLB less. Advice only: where THP is off ("never") nothing changes.
+/// 4 KiB pages takes ~19,000 page faults (48–66 ms on this project's Zen 3 VM, against
+/// 9–13 ms on huge pages); kernels streaming them cross fewer pages (inference ≈ 1–2 %
+/// faster there, inside that VM's noise). Advice only: with THP off nothing changes.
 public enum HugePages {
     public static let pageSize = 2 << 20
     /// Below this a buffer keeps ordinary pages (a huge page for a small tensor wastes memory).
