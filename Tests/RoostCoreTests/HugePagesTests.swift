@@ -15,6 +15,15 @@ import RoostCore
         #expect(UnsafeBufferPointer(start: small, count: 100).allSatisfy { $0 == 0 })
     }
 
+    @Test func copiedBuffersHoldTheSourceThenZeros() {
+        let source = (0..<((5 << 20) / 4)).map { Float($0 % 613) + 1 }
+        let p = source.withUnsafeBufferPointer { HugePages.allocateFloats(source.count + 7, copying: $0) }
+        defer { p.deallocate() }
+        #expect(Int(bitPattern: p) % HugePages.pageSize == 0)
+        #expect(source.indices.allSatisfy { p[$0] == source[$0] })
+        #expect((source.count..<(source.count + 7)).allSatisfy { p[$0] == 0 })
+    }
+
     @Test func advisedArraysKeepWhatTheirBuilderWrote() {
         for count in [0, 1, 1000, (5 << 20) / 4 + 3] {
             let a = HugePages.floats(count: count) { buffer in

@@ -24,14 +24,17 @@ public enum HugePages {
         #endif
     }
 
-    /// `count` floats, 64-byte aligned (2 MiB aligned from `threshold` up, and advised),
-    /// zero-filled. Release with `deallocate()`.
-    public static func allocateFloats(_ count: Int) -> UnsafeMutablePointer<Float> {
-        let bytes = max(count, 1) * MemoryLayout<Float>.size
+    /// `count` floats, 64-byte aligned (2 MiB aligned from `threshold` up, and advised):
+    /// the first `source.count` copied from `source`, the rest zero, each written once.
+    /// Release with `deallocate()`.
+    public static func allocateFloats(_ count: Int, copying source: UnsafeBufferPointer<Float> = .init(start: nil, count: 0)) -> UnsafeMutablePointer<Float> {
+        let count = max(count, source.count, 1)
+        let bytes = count * MemoryLayout<Float>.size
         let raw = UnsafeMutableRawPointer.allocate(byteCount: bytes, alignment: bytes >= threshold ? pageSize : 64)
         advise(raw, byteCount: bytes)
-        let p = raw.bindMemory(to: Float.self, capacity: max(count, 1))
-        p.initialize(repeating: 0, count: max(count, 1))
+        let p = raw.bindMemory(to: Float.self, capacity: count)
+        if let base = source.baseAddress { p.initialize(from: base, count: source.count) }
+        (p + source.count).initialize(repeating: 0, count: count - source.count)
         return p
     }
 

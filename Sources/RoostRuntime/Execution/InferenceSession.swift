@@ -17,9 +17,9 @@ public final class InferenceSession {
         let plan = artifact.plan
         // Validate before allocating: a damaged plan must neither leak nor run.
         try PlanValidator.validate(plan, weightCount: artifact.weights.count)
-        let arena = Self.allocate(max(plan.arenaElements, 1))
-        let weights = Self.allocate(max(artifact.weights.count, 1))
-        artifact.weights.withUnsafeBufferPointer { if let base = $0.baseAddress { weights.update(from: base, count: $0.count) } }
+        // Both on huge pages where the kernel allows (see HugePages); the weights copied, not zeroed first.
+        let arena = HugePages.allocateFloats(plan.arenaElements)
+        let weights = artifact.weights.withUnsafeBufferPointer { HugePages.allocateFloats($0.count, copying: $0) }
         let ptrs = plan.values.map { ($0.storage == .arena ? arena : weights) + $0.offset }
         let context = ExecutionContext(threads: artifact.header.target.threads)
         var kernels: [any Kernel] = []
@@ -97,7 +97,4 @@ public final class InferenceSession {
         execute()
         return readOutputs()
     }
-
-    /// Weights and arena on huge pages where the kernel allows (fewer TLB misses in every step).
-    private static func allocate(_ count: Int) -> UnsafeMutablePointer<Float> { HugePages.allocateFloats(count) }
 }
