@@ -4,7 +4,7 @@
 // tile into channel rows of consecutive pixels for the NCHW output (a
 // channels-last output stores the pixel rows as they are).
 #if defined(__x86_64__)
-#include "GemmInternal.h"
+#include "ActivationAVX2.h"
 #include <immintrin.h>
 
 #define AVX2 __attribute__((target("avx2,fma")))
@@ -53,13 +53,8 @@ AVX2 static inline void finish_channel(const roost_epilogue *ep, __m256 v, float
         __m256 neg = _mm256_cmp_ps(v, _mm256_setzero_ps(), _CMP_LT_OQ);
         v = _mm256_blendv_ps(v, _mm256_mul_ps(v, _mm256_set1_ps(ep->leaky_alpha)), neg);
     }
-    if (ep->gelu) {
-        // Scalar through roost_gelu: a fused GELU after a conv is rare, and this keeps one formula.
-        float t[8];
-        _mm256_storeu_ps(t, v);
-        for (int i = 0; i < TILE; i++) y[i] = roost_gelu(t[i]);
-        return;
-    }
+    // Lanes 6 and 7 hold padding: their activation is computed and not stored.
+    if (ep->act) v = roost_act8(ep->act, v);
     store6(y, v);
 }
 
@@ -90,6 +85,7 @@ AVX2 static inline __m256 finish_pixel(const roost_epilogue *ep, __m256 v, size_
         __m256 neg = _mm256_cmp_ps(v, _mm256_setzero_ps(), _CMP_LT_OQ);
         v = _mm256_blendv_ps(v, _mm256_mul_ps(v, _mm256_set1_ps(ep->leaky_alpha)), neg);
     }
+    if (ep->act) v = roost_act8(ep->act, v);
     return v;
 }
 
@@ -119,18 +115,18 @@ AVX2 static inline __attribute__((always_inline)) void store_nhwc_full(const __m
 /// The tile written channels-last: each pixel's 16 channels are two vectors.
 AVX2 static void store_nhwc(const __m256 lo[6], const __m256 hi[6], float *y, size_t ldy, size_t rows, size_t chans,
                             const roost_epilogue *ep, size_t ch0, size_t p0) {
-    if (rows == TILE && chans == NR && !ep->bias_m && !ep->leaky && !ep->gelu) {
+    if (rows == TILE && chans == NR && !ep->bias_m && !ep->leaky && !ep->act) {
         if (ep->residual) store_nhwc_full(lo, hi, y, ldy, ep, ch0, p0, 1);
         else store_nhwc_full(lo, hi, y, ldy, ep, ch0, p0, 0);
         return;
     }
     for (size_t r = 0; r < rows; r++, y += ldy) {
-        if (chans == NR && !ep->gelu) {
+        if (chans == NR) {
             _mm256_storeu_ps(y, finish_pixel(ep, lo[r], p0 + r, ch0));
             _mm256_storeu_ps(y + 8, finish_pixel(ep, hi[r], p0 + r, ch0 + 8));
             continue;
         }
-        // A part-filled channel panel (or GELU): one value at a time, reading nothing past the channels.
+        // A part-filled channel panel: one value at a time, reading nothing past the channels.
         float t[NR];
         _mm256_storeu_ps(t, lo[r]);
         _mm256_storeu_ps(t + 8, hi[r]);

@@ -5,7 +5,7 @@
 // layout, so a plain A (a channels-last activation, an MLP's batch) needs no
 // packing pass — which on AVX2 is a scalar gather down the rows.
 #if defined(__x86_64__)
-#include "GemmInternal.h"
+#include "ActivationAVX2.h"
 #include <immintrin.h>
 
 #define AVX2 __attribute__((target("avx2,fma")))
@@ -17,25 +17,6 @@ AVX2 static inline void column_masks(size_t nr, __m256i *m0, __m256i *m1) {
     __m256i n = _mm256_set1_epi32((int)nr);
     *m0 = _mm256_cmpgt_epi32(n, iota);
     *m1 = _mm256_cmpgt_epi32(n, _mm256_add_epi32(iota, _mm256_set1_epi32(8)));
-}
-
-/// GELU of 8 lanes with the rational erf roost_gelu uses, its polynomials on
-/// FMAs and the quotient on a reciprocal estimate with one Newton step (relative
-/// error ≈ 2⁻²², far inside the rational's own 5e-7): the division and the
-/// separate multiplies and adds cost 116 of a 128 × 1024 × 256 product's 824 µs
-/// on Zen 3, this form 78.
-AVX2 static inline __m256 gelu8(__m256 x) {
-    static const float p[] = ROOST_ERF_P, q[] = ROOST_ERF_Q;
-    __m256 v = _mm256_mul_ps(x, _mm256_set1_ps(0.70710677f));
-    v = _mm256_min_ps(_mm256_set1_ps(4.0f), _mm256_max_ps(_mm256_set1_ps(-4.0f), v));
-    __m256 v2 = _mm256_mul_ps(v, v), a = _mm256_set1_ps(p[0]), b = _mm256_set1_ps(q[0]);
-    for (int i = 1; i < 7; i++) a = _mm256_fmadd_ps(a, v2, _mm256_set1_ps(p[i]));
-    for (int i = 1; i < 5; i++) b = _mm256_fmadd_ps(b, v2, _mm256_set1_ps(q[i]));
-    __m256 r = _mm256_rcp_ps(b);
-    r = _mm256_mul_ps(r, _mm256_fnmadd_ps(b, r, _mm256_set1_ps(2.0f)));
-    __m256 erf = _mm256_mul_ps(_mm256_mul_ps(v, a), r);
-    __m256 half = _mm256_mul_ps(_mm256_set1_ps(0.5f), x);
-    return _mm256_fmadd_ps(half, erf, half);
 }
 
 /// The first nr (1–16) of 16 floats at p. Whole vectors where the row covers
@@ -57,7 +38,7 @@ AVX2 INLINE void store_part(float *p, size_t nr, __m256i m0, __m256i m1, __m256 
 /// knows, so read per row they were loaded again after every store. This alone
 /// measured no faster; it is what lets `fast_row` run without them.
 typedef struct {
-    int on, scale, leaky, gelu;
+    int on, scale, leaky, act;
     __m256 s, b0, b1, lo, hi, la;
     const float *bias_m, *residual;
     size_t ldr;
@@ -75,7 +56,7 @@ AVX2 INLINE tile_tail prepare_tail(const roost_epilogue *ep, size_t col0, size_t
     t.hi = _mm256_set1_ps(ep->hi);
     t.leaky = ep->leaky;
     t.la = _mm256_set1_ps(ep->leaky_alpha);
-    t.gelu = ep->gelu;
+    t.act = ep->act;
     t.bias_m = ep->bias_m;
     t.residual = ep->residual ? ep->residual + col0 : NULL;
     t.ldr = ep->ldr;
@@ -83,7 +64,7 @@ AVX2 INLINE tile_tail prepare_tail(const roost_epilogue *ep, size_t col0, size_t
 }
 
 /// The epilogue for one row of the tile, in registers: alpha·acc + bias_n (zero
-/// when there is none) + bias_m[row] + residual, clamped, then leaky or GELU.
+/// when there is none) + bias_m[row] + residual, clamped, then leaky and the roost_act.
 AVX2 INLINE void finish_row(const tile_tail *t, __m256 *v0, __m256 *v1, size_t row, size_t nr, __m256i m0, __m256i m1) {
     if (t->scale) {
         *v0 = _mm256_fmadd_ps(*v0, t->s, t->b0);
@@ -111,9 +92,9 @@ AVX2 INLINE void finish_row(const tile_tail *t, __m256 *v0, __m256 *v1, size_t r
         *v0 = _mm256_blendv_ps(*v0, _mm256_mul_ps(*v0, t->la), _mm256_cmp_ps(*v0, zero, _CMP_LT_OQ));
         *v1 = _mm256_blendv_ps(*v1, _mm256_mul_ps(*v1, t->la), _mm256_cmp_ps(*v1, zero, _CMP_LT_OQ));
     }
-    if (t->gelu) {
-        *v0 = gelu8(*v0);
-        *v1 = gelu8(*v1);
+    if (t->act) {
+        *v0 = roost_act8(t->act, *v0);
+        *v1 = roost_act8(t->act, *v1);
     }
 }
 
@@ -178,7 +159,7 @@ AVX2 INLINE void fast_row_half(float *c, __m256 v0, const int acc, const int res
 
 /// Whether a tile of mr × nr takes the straight-line rows: every row there and
 /// an epilogue of scale, column bias, clamp and residual only.
-#define FAST_TAIL(cols) (tail.on && mr == MR && nr == (cols) && !tail.bias_m && !tail.leaky && !tail.gelu)
+#define FAST_TAIL(cols) (tail.on && mr == MR && nr == (cols) && !tail.bias_m && !tail.leaky && !tail.act)
 
 #define FAST_ROWS6(ACC, RES)                                                           \
     do {                                                                               \

@@ -7,7 +7,7 @@
 // broadcast costs the same from either layout, so a plain A — a channels-last
 // activation, an MLP's batch — needs no packing pass.
 #if defined(__x86_64__)
-#include "GemmInternal.h"
+#include "ActivationAVX2.h"
 #include <immintrin.h>
 
 #define AVX512 __attribute__((target("avx512f,fma")))
@@ -29,6 +29,15 @@ AVX512 static inline __m512 gelu16(__m512 x) {
     return _mm512_mul_ps(_mm512_mul_ps(_mm512_set1_ps(0.5f), x), _mm512_add_ps(_mm512_set1_ps(1.0f), erf));
 }
 
+/// SiLU or sigmoid of 16 lanes as two halves on the AVX2 forms (every AVX-512F
+/// CPU has AVX2 + FMA): one formula for both families, and the AVX2 one is what
+/// the tests here can run.
+AVX512 static inline __m512 act16_halves(int act, __m512 v) {
+    __m256 lo = roost_act8(act, _mm512_castps512_ps256(v));
+    __m256 hi = roost_act8(act, _mm256_castpd_ps(_mm512_extractf64x4_pd(_mm512_castps_pd(v), 1)));
+    return _mm512_castpd_ps(_mm512_insertf64x4(_mm512_castps_pd(_mm512_castps256_ps512(lo)), _mm256_castps_pd(hi), 1));
+}
+
 /// The epilogue of 16 columns of one row (col0 their first), in registers.
 AVX512 static inline __m512 finish16(const roost_epilogue *ep, __m512 v, size_t row, size_t col0, __mmask16 m) {
     if (ep->alpha != 1.0f) v = _mm512_mul_ps(v, _mm512_set1_ps(ep->alpha));
@@ -41,7 +50,8 @@ AVX512 static inline __m512 finish16(const roost_epilogue *ep, __m512 v, size_t 
         __mmask16 neg = _mm512_cmp_ps_mask(v, _mm512_setzero_ps(), _CMP_LT_OQ);
         v = _mm512_mask_mul_ps(v, neg, v, _mm512_set1_ps(ep->leaky_alpha));
     }
-    if (ep->gelu) v = gelu16(v);
+    if (ep->act == ROOST_ACT_GELU) v = gelu16(v);
+    else if (ep->act) v = act16_halves(ep->act, v);
     return v;
 }
 

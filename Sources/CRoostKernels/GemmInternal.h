@@ -81,6 +81,35 @@ static inline float roost_gelu(float x) {
     return 0.5f * x * (1.0f + v * a / b);
 }
 
+/// e^x as FastMath.exp computes it: clamped to [−87, 88], the 1.5·2²³ rounding
+/// trick, a degree-7 polynomial of the remainder.
+static inline float roost_exp1(float x) {
+    x = x < -87.0f ? -87.0f : x > 88.0f ? 88.0f : x;
+    const float magic = 12582912.0f;
+    float t = x * 1.44269504f + magic, n = t - magic;
+    int32_t bits;
+    __builtin_memcpy(&bits, &t, 4);
+    bits -= 0x4B400000;
+    float r = (x - n * 0.69314575f) - n * 1.4286068e-6f;
+    static const float c[] = {1.0f / 720, 1.0f / 120, 1.0f / 24, 1.0f / 6, 0.5f, 1.0f, 1.0f};
+    float p = 1.0f / 5040;
+    for (int i = 0; i < 7; i++) p = p * r + c[i];
+    uint32_t s = (uint32_t)(bits + 127) << 23;
+    float scale;
+    __builtin_memcpy(&scale, &s, 4);
+    return p * scale;
+}
+
+/// One value's roost_act (the portable kernels' and the vector kernels' tails).
+static inline float roost_act1(int act, float v) {
+    switch (act) {
+    case ROOST_ACT_GELU: return roost_gelu(v);
+    case ROOST_ACT_SILU: return v / (1.0f + roost_exp1(-v));
+    case ROOST_ACT_SIGMOID: return 1.0f / (1.0f + roost_exp1(-v));
+    default: return v;
+    }
+}
+
 /// The epilogue of one value (used by the portable kernels and for tails).
 static inline float roost_finish(const roost_epilogue *ep, float v, size_t row, size_t col) {
     v *= ep->alpha;
@@ -90,7 +119,7 @@ static inline float roost_finish(const roost_epilogue *ep, float v, size_t row, 
     v = v < ep->lo ? ep->lo : v;
     v = v > ep->hi ? ep->hi : v;
     if (ep->leaky && v < 0) v *= ep->leaky_alpha;
-    if (ep->gelu) v = roost_gelu(v);
+    if (ep->act) v = roost_act1(ep->act, v);
     return v;
 }
 #endif

@@ -5,6 +5,7 @@
 // portable per-tile path.
 #if defined(__x86_64__)
 #include "WinogradInternal.h"
+#include "ActivationAVX2.h"
 #include <immintrin.h>
 
 #define AVX2 __attribute__((target("avx2,fma")))
@@ -42,7 +43,7 @@ void AVX2 roost_wino_input_row_avx2(const float *src, size_t ld, size_t tw, floa
     for (; tx < tw; tx++) roost_wino_input_tile(src + 2 * tx, ld, v + tx, vstride);
 }
 
-/// The epilogue of eight consecutive output values of one channel (no bias_n, no GELU).
+/// The epilogue of eight consecutive output values of one channel (no bias_n).
 AVX2 static inline __m256 finish8(const roost_epilogue *ep, __m256 v, size_t channel, size_t pixel) {
     if (ep->alpha != 1.0f) v = _mm256_mul_ps(v, _mm256_set1_ps(ep->alpha));
     if (ep->bias_m) v = _mm256_add_ps(v, _mm256_broadcast_ss(ep->bias_m + channel));
@@ -53,6 +54,7 @@ AVX2 static inline __m256 finish8(const roost_epilogue *ep, __m256 v, size_t cha
         __m256 neg = _mm256_cmp_ps(v, _mm256_setzero_ps(), _CMP_LT_OQ);
         v = _mm256_blendv_ps(v, _mm256_mul_ps(v, _mm256_set1_ps(ep->leaky_alpha)), neg);
     }
+    if (ep->act) v = roost_act8(ep->act, v);
     return v;
 }
 
@@ -60,7 +62,7 @@ void AVX2 roost_wino_output_row_avx2(const float *m, size_t mstride, size_t tw, 
                                      const roost_epilogue *ep, size_t channel, size_t pixel0) {
     size_t tx = 0;
     // Full vectors only while all 16 columns of eight tiles are inside the row.
-    int vector = !ep->bias_n && !ep->gelu;
+    int vector = !ep->bias_n;
     for (; vector && tx + 8 <= tw && 2 * tx + 16 <= ow; tx += 8) {
         __m256 s[2][4];
         for (int j = 0; j < 4; j++) {

@@ -16,7 +16,7 @@ public struct Compiler: Sendable {
     public var passes: [any GraphPass] {
         [
             IdentityElimination(), ConstantFolding(registry: registry), DeadNodeElimination(), BatchNormFolding(),
-            GeluFusion(), MatMulOperandFusion(), DataMovementFusion(registry: registry), MatMulBiasFusion(),
+            GeluFusion(), SiluFusion(), MatMulOperandFusion(), DataMovementFusion(registry: registry), MatMulBiasFusion(),
             ShapeInference(registry: registry), ActivationFusion(), ShapeInference(registry: registry), ConvSpecialization(),
         ]
     }

@@ -67,9 +67,18 @@ size_t roost_units_per_task(size_t units, int threads, size_t align, int tasks_p
 
 // MARK: GEMM
 
+/// The transcendental activation an epilogue ends with (after the clamp and the
+/// leaky slope): computed in registers with the runtime's FastMath formulas.
+typedef enum {
+    ROOST_ACT_NONE = 0,
+    ROOST_ACT_GELU = 1,    ///< y·(1 + erf(y/√2))/2 (the rational erf)
+    ROOST_ACT_SILU = 2,    ///< y·sigmoid(y) (ONNX Swish, alpha 1)
+    ROOST_ACT_SIGMOID = 3, ///< 1 / (1 + e^−y)
+} roost_act;
+
 /// Applied to each output tile while it is still in registers, after the last
 /// K block: y = act(alpha·acc + bias_m[row] + bias_n[col] + residual[row, col]),
-/// act a clamp, leaky ReLU or GELU.
+/// act a clamp, leaky ReLU and/or one roost_act.
 typedef struct {
     float alpha;              ///< scale of the product (1 for none)
     const float *bias_m;      ///< one value per output row, or NULL
@@ -79,7 +88,7 @@ typedef struct {
     float lo, hi;             ///< clamp (relu is [0, +inf); none is [-inf, +inf])
     float leaky_alpha;        ///< used when leaky != 0: y < 0 ? alpha·y : y (after the clamp)
     int leaky;
-    int gelu;                 ///< nonzero: y = y·(1 + erf(y/√2))/2 last (the rational erf of FastMath)
+    int act;                  ///< a roost_act, applied last
 } roost_epilogue;
 
 /// B as the patch matrix of a 2-D convolution over one image group (im2col
@@ -230,6 +239,12 @@ void roost_depthwise_nhwc_rows_avx512(const roost_depthwise_nhwc *d, size_t row0
 /// the runtime's FastMath.exp, 8 lanes wide; a row holding NaN, or whose maximum is
 /// infinite, becomes all NaN. AVX2 + FMA, x86-64 only.
 void roost_softmax_row_avx2(const float *x, float *y, size_t n, int log_softmax);
+
+// MARK: elementwise
+
+/// y[i] = act(x[i]) over n floats (x may equal y): the unfused pass of a
+/// roost_act, 8 lanes at a time with the epilogue's formulas. AVX2 + FMA, x86-64 only.
+void roost_activation_avx2(int act, const float *x, float *y, size_t n);
 
 // MARK: the machine's limit
 

@@ -21,6 +21,7 @@ enum ElementwiseMath {
         case "not": { $0 == 0 ? 1 : 0 }
         case "relu": { max($0, 0) }
         case "sigmoid": { 1 / (1 + exp(-$0)) }
+        case "silu": { $0 / (1 + exp(-alpha * $0)) }
         case "tanh": { tanh($0) }
         case "leakyrelu": { $0 >= 0 ? $0 : alpha * $0 }
         case "hardsigmoid": { min(max(alpha * $0 + beta, 0), 1) }

@@ -15,7 +15,7 @@ import RoostCore
 ///   block, or multiplying a pointwise conv's image as it is);
 /// - direct depthwise convs: the AVX2 + FMA inner loop where the ISA has it, the
 ///   AVX-512 one for a channels-last conv on an AVX-512 target (`simd`);
-/// - softmax rows: the AVX2 + FMA routine where the ISA has it (`simd`).
+/// - softmax rows and the sigmoid, SiLU and GELU passes: the AVX2 + FMA routines where the ISA has them (`simd`).
 public struct KernelSelection: Sendable {
     public let target: TargetSpec
     public init(target: TargetSpec) { self.target = target }
@@ -43,6 +43,9 @@ public struct KernelSelection: Sendable {
         return target.isa == .x86_64_avx512 ? "\(mr)x\(2 * nr)" : "\(mr)x\(nr)"
     }
 
+    /// Unary ops with an 8-lane pass (the transcendental activations the fused epilogues compute).
+    static let vectorUnaryOps: Set<String> = ["sigmoid", "silu", "gelu"]
+
     /// The vector family of Roost's direct kernels on this target, nil for the portable loops.
     public var simdFamily: String? {
         switch target.isa {
@@ -59,6 +62,11 @@ public struct KernelSelection: Sendable {
         for i in plan.steps.indices {
             var step = plan.steps[i]
             if step.kernel == "softmax", let simd = simdFamily {
+                plan.steps[i].attributes["simd"] = .string(simd)
+                continue
+            }
+            if step.kernel == "unary", let op = step.attributes["op"]?.string, Self.vectorUnaryOps.contains(op),
+               (step.attributes["alpha"]?.float ?? 1) == 1, let simd = simdFamily {
                 plan.steps[i].attributes["simd"] = .string(simd)
                 continue
             }

@@ -3,7 +3,7 @@ import RoostCore
 /// Fuses epilogues into the node that produces their input, so they run on data
 /// still in cache instead of as extra passes over memory:
 /// - an activation (`Relu`, `Clip`, `LeakyRelu`, `Sigmoid`, `Tanh`, `HardSigmoid`,
-///   `HardSwish`, `Gelu`) into `Conv`, `ConvTranspose`, `Gemm` or `MatMul`;
+///   `HardSwish`, `Gelu`, `Swish` with alpha 1) into `Conv`, `ConvTranspose`, `Gemm` or `MatMul`;
 /// - a residual `Add` of an equal-shape tensor into the `Conv` producing the other
 ///   operand (ResNet and MobileNetV2 blocks): the conv's epilogue then computes
 ///   `activation(conv + bias + residual)`.
@@ -14,7 +14,7 @@ import RoostCore
 ///
 /// | node attribute            | type   | meaning                                                        |
 /// |---------------------------|--------|----------------------------------------------------------------|
-/// | `roost.activation`        | string | `relu`, `clip`, `leakyrelu`, `sigmoid`, `tanh`, `hardsigmoid`, `hardswish`, `gelu` (erf form), `gelu_tanh` |
+/// | `roost.activation`        | string | `relu`, `clip`, `leakyrelu`, `sigmoid`, `tanh`, `hardsigmoid`, `hardswish`, `gelu` (erf form), `gelu_tanh`, `silu` |
 /// | `roost.activation.min`    | float  | clip lower bound; absent = unbounded                            |
 /// | `roost.activation.max`    | float  | clip upper bound; absent = unbounded                            |
 /// | `roost.activation.alpha`  | float  | LeakyRelu slope; HardSigmoid alpha                              |
@@ -45,7 +45,7 @@ public struct ActivationFusion: GraphPass {
     public static let kindAttribute = "roost.activation"
     public static let parameterNames = ["min", "max", "alpha", "beta"]
     /// Every kind the runtime's fused epilogue implements.
-    public static let kinds: Set<String> = ["relu", "clip", "leakyrelu", "sigmoid", "tanh", "hardsigmoid", "hardswish", "gelu", "gelu_tanh"]
+    public static let kinds: Set<String> = ["relu", "clip", "leakyrelu", "sigmoid", "tanh", "hardsigmoid", "hardswish", "gelu", "gelu_tanh", "silu"]
 
     public static let rules: [String: Rule] = [
         "Relu": { _, _ in Activation(kind: "relu") },
@@ -57,6 +57,7 @@ public struct ActivationFusion: GraphPass {
             Activation(kind: "hardsigmoid", parameters: ["alpha": node.float("alpha", default: 0.2), "beta": node.float("beta", default: 0.5)])
         },
         "HardSwish": { _, _ in Activation(kind: "hardswish") },
+        "Swish": { node, _ in node.float("alpha", default: 1) == 1 ? Activation(kind: "silu") : nil },
         "Gelu": { node, _ in
             switch node.attributes["approximate"]?.string ?? "none" {
             case "none": Activation(kind: "gelu")

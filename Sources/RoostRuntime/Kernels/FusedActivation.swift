@@ -1,3 +1,4 @@
+import CRoostKernels
 import Foundation
 import RoostCore
 
@@ -11,6 +12,8 @@ enum FusedActivation: Sendable, Equatable {
     case clamp(Float, Float)
     case leakyRelu(Float)
     case sigmoid, tanh, hardSigmoid(Float, Float), hardSwish, gelu, geluTanh
+    /// x · sigmoid(x) (ONNX Swish with alpha 1).
+    case silu
 
     init(_ step: PlanStep) throws {
         let a = step.attributes
@@ -26,6 +29,7 @@ enum FusedActivation: Sendable, Equatable {
         case "hardswish": self = .hardSwish
         case "gelu": self = .gelu
         case "gelu_tanh": self = .geluTanh
+        case "silu": self = .silu
         case let other?: throw RoostError.invalidArtifact("\(step.origin): fused activation '\(other)' is unknown to this runtime")
         }
     }
@@ -69,6 +73,7 @@ enum FusedActivation: Sendable, Equatable {
         case .tanh: for i in 0..<n { y[i] = FastMath.tanh(y[i]) }
         case .gelu: for i in 0..<n { y[i] = FastMath.gelu(y[i]) }
         case .geluTanh: for i in 0..<n { y[i] = FastMath.geluTanh(y[i]) }
+        case .silu: for i in 0..<n { y[i] = FastMath.silu(y[i]) }
         case .hardSigmoid(let alpha, let beta): for i in 0..<n { y[i] = Swift.max(0, Swift.min(1, alpha * y[i] + beta)) }
         case .hardSwish: for i in 0..<n { let v = y[i]; y[i] = v * Swift.max(0, Swift.min(1, v / 6 + 0.5)) }
         case .none, .clamp, .leakyRelu: for i in 0..<n { y[i] = scalar(y[i]) }
@@ -88,6 +93,18 @@ enum FusedActivation: Sendable, Equatable {
         case .hardSwish: v * Swift.max(0, Swift.min(1, v / 6 + 0.5))
         case .gelu: FastMath.gelu(v)
         case .geluTanh: FastMath.geluTanh(v)
+        case .silu: FastMath.silu(v)
+        }
+    }
+
+    /// The C epilogue's form of this activation, for the kinds it computes in
+    /// registers after the clamp (nil for the rest).
+    var epilogueAct: roost_act? {
+        switch self {
+        case .gelu: ROOST_ACT_GELU
+        case .silu: ROOST_ACT_SILU
+        case .sigmoid: ROOST_ACT_SIGMOID
+        default: nil
         }
     }
 

@@ -14,7 +14,8 @@ import Testing
         var pt = 0, pl = 0, pb = 0, pr = 0
         var bias = false, residual = false, alpha: Float = 1
         var lo: Float = -.infinity, hi: Float = .infinity, leaky: Float? = nil
-        var gelu = false
+        /// The transcendental activation last (GELU, SiLU, sigmoid).
+        var act = ROOST_ACT_NONE
         /// Channels-last output and residual ([pixels, m]).
         var nhwc = false
         var oh: Int { (h + pt + pb - ((kh - 1) * dh + 1)) / sh + 1 }
@@ -56,7 +57,7 @@ import Testing
                 if p.bias { conv.epilogue.bias_m = bp.baseAddress }  // per output channel in either layout
                 if p.residual { conv.epilogue.residual = rp.baseAddress; conv.epilogue.ldr = p.nhwc ? p.m : pixels }
                 if let l = p.leaky { conv.epilogue.leaky = 1; conv.epilogue.leaky_alpha = l }
-                if p.gelu { conv.epilogue.gelu = 1 }
+                conv.epilogue.act = Int32(p.act.rawValue)
                 status = roost_conv_run(&conv, isa, pool, ws.baseAddress)
             } } }
         } } }
@@ -94,7 +95,7 @@ import Testing
                     if p.residual { s += Double(res[m * pixels + q]); magnitude += abs(Double(res[m * pixels + q])) }
                     s = min(max(s, Double(p.lo)), Double(p.hi))
                     if let l = p.leaky, s < 0 { s *= Double(l) }
-                    if p.gelu { s = 0.5 * s * (1 + erf(s / 2.0.squareRoot())) }
+                    s = PackedGemmTests.activation(p.act, s)
                     let err = abs(Double(y[m * pixels + q]) - s) / max(magnitude, 1)
                     worst = max(worst, err.isNaN ? .infinity : err)
                 }
@@ -127,7 +128,7 @@ import Testing
         var p = base; p.bias = true; p.lo = 0; terms.append(p)
         p = base; p.bias = true; p.residual = true; p.lo = 0; p.hi = 0.5; terms.append(p)
         p = base; p.alpha = 0.25; p.residual = true; p.leaky = 0.1; terms.append(p)
-        p = base; p.bias = true; p.residual = true; p.gelu = true; terms.append(p)
+        for act in PackedGemmTests.transcendental { p = base; p.bias = true; p.residual = true; p.act = act; terms.append(p) }
         for isa in Self.families {
             for threads in [1, 2] {
                 for p in terms { check(p, isa: isa, threads: threads) }
@@ -147,6 +148,8 @@ import Testing
             for threads in [1, 2] {
                 for base in shapes {
                     var p = base; p.nhwc = true; p.bias = true; p.lo = 0; p.hi = 6
+                    check(p, isa: isa, threads: threads)
+                    p = base; p.nhwc = true; p.bias = true; p.residual = true; p.act = ROOST_ACT_SILU
                     check(p, isa: isa, threads: threads)
                     p = base; p.nhwc = true; p.bias = true; p.residual = true; p.alpha = 0.5
                     check(p, isa: isa, threads: threads)

@@ -12,11 +12,12 @@ import Testing
         var pt = 1, pl = 1, pb = 1, pr = 1
         var bias = false, residual = false, alpha: Float = 1
         var lo: Float = -.infinity, hi: Float = .infinity, leaky: Float? = nil
-        var gelu = false
+        /// The transcendental activation last (GELU, SiLU, sigmoid).
+        var act = ROOST_ACT_NONE
         var oh: Int { h + pt + pb - 2 }
         var ow: Int { w + pl + pr - 2 }
         var description: String {
-            "c\(c) \(h)×\(w) → m\(m) pads \(pt),\(pl),\(pb),\(pr) bias \(bias) res \(residual) α\(alpha) [\(lo),\(hi)] leaky \(leaky.map { "\($0)" } ?? "-") gelu \(gelu)"
+            "c\(c) \(h)×\(w) → m\(m) pads \(pt),\(pl),\(pb),\(pr) bias \(bias) res \(residual) α\(alpha) [\(lo),\(hi)] leaky \(leaky.map { "\($0)" } ?? "-") act \(act.rawValue)"
         }
     }
 
@@ -46,7 +47,7 @@ import Testing
                     if p.bias { call.epilogue.bias_m = bp.baseAddress }
                     if p.residual { call.epilogue.residual = rp.baseAddress; call.epilogue.ldr = pixels }
                     if let l = p.leaky { call.epilogue.leaky = 1; call.epilogue.leaky_alpha = l }
-                    if p.gelu { call.epilogue.gelu = 1 }
+                    call.epilogue.act = Int32(p.act.rawValue)
                     roost_winograd_run(&call, isa, pool, ws.baseAddress, gs.baseAddress)
                 } }
             } }
@@ -60,7 +61,7 @@ import Testing
         let bias = PackedGemmTests.values(p.m, seed: 23), res = PackedGemmTests.values(p.m * pixels, seed: 24)
         let y = run(p, x: x, weights: wt, bias: bias, residual: res, isa: isa, threads: threads)
         var q = DirectConvTests.Problem(c: p.c, h: p.h, w: p.w, m: p.m, kh: 3, kw: 3, pt: p.pt, pl: p.pl, pb: p.pb, pr: p.pr)
-        (q.bias, q.residual, q.alpha, q.lo, q.hi, q.leaky, q.gelu) = (p.bias, p.residual, p.alpha, p.lo, p.hi, p.leaky, p.gelu)
+        (q.bias, q.residual, q.alpha, q.lo, q.hi, q.leaky, q.act) = (p.bias, p.residual, p.alpha, p.lo, p.hi, p.leaky, p.act)
         let worst = DirectConvTests.worstError(q, x: x, weights: wt, bias: bias, residual: res, y: y)
         #expect(worst <= 1e-5, "isa \(isa.rawValue), \(threads) thread(s), \(p): worst relative error \(worst)")
     }
@@ -107,7 +108,7 @@ import Testing
         var p = base; p.bias = true; p.lo = 0; terms.append(p)
         p = base; p.bias = true; p.residual = true; p.lo = 0; p.hi = 0.5; terms.append(p)
         p = base; p.alpha = 0.25; p.residual = true; p.leaky = 0.1; terms.append(p)
-        p = base; p.bias = true; p.residual = true; p.gelu = true; terms.append(p)
+        for act in PackedGemmTests.transcendental { p = base; p.bias = true; p.residual = true; p.act = act; terms.append(p) }
         for isa in Self.families {
             for threads in [1, 2] {
                 for p in terms { check(p, isa: isa, threads: threads) }

@@ -14,9 +14,10 @@ import Testing
         var biasM = false, biasN = false, residual = false
         var lo: Float = -.infinity, hi: Float = .infinity
         var leaky: Float? = nil
-        var gelu = false
+        /// The transcendental activation last (GELU, SiLU, sigmoid).
+        var act = ROOST_ACT_NONE
         var description: String {
-            "m\(m) n\(n) k\(k) tA\(aTrans) tB\(bTrans) pA\(aPacked) pB\(bPacked) α\(alpha) bm\(biasM) bn\(biasN) r\(residual) [\(lo),\(hi)] leaky \(leaky.map { "\($0)" } ?? "-") gelu \(gelu)"
+            "m\(m) n\(n) k\(k) tA\(aTrans) tB\(bTrans) pA\(aPacked) pB\(bPacked) α\(alpha) bm\(biasM) bn\(biasN) r\(residual) [\(lo),\(hi)] leaky \(leaky.map { "\($0)" } ?? "-") act \(act.rawValue)"
         }
     }
 
@@ -67,7 +68,7 @@ import Testing
                     if p.biasN { g.epilogue.bias_n = bnp.baseAddress }
                     if p.residual { g.epilogue.residual = rp.baseAddress; g.epilogue.ldr = p.n }
                     if let l = p.leaky { g.epilogue.leaky = 1; g.epilogue.leaky_alpha = l }
-                    if p.gelu { g.epilogue.gelu = 1 }
+                    g.epilogue.act = Int32(p.act.rawValue)
                     roost_gemm_run(&g, isa, pool, sp.baseAddress)
                 } } }
             } } }
@@ -89,13 +90,25 @@ import Testing
                 if p.residual { s += Double(res[i * p.n + j]); magnitude += abs(Double(res[i * p.n + j])) }
                 s = min(max(s, Double(p.lo)), Double(p.hi))
                 if let l = p.leaky, s < 0 { s *= Double(l) }
-                if p.gelu { s = 0.5 * s * (1 + erf(s / 2.0.squareRoot())) }
+                s = Self.activation(p.act, s)
                 let err = abs(Double(c[i * p.n + j]) - s) / max(magnitude, 1)
                 worst = max(worst, err.isNaN ? .infinity : err)
             }
         }
         #expect(worst <= 1e-5, "isa \(isa.rawValue), \(threads) thread(s), \(p): worst relative error \(worst)")
     }
+
+    /// The reference of each roost_act, in Double.
+    static func activation(_ act: roost_act, _ s: Double) -> Double {
+        switch act {
+        case ROOST_ACT_GELU: 0.5 * s * (1 + erf(s / 2.0.squareRoot()))
+        case ROOST_ACT_SILU: s / (1 + exp(-s))
+        case ROOST_ACT_SIGMOID: 1 / (1 + exp(-s))
+        default: s
+        }
+    }
+
+    static let transcendental = [ROOST_ACT_GELU, ROOST_ACT_SILU, ROOST_ACT_SIGMOID]
 
     @Test func oddSizesAndTailsMatchTheReference() {
         for isa in Self.families {
@@ -119,7 +132,7 @@ import Testing
                 check(Problem(m: m, n: n, k: k), isa: ROOST_ISA_AVX512, threads: threads)
                 check(Problem(m: m, n: n, k: k, aPacked: true, biasM: true, residual: true, lo: 0, hi: 6), isa: ROOST_ISA_AVX512, threads: threads)
                 check(Problem(m: m, n: n, k: k, bPacked: true, alpha: 0.5, biasN: true, leaky: 0.2), isa: ROOST_ISA_AVX512, threads: threads)
-                check(Problem(m: m, n: n, k: k, bTrans: true, gelu: true), isa: ROOST_ISA_AVX512, threads: threads)
+                for act in Self.transcendental { check(Problem(m: m, n: n, k: k, bTrans: true, act: act), isa: ROOST_ISA_AVX512, threads: threads) }
             }
         }
     }
@@ -136,7 +149,7 @@ import Testing
                     check(Problem(m: m, n: n, k: k), isa: ROOST_ISA_AVX2, threads: threads)
                     check(Problem(m: m, n: n, k: k, bPacked: true, biasM: true, residual: true, lo: 0, hi: 6), isa: ROOST_ISA_AVX2, threads: threads)
                     check(Problem(m: m, n: n, k: k, bPacked: true, alpha: 0.5, biasN: true, leaky: 0.2), isa: ROOST_ISA_AVX2, threads: threads)
-                    check(Problem(m: m, n: n, k: k, bTrans: true, gelu: true), isa: ROOST_ISA_AVX2, threads: threads)
+                    for act in Self.transcendental { check(Problem(m: m, n: n, k: k, bTrans: true, act: act), isa: ROOST_ISA_AVX2, threads: threads) }
                     check(Problem(m: m, n: n, k: k, aPacked: true, bPacked: true, biasN: true, residual: true, hi: 0.5), isa: ROOST_ISA_AVX2, threads: threads)
                 }
             }
@@ -167,7 +180,7 @@ import Testing
                         check(Problem(m: 1, n: n, k: k, bPacked: true), isa: isa, threads: threads)
                         check(Problem(m: 1, n: n, k: k, bPacked: true, alpha: 0.5, biasN: true, residual: true, lo: 0, hi: 6), isa: isa, threads: threads)
                         check(Problem(m: 1, n: n, k: k, bTrans: true, bPacked: true, leaky: 0.2), isa: isa, threads: threads)
-                        check(Problem(m: 1, n: n, k: k, bPacked: true, biasN: true, gelu: true), isa: isa, threads: threads)
+                        for act in Self.transcendental { check(Problem(m: 1, n: n, k: k, bPacked: true, biasN: true, act: act), isa: isa, threads: threads) }
                     }
                 }
             }
@@ -191,7 +204,7 @@ import Testing
                 check(Problem(m: m, n: n, k: k, aPacked: true, biasM: true, residual: true, lo: 0), isa: isa, threads: 2)
                 check(Problem(m: m, n: n, k: k, biasN: true, lo: 0, hi: 0.5), isa: isa, threads: 1)
                 check(Problem(m: m, n: n, k: k, bPacked: true, residual: true, leaky: 0.1), isa: isa, threads: 1)
-                check(Problem(m: m, n: n, k: k, bPacked: true, biasN: true, gelu: true), isa: isa, threads: 2)
+                for act in Self.transcendental { check(Problem(m: m, n: n, k: k, bPacked: true, biasN: true, act: act), isa: isa, threads: 2) }
             }
         }
     }

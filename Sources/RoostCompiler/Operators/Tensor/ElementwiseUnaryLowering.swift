@@ -48,6 +48,7 @@ public struct ElementwiseUnaryLowering: OperatorLowering {
         .init("Tanh", op: "tanh"),
         .init("HardSwish", op: "hardswish"),
         .init("Not", resultType: .bool, op: "not"),
+        .init("Swish") { unary("silu", ["alpha": $0.float("alpha", default: 1)]) },
         .init("LeakyRelu") { unary("leakyrelu", ["alpha": $0.float("alpha", default: 0.01)]) },
         .init("HardSigmoid") { unary("hardsigmoid", ["alpha": $0.float("alpha", default: 0.2), "beta": $0.float("beta", default: 0.5)]) },
         .init("Gelu") { node in

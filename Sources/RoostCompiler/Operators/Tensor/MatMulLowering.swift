@@ -41,7 +41,7 @@ public struct MatMulLowering: OperatorLowering {
     /// The kernel attributes for a fused activation (`roost.activation` and its parameters).
     static func activationAttributes(_ node: Node) throws -> [String: PlanAttribute] {
         guard let act = node.attributes["roost.activation"]?.string else { return [:] }
-        guard ["relu", "clip", "leakyrelu", "gelu", "gelu_tanh", "sigmoid", "tanh", "hardswish"].contains(act) else {
+        guard ["relu", "clip", "leakyrelu", "gelu", "gelu_tanh", "sigmoid", "tanh", "hardswish", "silu"].contains(act) else {
             throw RoostError.unsupported("\(node.label): fused activation '\(act)'")
         }
         var attrs: [String: PlanAttribute] = ["activation": .string(act)]

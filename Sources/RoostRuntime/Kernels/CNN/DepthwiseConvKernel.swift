@@ -108,6 +108,9 @@ struct DepthwiseConvKernel: Kernel {
         }
     }
 
+    /// The activation's C form when it is one the AVX2 pass computes (after a copy-out without clamp).
+    private var transcendental: Int32? { conv.activation.epilogueAct.map { Int32($0.rawValue) } }
+
     private func run(offsets: UnsafeBufferPointer<Int>, rows: UnsafeBufferPointer<Int>, phases: UnsafeBufferPointer<(first: Int, count: Int, offset: Int)>) {
         let c = conv, g = c.window
         partition.run { worker, planes in
@@ -126,9 +129,11 @@ struct DepthwiseConvKernel: Kernel {
                         accumulate(w, offsets, input, output)
                     }
                     let y = c.y + (image * c.outChannels + m) * g.outputPlane
-                    if avx2, let (lo, hi) = clampBounds {
+                    if avx2, let (lo, hi) = clampBounds ?? transcendental.map({ _ in (-.infinity, .infinity) }) {
                         let residual = c.residual.map { UnsafePointer($0 + (image * c.outChannels + m) * g.outputPlane) }
                         roost_depthwise_finish_avx2(output, pitch, g.oh, g.ow, y, c.bias?[m] ?? 0, residual, lo, hi)
+                        // A SiLU, sigmoid or GELU then runs over the plane while it is in L1/L2.
+                        if let act = transcendental { roost_activation_avx2(act, y, y, g.outputPlane) }
                         continue
                     }
                     for oy in 0..<g.oh {

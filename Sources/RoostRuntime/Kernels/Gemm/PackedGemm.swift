@@ -60,13 +60,14 @@ extension roost_epilogue {
     }
 
     /// The part of an activation the micro-kernel applies in registers (clamps,
-    /// leaky relu, erf GELU); false when it must run as a pass after the product.
+    /// leaky relu, erf GELU, SiLU, sigmoid); false when it must run as a pass after the product.
     mutating func fuse(_ activation: FusedActivation) -> Bool {
+        if let kind = activation.epilogueAct {
+            act = Int32(kind.rawValue)
+            return true
+        }
         switch activation {
         case .none: return true
-        case .gelu:
-            gelu = 1
-            return true
         case .clamp(let lo, let hi):
             self.lo = lo
             self.hi = hi

@@ -47,6 +47,10 @@ enum FastMath {
     @inline(__always)
     static func sigmoid(_ x: Float) -> Float { 1 / (1 + exp(-x)) }
 
+    /// x · sigmoid(x) (SiLU; ONNX Swish is x · sigmoid(alpha · x)).
+    @inline(__always)
+    static func silu(_ x: Float) -> Float { x / (1 + exp(-x)) }
+
     /// tanh via e^(2x); exact enough for activations (absolute error ~1e-7).
     @inline(__always)
     static func tanh(_ x: Float) -> Float {
