@@ -198,7 +198,7 @@ import RoostONNX
         #expect(g.shapes[g.nodes[0].outputs[1]] == [4 * 25 * 36])
         let (plan, _) = try PlanBuilder().build(g)
         #expect(plan.steps.map { $0.attributes["algorithm"]?.string } == ["im2col-gemm", "gemm-1x1", "direct-depthwise", "im2col-gemm"])
-        #expect(ConvSpecialization.algorithmSummary(of: plan) == "direct-depthwise:1,gemm-1x1:1,im2col-gemm:2")
+        #expect(ConvSpecialization.algorithmSummary(of: plan) == "direct-depthwise:1,direct-grouped:0,gemm-1x1:1,im2col-gemm:2")
         // The two im2col workspaces live one step each, so the second reuses the first's space.
         let (first, second) = (plan.values[plan.steps[0].outputs[1]], plan.values[plan.steps[3].outputs[1]])
         #expect(second.offset < first.offset + first.elementCount && first.offset < second.offset + second.elementCount)

@@ -11,20 +11,20 @@ import RoostRuntime
 /// plan of the same model computes (within 1e-5 relative), and that the weight
 /// blob holds the packed operands instead of the originals.
 @Suite struct KernelSelectionTests {
-    /// Conv 3×3/2 (2 groups, bias) → Relu → Conv 1×1 with a residual Add → Relu →
+    /// Conv 3×3/2 (2 groups of 9 outputs, too wide for the direct grouped loop; bias) → Relu → Conv 1×1 with a residual Add → Relu →
     /// Flatten → Gemm (transB, bias) → Relu → MatMul with a constant B, batch `batch`.
     static func model(batch: Int) throws -> ONNXModel {
         var b = ModelBuilder(name: "gemm-selection")
         var x = b.input("x", shape: [batch, 4, 9, 11])
-        let w1 = b.initializer("w1", .seeded(shape: [6, 2, 3, 3], seed: 1)), b1 = b.initializer("b1", .seeded(shape: [6], seed: 2))
+        let w1 = b.initializer("w1", .seeded(shape: [18, 2, 3, 3], seed: 1)), b1 = b.initializer("b1", .seeded(shape: [18], seed: 2))
         x = b.node("Conv", [x, w1, b1], attributes: ["group": .int(2), "strides": .ints([2, 2]), "pads": .ints([1, 1, 1, 1]), "kernel_shape": .ints([3, 3])])
         let r = b.node("Relu", [x])
-        let w2 = b.initializer("w2", .seeded(shape: [6, 6, 1, 1], seed: 3))
+        let w2 = b.initializer("w2", .seeded(shape: [18, 18, 1, 1], seed: 3))
         let p = b.node("Conv", [r, w2], attributes: ["kernel_shape": .ints([1, 1])])
         let sum = b.node("Add", [p, r])
         x = b.node("Relu", [sum])
-        x = b.node("Flatten", [x])  // 6 · 5 · 6 = 180
-        let w3 = b.initializer("w3", .seeded(shape: [37, 180], seed: 4)), b3 = b.initializer("b3", .seeded(shape: [37], seed: 5))
+        x = b.node("Flatten", [x])  // 18 · 5 · 6 = 540
+        let w3 = b.initializer("w3", .seeded(shape: [37, 540], seed: 4)), b3 = b.initializer("b3", .seeded(shape: [37], seed: 5))
         let fc = b.node("Gemm", [x, w3, b3], attributes: ["transB": .int(1)])
         x = b.node("Relu", [fc])
         let w4 = b.initializer("w4", .seeded(shape: [37, 21], seed: 6))
@@ -85,12 +85,12 @@ import RoostRuntime
         let model = try Self.model(batch: 1)
         let sse = try compile(model, .x86_64_sse), avx2 = try compile(model, .x86_64_avx2)
         // Packing pads rows to 6 and columns to 16, and the originals are gone.
-        let expected = 2 * roost_packed_a_floats(3, 18) + roost_packed_a_floats(6, 6)
-            + roost_packed_b_floats(180, 37) + roost_packed_b_floats(37, 21)
-            + 6 + 37  // the two biases stay as they were
+        let expected = 2 * roost_packed_a_floats(9, 18) + roost_packed_a_floats(18, 18)
+            + roost_packed_b_floats(540, 37) + roost_packed_b_floats(37, 21)
+            + 18 + 37  // the two biases stay as they were
         let packedValues = avx2.plan.values.filter { $0.name.hasSuffix(".packed") }
         #expect(packedValues.count == 4)
-        #expect(packedValues.map(\.elementCount).reduce(0, +) + 43 == expected)
+        #expect(packedValues.map(\.elementCount).reduce(0, +) + 55 == expected)
         #expect(avx2.weights.count >= expected && avx2.weights.count < expected + 16 * 8)
         #expect(avx2.weights.count > sse.weights.count)
         // Every value still lies inside its storage (the session validates the plan).

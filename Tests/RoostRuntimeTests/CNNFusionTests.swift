@@ -79,7 +79,7 @@ import RoostONNX
         #expect(artifact.plan.steps.map { $0.attributes["algorithm"] } == [.string("gemm-1x1"), .string("direct-depthwise")])
         #expect(artifact.plan.steps[0].attributes["activationMax"] == .float(0.6))
         #expect(artifact.plan.steps[1].attributes["activationMin"] == nil)
-        #expect(artifact.header.decisions["conv.algorithms"] == "direct-depthwise:1,gemm-1x1:1,im2col-gemm:0")
+        #expect(artifact.header.decisions["conv.algorithms"] == "direct-depthwise:1,direct-grouped:0,gemm-1x1:1,im2col-gemm:0")
 
         let input = HostTensor.seeded(shape: [1, 4, 6, 6], seed: 3)
         var h = S.conv(input, w1, nil, group: 1, .init(kernel: [1, 1]))

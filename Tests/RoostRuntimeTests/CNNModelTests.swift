@@ -35,14 +35,14 @@ import RoostTestSupport
         // Every Add and Relu is fused: 20 convs, 1 max pool, global pool, flatten, gemm.
         #expect(artifact.plan.steps.map(\.kernel).filter { $0 == "conv" }.count == 20)
         #expect(!artifact.plan.steps.contains { ["relu", "binary"].contains($0.kernel) })
-        #expect(artifact.header.decisions["conv.algorithms"] == "direct-depthwise:0,gemm-1x1:0,im2col-gemm:20")
+        #expect(artifact.header.decisions["conv.algorithms"] == "direct-depthwise:0,direct-grouped:0,gemm-1x1:0,im2col-gemm:20")
     }
 
     @Test(.enabled(if: TestEnvironment.hasSharedModels, TestEnvironment.sharedSkipReason))
     func mobilenetV2MatchesONNXRuntime() throws {
         let artifact = try check("mobilenet_v2", threads: 1)
         #expect(!artifact.plan.steps.contains { ["clip", "binary"].contains($0.kernel) })
-        #expect(artifact.header.decisions["conv.algorithms"] == "direct-depthwise:17,gemm-1x1:34,im2col-gemm:1")
+        #expect(artifact.header.decisions["conv.algorithms"] == "direct-depthwise:17,direct-grouped:0,gemm-1x1:34,im2col-gemm:1")
     }
 
     @Test(.enabled(if: TestEnvironment.hasSharedModels, TestEnvironment.sharedSkipReason))

@@ -209,6 +209,16 @@ void roost_depthwise_blocks_avx2(size_t blocks, const float *x, const ptrdiff_t 
 void roost_depthwise_finish_avx2(const float *acc, size_t pitch, size_t rows, size_t cols, float *y,
                                  float bias, const float *residual, float lo, float hi);
 
+/// out[o·out_stride + q] = Σ_i Σ_t w[(o·cin + i)·taps + t] · x[i·plane_stride + q + offsets[t]]
+/// for q in [0, 16·blocks) and o < nout ≤ 4: the direct grouped conv's accumulation
+/// over a group's cin padded, stride-phased input planes (plane_stride floats apart)
+/// for up to four of its output channels. The AVX2 form needs AVX2 + FMA (callers
+/// check roost_isa_supported); the portable one runs anywhere.
+void roost_grouped_blocks_avx2(size_t blocks, const float *x, size_t plane_stride, size_t cin, const ptrdiff_t *offsets,
+                               size_t taps, const float *w, size_t nout, float *out, size_t out_stride);
+void roost_grouped_blocks_portable(size_t blocks, const float *x, size_t plane_stride, size_t cin, const ptrdiff_t *offsets,
+                                   size_t taps, const float *w, size_t nout, float *out, size_t out_stride);
+
 /// even[i] = src[2i], odd[i] = src[2i + 1] over n floats: a stride-2 depthwise
 /// conv's input row split into its column phases. AVX2, x86-64 only.
 void roost_deinterleave2_avx2(const float *src, size_t n, float *even, float *odd);

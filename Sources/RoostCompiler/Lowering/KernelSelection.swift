@@ -13,7 +13,7 @@ import RoostCore
 ///   `direct`), pixels × channels straight from a padded copy of the image with
 ///   the weights packed as B; the others run the GEMM (packing patches block by
 ///   block, or multiplying a pointwise conv's image as it is);
-/// - direct depthwise convs: the AVX2 + FMA inner loop where the ISA has it, the
+/// - direct depthwise and grouped convs: the AVX2 + FMA inner loop where the ISA has it, the
 ///   AVX-512 one for a channels-last conv on an AVX-512 target (`simd`);
 /// - softmax rows and the sigmoid, SiLU and GELU passes: the AVX2 + FMA routines where the ISA has them (`simd`).
 public struct KernelSelection: Sendable {
@@ -67,6 +67,10 @@ public struct KernelSelection: Sendable {
             }
             if step.kernel == "unary", let op = step.attributes["op"]?.string, Self.vectorUnaryOps.contains(op),
                (step.attributes["alpha"]?.float ?? 1) == 1, let simd = simdFamily {
+                plan.steps[i].attributes["simd"] = .string(simd)
+                continue
+            }
+            if step.kernel == "conv", step.attributes["algorithm"]?.string == "direct-grouped", let simd = simdFamily {
                 plan.steps[i].attributes["simd"] = .string(simd)
                 continue
             }

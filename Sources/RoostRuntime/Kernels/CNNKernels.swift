@@ -9,7 +9,7 @@ enum CNNKernels {
             case "gemm-1x1" where channelsLast: try ChannelsLastPointwiseKernel(step, ops)
             case "direct-depthwise" where channelsLast: try ChannelsLastDepthwiseKernel(step, ops)
             case "im2col-gemm", "gemm-1x1": try GemmConvKernel(step, ops)
-            case "direct-depthwise": try DepthwiseConvKernel(step, ops)
+            case "direct-depthwise", "direct-grouped": try DepthwiseConvKernel(step, ops)
             case let other: throw RoostError.invalidArtifact("\(step.origin): conv algorithm '\(other ?? "none")' is unknown to this runtime")
             }
         },

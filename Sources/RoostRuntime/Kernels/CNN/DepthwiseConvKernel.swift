@@ -2,7 +2,8 @@ import CRoostKernels
 import RoostCore
 
 /// Depthwise conv (algorithm `direct-depthwise`: one input channel per group,
-/// M = multiplier·C) as a direct, vectorized loop.
+/// M = multiplier·C) and grouped conv with a few input channels per group
+/// (`direct-grouped`, ResNeXt's 32 × 4) as a direct, vectorized loop.
 ///
 /// Each input channel is first copied into a zero-bordered scratch plane split
 /// into sh × sw phases (phase (a, b) holds padded rows a, a + sh, … and columns
@@ -10,19 +11,25 @@ import RoostCore
 /// offset from oy·pw + ox, for every stride and dilation — so the whole output
 /// plane, computed `pw` columns wide, is one long run of 8-wide vector loads with
 /// no bounds checks. The valid columns are then copied out with the epilogue.
+/// A grouped conv loads each of the group's input channels into its own phase
+/// planes and sums over them too, four output channels at a time.
 /// Borders are zeroed once, when the kernel is prepared; a run copies interiors.
-/// The (image, channel) planes are split over the plan's threads by a fixed
+/// The (image, group) items are split over the plan's threads by a fixed
 /// `ChannelPartition`, each worker with its own scratch planes.
 struct DepthwiseConvKernel: Kernel {
     let conv: ConvStep
-    let multiplier: Int
+    /// Output channels per group, and input channels per group (1 for depthwise).
+    let multiplier: Int, groupInputs: Int
+    /// Floats between one input channel's phase planes and the next in a worker's scratch.
+    let inputStride: Int
     /// The compiler asked for the AVX2 + FMA inner loop (step attribute `simd`).
     let avx2: Bool
     /// Columns per phase row (the padded output row pitch) and floats per phase.
     let pitch: Int, phaseSize: Int
-    /// Per worker: the phase planes of its current input channel.
+    /// Per worker: the phase planes of its current group's input channels.
     let inputs: [CNNScratchBuffer]
-    /// Per worker: the output plane at row pitch `pitch`, rounded up to whole 16-float blocks.
+    /// Per worker: the output plane(s) at row pitch `pitch`, rounded up to whole
+    /// 16-float blocks (four of them for a grouped conv).
     let outputs: [CNNScratchBuffer]
     let partition: ChannelPartition
     let outputBlocks: Int
@@ -39,10 +46,15 @@ struct DepthwiseConvKernel: Kernel {
         guard conv.inputLayout == .nchw, conv.outputLayout == .nchw else {
             throw RoostError.invalidArtifact("\(step.origin): this depthwise kernel reads and writes NCHW values only")
         }
-        guard conv.group == conv.channels, conv.outChannels % conv.channels == 0 else {
+        let grouped = step.attributes["algorithm"]?.string == "direct-grouped"
+        guard grouped || conv.group == conv.channels else {
             throw RoostError.invalidArtifact("\(step.origin): direct-depthwise needs group == channels (\(conv.group) vs \(conv.channels))")
         }
-        multiplier = conv.outChannels / conv.channels
+        multiplier = conv.outputGroupChannels
+        groupInputs = conv.inputGroupChannels
+        guard groupInputs <= Self.maximumGroupInputs else {
+            throw RoostError.invalidArtifact("\(step.origin): direct-grouped takes at most \(Self.maximumGroupInputs) input channels a group, not \(groupInputs)")
+        }
         switch step.attributes["simd"]?.string {
         case nil: avx2 = false
         case "avx2":
@@ -64,11 +76,13 @@ struct DepthwiseConvKernel: Kernel {
         let phaseRows = Swift.max((rows + g.sh - 1) / g.sh, g.oh + maxRowShift)
         phaseSize = Swift.max(try step.elements(phaseRows, pitch, limit: limit, what),
                               outputBlocks * 16 + (try step.elements(maxRowShift, pitch, limit: limit, what)) + maxColumnShift)
-        partition = ChannelPartition(count: conv.batch * conv.channels, context: ops.context,
-                                     work: ChannelPartition.work(conv.batch * conv.outChannels * g.outputPlane, g.taps))
+        partition = ChannelPartition(count: conv.batch * conv.group, context: ops.context,
+                                     work: ChannelPartition.work(conv.batch * conv.outChannels * g.outputPlane, g.taps * groupInputs))
         let inputCount = try step.elements(phaseSize, g.sh, g.sw, limit: limit, what)
-        inputs = (0..<partition.workers).map { _ in CNNScratchBuffer(count: inputCount) }
-        let outputCount = outputBlocks * 16
+        inputStride = inputCount
+        let groupInputCount = try step.elements(inputCount, groupInputs, limit: limit, what)
+        inputs = (0..<partition.workers).map { _ in CNNScratchBuffer(count: groupInputCount) }
+        let outputCount = outputBlocks * 16 * (groupInputs > 1 ? Self.outputsPerPass : 1)
         outputs = (0..<partition.workers).map { _ in CNNScratchBuffer(count: outputCount) }
         var offsets: [Int] = []
         for ky in 0..<g.kh {
@@ -113,13 +127,19 @@ struct DepthwiseConvKernel: Kernel {
 
     private func run(offsets: UnsafeBufferPointer<Int>, rows: UnsafeBufferPointer<Int>, phases: UnsafeBufferPointer<(first: Int, count: Int, offset: Int)>) {
         let c = conv, g = c.window
-        partition.run { worker, planes in
+        partition.run { worker, items in
             let input = inputs[worker].pointer, output = outputs[worker].pointer
-            for plane in planes {
-                let image = plane / c.channels, channel = plane % c.channels
-                load(c.x + plane * g.inputPlane, into: input, rows, phases)
+            for item in items {
+                let image = item / c.group, group = item % c.group
+                for i in 0..<groupInputs {
+                    load(c.x + (item * groupInputs + i) * g.inputPlane, into: input + i * inputStride, rows, phases)
+                }
+                if groupInputs > 1 {
+                    grouped(image: image, group: group, input: input, output: output, offsets: offsets)
+                    continue
+                }
                 for k in 0..<multiplier {
-                    let m = channel * multiplier + k
+                    let m = group * multiplier + k
                     let w = c.weights + m * g.taps
                     if avx2 {
                         roost_depthwise_blocks_avx2(outputBlocks, input, offsets.baseAddress, offsets.count, w, output)
@@ -128,19 +148,51 @@ struct DepthwiseConvKernel: Kernel {
                     } else {
                         accumulate(w, offsets, input, output)
                     }
-                    let y = c.y + (image * c.outChannels + m) * g.outputPlane
-                    if avx2, let (lo, hi) = clampBounds ?? transcendental.map({ _ in (-.infinity, .infinity) }) {
-                        let residual = c.residual.map { UnsafePointer($0 + (image * c.outChannels + m) * g.outputPlane) }
-                        roost_depthwise_finish_avx2(output, pitch, g.oh, g.ow, y, c.bias?[m] ?? 0, residual, lo, hi)
-                        // A SiLU, sigmoid or GELU then runs over the plane while it is in L1/L2.
-                        if let act = transcendental { roost_activation_avx2(act, y, y, g.outputPlane) }
-                        continue
-                    }
-                    for oy in 0..<g.oh {
-                        c.finish(from: output + oy * pitch, row: y + oy * g.ow, count: g.ow, n: image, m: m, offset: oy * g.ow)
-                    }
+                    finish(output, image: image, m: m)
                 }
             }
+        }
+    }
+
+    /// Input channels a group may have here: the grouped loop's working set is that
+    /// many phase planes; wider groups fill the GEMM's panels anyway.
+    static let maximumGroupInputs = 64
+    /// Output channels one grouped pass computes (the C loop's register block).
+    static let outputsPerPass = 4
+
+    /// A group's output channels, four at a time, over its loaded input planes.
+    @inline(__always)
+    private func grouped(image: Int, group: Int, input: UnsafeMutablePointer<Float>, output: UnsafeMutablePointer<Float>,
+                         offsets: UnsafeBufferPointer<Int>) {
+        let c = conv, g = c.window, plane = outputBlocks * 16
+        var k = 0
+        while k < multiplier {
+            let count = Swift.min(Self.outputsPerPass, multiplier - k), m = group * multiplier + k
+            let w = c.weights + m * groupInputs * g.taps
+            if avx2 {
+                roost_grouped_blocks_avx2(outputBlocks, input, inputStride, groupInputs, offsets.baseAddress, offsets.count, w, count, output, plane)
+            } else {
+                roost_grouped_blocks_portable(outputBlocks, input, inputStride, groupInputs, offsets.baseAddress, offsets.count, w, count, output, plane)
+            }
+            for j in 0..<count { finish(output + j * plane, image: image, m: m + j) }
+            k += count
+        }
+    }
+
+    /// Output channel m of the image from its accumulated plane: the valid columns, with the epilogue.
+    @inline(__always)
+    private func finish(_ output: UnsafeMutablePointer<Float>, image: Int, m: Int) {
+        let c = conv, g = c.window
+        let y = c.y + (image * c.outChannels + m) * g.outputPlane
+        if avx2, let (lo, hi) = clampBounds ?? transcendental.map({ _ in (-.infinity, .infinity) }) {
+            let residual = c.residual.map { UnsafePointer($0 + (image * c.outChannels + m) * g.outputPlane) }
+            roost_depthwise_finish_avx2(output, pitch, g.oh, g.ow, y, c.bias?[m] ?? 0, residual, lo, hi)
+            // A SiLU, sigmoid or GELU then runs over the plane while it is in L1/L2.
+            if let act = transcendental { roost_activation_avx2(act, y, y, g.outputPlane) }
+            return
+        }
+        for oy in 0..<g.oh {
+            c.finish(from: output + oy * pitch, row: y + oy * g.ow, count: g.ow, n: image, m: m, offset: oy * g.ow)
         }
     }
 
