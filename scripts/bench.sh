@@ -10,7 +10,9 @@
 # machine's state during the run (this VM has shown 2-thread slow spells lasting
 # minutes, for both engines) meets both engines alike; the table reports each
 # engine's best succeeded round and the JSON keeps every round's p50.
-# PROFILE=standard for decision-grade runs; MODELS="mlp resnet18" for a subset.
+# PROFILE=standard for decision-grade runs; MODELS="mlp resnet18" for a subset;
+# MODEL_DIRS="dir …" adds directories of <name>/model.onnx (a user's own models,
+# with test_data_set_0 references where they have them).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bin="$(swift build -c release --show-bin-path)/roost"
@@ -25,6 +27,9 @@ if [ -d ../shared/models ]; then dirs+=(../shared/models); else
 fi
 "$bin" models generate --out "$tmp/shipped" >/dev/null
 dirs+=("$tmp/shipped")
+for extra in ${MODEL_DIRS:-}; do
+  if [ -d "$extra" ]; then dirs+=("$extra"); else echo "MODEL_DIRS: $extra is not a directory" >&2; exit 2; fi
+done
 export ROOST_ORT_PYTHON="${ROOST_ORT_PYTHON:-$PWD/.venv/bin/python}"
 lscpu | sed -n 's/^Model name: *//p' | head -n 1 > "$tmp/cpu.txt"
 "$bin" bench peak --threads 1,2 --json > "$tmp/peak.json"

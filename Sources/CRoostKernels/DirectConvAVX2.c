@@ -42,8 +42,8 @@ AVX2 static inline void store6(float *p, __m256 v) {
     _mm_store_sd((double *)(p + 4), _mm_castps_pd(_mm256_extractf128_ps(v, 1)));
 }
 
-/// One channel's six pixels: the epilogue in registers, then the store.
-AVX2 static inline void finish_channel(const roost_epilogue *ep, __m256 v, float *y, size_t ch, size_t p0) {
+/// One channel's six pixels: the epilogue up to its roost_act, in registers.
+AVX2 static inline __m256 finish_channel_linear(const roost_epilogue *ep, __m256 v, size_t ch, size_t p0) {
     if (ep->alpha != 1.0f) v = _mm256_mul_ps(v, _mm256_set1_ps(ep->alpha));
     if (ep->bias_m) v = _mm256_add_ps(v, _mm256_broadcast_ss(ep->bias_m + ch));
     if (ep->residual) v = _mm256_add_ps(v, load6(ep->residual + ch * ep->ldr + p0));
@@ -53,9 +53,25 @@ AVX2 static inline void finish_channel(const roost_epilogue *ep, __m256 v, float
         __m256 neg = _mm256_cmp_ps(v, _mm256_setzero_ps(), _CMP_LT_OQ);
         v = _mm256_blendv_ps(v, _mm256_mul_ps(v, _mm256_set1_ps(ep->leaky_alpha)), neg);
     }
-    // Lanes 6 and 7 hold padding: their activation is computed and not stored.
-    if (ep->act) v = roost_act8(ep->act, v);
-    store6(y, v);
+    return v;
+}
+
+/// A whole tile's channels (six pixels each) to their rows: the linear epilogue,
+/// then a roost_act over every channel's vector at once (one loop per kind, so the
+/// polynomials overlap; channel by channel a SiLU stem spent 1.3 ns a value
+/// waiting on them, against 0.5 in a separate pass), then the stores. Lanes 6
+/// and 7 hold padding: their activation is computed and not stored.
+AVX2 static inline void finish_channels(const roost_epilogue *ep, const __m256 lo[8], const __m256 hi[8], float *y, size_t ldy,
+                                        size_t chans, size_t ch0, size_t p0) {
+    __m256 v[NR];
+    for (size_t j = 0; j < chans; j++) v[j] = finish_channel_linear(ep, j < 8 ? lo[j] : hi[j - 8], ch0 + j, p0);
+    switch (ep->act) {
+    case ROOST_ACT_NONE: break;
+    case ROOST_ACT_SILU: for (size_t j = 0; j < chans; j++) v[j] = roost_silu8(v[j]); break;
+    case ROOST_ACT_GELU: for (size_t j = 0; j < chans; j++) v[j] = roost_gelu8(v[j]); break;
+    default: for (size_t j = 0; j < chans; j++) v[j] = roost_act8(ep->act, v[j]);
+    }
+    for (size_t j = 0; j < chans; j++) store6(y + j * ldy, v[j]);
 }
 
 #define PIXEL_FMA(r)                                              \
@@ -158,8 +174,7 @@ AVX2 void roost_conv_tile_avx2(size_t k, const int32_t *koff, const float *const
     transpose8(lo);
     transpose8(hi);
     if (rows == TILE) {
-        for (size_t j = 0; j < chans && j < 8; j++) finish_channel(ep, lo[j], y + j * ldy, ch0 + j, p0);
-        for (size_t j = 8; j < chans; j++) finish_channel(ep, hi[j - 8], y + j * ldy, ch0 + j, p0);
+        finish_channels(ep, lo, hi, y, ldy, chans, ch0, p0);
         return;
     }
     // The last tile of the image: fewer pixels, finished one value at a time.

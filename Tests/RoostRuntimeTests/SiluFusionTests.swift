@@ -95,6 +95,23 @@ import RoostONNX
         #expect(got.isClose(to: want, rtol: 1e-5, atol: 1e-6), "max diff \(got.maxAbsDifference(to: want))")
     }
 
+    /// A SiLU output large enough that its pass after the product is split over the
+    /// session's threads (80 000 floats): every chunk, tails included, as one thread computes it.
+    @Test func theSplitPassMatchesOneThread() throws {
+        var b = ModelBuilder(name: "wide")
+        let x = b.input("x", shape: [80, 24])
+        let h = b.node("MatMul", [x, b.initializer("w", HostTensor.seeded(shape: [24, 1000], seed: 1))])
+        b.node("Mul", [h, b.node("Sigmoid", [h])], output: "y")
+        b.output("y", shape: [])
+        let model = try ONNXModel(data: b.serialized())
+        let input = HostTensor.seeded(shape: [80, 24], seed: 2)
+        let one = try InferenceSession(artifact: artifact(model, threads: 1)).run([input])[0]
+        let two = try InferenceSession(artifact: artifact(model, threads: 2)).run([input])[0]
+        let unfused = try InferenceSession(artifact: artifact(model, threads: 1) { $0 is SiluFusion }).run([input])[0]
+        #expect(two.data == one.data)
+        #expect(one.isClose(to: unfused, rtol: 1e-5, atol: 1e-6), "max diff \(one.maxAbsDifference(to: unfused))")
+    }
+
     /// The ONNX Swish operator (opset 24): alpha 1 takes the vector pass, any other
     /// alpha the portable loop; both against the formula in Double, and folded.
     @Test(arguments: [Float(1), 0.5]) func theSwishOperatorRunsAndFolds(alpha: Float) throws {

@@ -41,6 +41,23 @@ enum FusedActivation: Sendable, Equatable {
         apply(from: y, to: y, count: n, bias: bias, residual: residual)
     }
 
+    /// The activation in place over n contiguous floats on the session's threads:
+    /// the pass after a product that did not take it in registers (a product split
+    /// over two threads would otherwise wait on one doing the pass).
+    func apply(_ y: UnsafeMutablePointer<Float>, count n: Int, on context: ExecutionContext) {
+        if self == .none { return }
+        let chunks = n >= Self.parallelFloats ? Swift.min(context.threads, n / (Self.parallelFloats / 4)) : 1
+        guard chunks > 1 else { return apply(y, count: n) }
+        let per = (n / chunks + 15) / 16 * 16
+        context.parallel(chunks) { task, _ in
+            let start = task * per, end = Swift.min(n, start + per)
+            if start < end { apply(y + start, count: end - start) }
+        }
+    }
+
+    /// Floats below which the pass stays on the calling thread (waking a worker costs more).
+    static let parallelFloats = 1 << 16
+
     /// y[i] = activation(x[i] + bias + residual[i]): the epilogue fused with a copy
     /// out of a scratch buffer. `x` may equal `y`.
     @inline(__always)
@@ -66,8 +83,15 @@ enum FusedActivation: Sendable, Equatable {
         }
     }
 
+    /// Whether this CPU runs the 8-lane C pass (the formulas of the fused epilogues).
+    private static let vectorPass = roost_isa_supported(ROOST_ISA_AVX2) != 0
+
     @inline(__always)
     private func transcendental(_ y: UnsafeMutablePointer<Float>, _ n: Int) {
+        if Self.vectorPass, let act = epilogueAct {
+            roost_activation_avx2(Int32(act.rawValue), y, y, n)
+            return
+        }
         switch self {
         case .sigmoid: for i in 0..<n { y[i] = FastMath.sigmoid(y[i]) }
         case .tanh: for i in 0..<n { y[i] = FastMath.tanh(y[i]) }
@@ -97,8 +121,8 @@ enum FusedActivation: Sendable, Equatable {
         }
     }
 
-    /// The C epilogue's form of this activation, for the kinds it computes in
-    /// registers after the clamp (nil for the rest).
+    /// The C form of this activation (roost_act: the epilogue's last step and the
+    /// 8-lane pass) for the kinds that have one; nil for the rest.
     var epilogueAct: roost_act? {
         switch self {
         case .gelu: ROOST_ACT_GELU

@@ -100,7 +100,7 @@ struct GemmKernel: Kernel {
     func run() {
         if let gemm {
             gemm.run(a: a, aPacked: nil, b: bPacked ? nil : b, bPacked: bPacked ? b : nil, c: y)
-            if activationAfter { activation.apply(y, count: m * n) }
+            if activationAfter { activation.apply(y, count: m * n, on: gemm.context) }
             return
         }
         if let c, beta != 0 {

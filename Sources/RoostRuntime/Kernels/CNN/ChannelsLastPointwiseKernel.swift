@@ -54,7 +54,7 @@ struct ChannelsLastPointwiseKernel: Kernel {
             let y = c.y + image * block
             gemm.run(a: c.x + image * pixels * c.channels, aPacked: nil, b: weightsPacked ? nil : c.weights,
                      bPacked: weightsPacked ? c.weights : nil, c: y, residual: c.residual.map { UnsafePointer($0 + image * block) })
-            if needsEpilogue { c.activation.apply(y, count: gemm.call.m * c.outChannels) }
+            if needsEpilogue { c.activation.apply(y, count: gemm.call.m * c.outChannels, on: gemm.context) }
         }
     }
 }

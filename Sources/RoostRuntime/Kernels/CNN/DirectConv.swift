@@ -60,7 +60,7 @@ struct DirectConv {
                 _ = withUnsafePointer(to: &call) { roost_conv_run($0, isa, context.pool, workspace) }
                 if needsEpilogue {
                     // Either layout: the group's output is mg·n contiguous floats (one group when channels-last).
-                    c.activation.apply(call.y, count: mg * n)
+                    c.activation.apply(call.y, count: mg * n, on: context)
                 }
             }
         }

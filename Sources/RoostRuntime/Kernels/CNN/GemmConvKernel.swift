@@ -164,7 +164,7 @@ struct GemmConvKernel: Kernel {
                              biasM: c.bias.map { UnsafePointer($0 + group * mg) },
                              residual: c.residual.map { UnsafePointer($0 + (image * c.outChannels + group * mg) * n) })
                     if needsEpilogue {
-                        for m in 0..<mg { c.activation.apply(y + m * n, count: n) }
+                        c.activation.apply(y, count: mg * n, on: gemm.context)
                     }
                     continue
                 }

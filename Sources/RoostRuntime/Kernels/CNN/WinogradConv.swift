@@ -47,7 +47,7 @@ struct WinogradConv {
             if let residual = c.residual { call.epilogue.residual = UnsafePointer(residual + image * c.outChannels * n) }
             withUnsafePointer(to: &call) { roost_winograd_run($0, isa, context.pool, workspace, context.gemmScratch) }
             if needsEpilogue {
-                for m in 0..<c.outChannels { c.activation.apply(call.y + m * n, count: n) }
+                c.activation.apply(call.y, count: c.outChannels * n, on: context)
             }
         }
     }

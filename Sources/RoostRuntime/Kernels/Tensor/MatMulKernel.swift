@@ -104,7 +104,7 @@ final class MatMulKernel: Kernel {
                     gemm.run(a: a + aOffsets.pointer[i], aPacked: nil, b: b + bOffsets.pointer[i], bPacked: nil, c: y + i * gemmM * n)
                 }
             }
-            if activationAfter { activation.apply(y, count: rows * n) }
+            if activationAfter { activation.apply(y, count: rows * n, on: gemm.context) }
             return
         }
         var beta: Float = 0
