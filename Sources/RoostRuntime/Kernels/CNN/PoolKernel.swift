@@ -24,6 +24,9 @@ struct PoolKernel: Kernel {
         var first: Int, last: Int, counted: Int
     }
 
+    /// Output columns whose window lies wholly inside the row (at least one tap wide).
+    let interior: Range<Int>
+
     init(_ step: PlanStep, _ ops: KernelOperands, max: Bool) throws {
         let includePad = step.attributes["countIncludePad"]?.int == 1
         kind = max ? .max : .average(countIncludePad: includePad)
@@ -42,6 +45,14 @@ struct PoolKernel: Kernel {
         }
         rows = extents(outputs: g.oh, stride: g.sh, pad: g.pt, padEnd: g.pb, dilation: g.dh, size: g.h, kernel: g.kh)
         columns = extents(outputs: g.ow, stride: g.sw, pad: g.pl, padEnd: g.pr, dilation: g.dw, size: g.w, kernel: g.kw)
+        let cols = columns, kw = g.kw
+        let whole = cols.indices.filter { cols[$0].first == 0 && cols[$0].last == kw && kw > 0 }
+        // The whole windows are one run of columns (the borders are where the padding is).
+        let run = whole.isEmpty ? 0..<0 : (whole.first!..<(whole.last! + 1))
+        interior = run
+        guard run.allSatisfy({ cols[$0].first == 0 && cols[$0].last == kw }) else {
+            throw RoostError.invalidArtifact("\(step.origin): pool windows are not whole between the borders")
+        }
         partition = ChannelPartition(count: planes, context: ops.context, work: ChannelPartition.work(planes * g.outputPlane, g.taps))
         lines = (0..<partition.workers).map { _ in CNNScratchBuffer(count: g.w) }
     }
@@ -82,22 +93,49 @@ struct PoolKernel: Kernel {
                 } else {
                     t.update(repeating: empty, count: g.w)
                 }
-                // Horizontal pass over the valid columns of each window.
-                for ox in 0..<g.ow {
-                    let c = columns[ox]
-                    let left = t + (ox * g.sw - g.pl)
-                    var v = empty
-                    if average {
-                        for kx in c.first..<c.last { v += left[kx * g.dw] }
-                        let count = r.counted * c.counted
-                        v = count > 0 ? v / Float(count) : 0
-                    } else {
-                        for kx in c.first..<c.last { v = Swift.max(v, left[kx * g.dw]) }
+                // Horizontal pass: border windows over their valid columns; the interior
+                // (every window whole) in a loop without extents, which for the common
+                // 3-wide max is three loads and two selects an output (scalar `Swift.max`
+                // with the extents: 8 ns an output, 3 × 3 / 2 over 2 × 64 × 56 × 56).
+                let line = UnsafePointer(t)
+                for ox in 0..<interior.lowerBound { out[ox] = border(line, columns[ox], ox, r, average: average, empty: empty) }
+                if !average, g.kw == 3, g.dw == 1 {
+                    for ox in interior {
+                        let l = line + (ox * g.sw - g.pl)
+                        let a = l[0], b = l[1], c = l[2]
+                        let m = b > a ? b : a
+                        out[ox] = c > m ? c : m
                     }
-                    out.pointee = v
-                    out += 1
+                } else {
+                    let scale = average ? 1 / Float(r.counted * g.kw) : 1
+                    for ox in interior {
+                        let l = line + (ox * g.sw - g.pl)
+                        var v = l[0]
+                        for kx in 1..<g.kw {
+                            let u = l[kx * g.dw]
+                            v = average ? v + u : (u > v ? u : v)
+                        }
+                        out[ox] = average ? (r.counted > 0 ? v * scale : 0) : v
+                    }
                 }
+                for ox in interior.upperBound..<g.ow { out[ox] = border(line, columns[ox], ox, r, average: average, empty: empty) }
+                out += g.ow
             }
         }
+    }
+
+    /// One border window's reduction over its valid columns.
+    @inline(__always)
+    private func border(_ t: UnsafePointer<Float>, _ c: Extent, _ ox: Int, _ r: Extent, average: Bool, empty: Float) -> Float {
+        let g = window
+        let left = t + (ox * g.sw - g.pl)
+        var v = empty
+        if average {
+            for kx in c.first..<c.last { v += left[kx * g.dw] }
+            let count = r.counted * c.counted
+            return count > 0 ? v / Float(count) : 0
+        }
+        for kx in c.first..<c.last { v = Swift.max(v, left[kx * g.dw]) }
+        return v
     }
 }
