@@ -17,7 +17,7 @@ DEBUG_BUILD ?=
 # Generated ONNX backend node tests (scripts/onnx-node-tests.sh); .build-* is git-ignored.
 ONNX_NODE_TESTS ?= .build-onnx-node-tests
 
-.PHONY: all deps build release test openapi-fuzz conformance venv demo bench bench-repeatability bench-scheduler clean
+.PHONY: all deps build release test openapi-fuzz conformance venv demo bench bench-breadth bench-repeatability bench-scheduler clean
 
 all: build
 
@@ -77,6 +77,14 @@ demo: release venv
 ## Every reference model, both engines, 1 and 2 threads, side by side: bench-results.json.
 bench: release venv
 	scripts/bench.sh
+
+## The same table for six models in shapes the reference models do not cover
+## (scripts/breadth-models.py: SiLU/squeeze-excite, ResNeXt groups, a 384-wide
+## encoder, …), generated with ONNX Runtime references: bench-breadth-results.json.
+bench-breadth: release venv
+	@dir="$$(mktemp -d)"; .venv/bin/python scripts/breadth-models.py "$$dir" && \
+	  MODEL_DIRS="$$dir" MODELS="$$(ls "$$dir" | tr '\n' ' ')" OUT=bench-breadth-results.json scripts/bench.sh; \
+	  rc=$$?; rm -rf "$$dir"; exit $$rc
 
 ## The same model twice, standard profile: the two p50s within 2 % (bench-repeatability.json).
 # MODEL=… ENGINE=… THREADS=… PROFILE=… LIMIT=0.02
