@@ -54,7 +54,8 @@ struct PoolKernel: Kernel {
             throw RoostError.invalidArtifact("\(step.origin): pool windows are not whole between the borders")
         }
         partition = ChannelPartition(count: planes, context: ops.context, work: ChannelPartition.work(planes * g.outputPlane, g.taps))
-        lines = (0..<partition.workers).map { _ in CNNScratchBuffer(count: g.w) }
+        // The row, then (stride-2 max) its even and odd columns.
+        lines = (0..<partition.workers).map { _ in CNNScratchBuffer(count: 2 * g.w + 2) }
     }
 
     func run() {
@@ -99,7 +100,27 @@ struct PoolKernel: Kernel {
                 // with the extents: 8 ns an output, 3 × 3 / 2 over 2 × 64 × 56 × 56).
                 let line = UnsafePointer(t)
                 for ox in 0..<interior.lowerBound { out[ox] = border(line, columns[ox], ox, r, average: average, empty: empty) }
-                if !average, g.kw == 3, g.dw == 1 {
+                if !average, g.kw == 3, g.dw == 1, g.sw == 2, !interior.isEmpty {
+                    // Stride 2: the row's even and odd columns as two contiguous runs, so
+                    // each window is three unit-stride reads the loop vectorizes.
+                    let half = (g.w + 1) / 2, even = t + g.w, odd = even + half
+                    for i in 0..<(g.w / 2) {
+                        even[i] = t[2 &* i]
+                        odd[i] = t[2 &* i &+ 1]
+                    }
+                    if g.w % 2 == 1 { even[half - 1] = t[g.w - 1] }
+                    // Column 2·ox − pl + k of window ox: even[ox + j] or odd[ox + j], j fixed per k.
+                    func tap(_ k: Int) -> UnsafePointer<Float> {
+                        let j = k - g.pl
+                        return j & 1 == 0 ? UnsafePointer(even + (j >> 1)) : UnsafePointer(odd + ((j - 1) >> 1))
+                    }
+                    let p0 = tap(0), p1 = tap(1), p2 = tap(2), o = out
+                    for ox in interior {
+                        let a = p0[ox], b = p1[ox], c = p2[ox]
+                        let m = b > a ? b : a
+                        o[ox] = c > m ? c : m
+                    }
+                } else if !average, g.kw == 3, g.dw == 1 {
                     for ox in interior {
                         let l = line + (ox * g.sw - g.pl)
                         let a = l[0], b = l[1], c = l[2]
