@@ -113,8 +113,8 @@ import RoostONNX
     }
 
     /// The ONNX Swish operator (opset 24): alpha 1 takes the vector pass, any other
-    /// alpha the portable loop; both against the formula in Double, and folded.
-    @Test(arguments: [Float(1), 0.5]) func theSwishOperatorRunsAndFolds(alpha: Float) throws {
+    /// alpha the portable loop; both against the formula in Double.
+    @Test(arguments: [Float(1), 0.5]) func theSwishOperatorRuns(alpha: Float) throws {
         let x = HostTensor(shape: [2, 37], data: HostTensor.seeded(shape: [2, 37], seed: 5).data.map { $0 * 8 })
         let want = HostTensor(shape: x.shape, data: x.data.map { v in Float(Double(v) / (1 + exp(-Double(alpha) * Double(v)))) })
         var b = ModelBuilder(name: "swish", opset: 24)

@@ -112,13 +112,14 @@ struct DepthwiseConvKernel: Kernel {
         }
     }
 
-    /// The bounds of a clamp-type activation (none is (−∞, +∞)), which the AVX2
-    /// copy-out applies; nil for the others.
-    private var clampBounds: (Float, Float)? {
+    /// The clamp the AVX2 copy-out applies: a clamp-type activation's bounds, or
+    /// none ((−∞, +∞)) when there is no activation or one the 8-lane pass computes
+    /// after it; nil for the rest (the Swift epilogue).
+    private var copyOutBounds: (Float, Float)? {
         switch conv.activation {
         case .none: (-.infinity, .infinity)
         case .clamp(let lo, let hi): (lo, hi)
-        default: nil
+        default: transcendental == nil ? nil : (-.infinity, .infinity)
         }
     }
 
@@ -184,7 +185,7 @@ struct DepthwiseConvKernel: Kernel {
     private func finish(_ output: UnsafeMutablePointer<Float>, image: Int, m: Int) {
         let c = conv, g = c.window
         let y = c.y + (image * c.outChannels + m) * g.outputPlane
-        if avx2, let (lo, hi) = clampBounds ?? transcendental.map({ _ in (-.infinity, .infinity) }) {
+        if avx2, let (lo, hi) = copyOutBounds {
             let residual = c.residual.map { UnsafePointer($0 + (image * c.outChannels + m) * g.outputPlane) }
             roost_depthwise_finish_avx2(output, pitch, g.oh, g.ow, y, c.bias?[m] ?? 0, residual, lo, hi)
             // A SiLU, sigmoid or GELU then runs over the plane while it is in L1/L2.

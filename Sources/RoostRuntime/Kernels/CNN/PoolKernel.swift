@@ -45,14 +45,10 @@ struct PoolKernel: Kernel {
         }
         rows = extents(outputs: g.oh, stride: g.sh, pad: g.pt, padEnd: g.pb, dilation: g.dh, size: g.h, kernel: g.kh)
         columns = extents(outputs: g.ow, stride: g.sw, pad: g.pl, padEnd: g.pr, dilation: g.dw, size: g.w, kernel: g.kw)
+        // Window starts rise with the column, so the whole windows are one run between the borders.
         let cols = columns, kw = g.kw
         let whole = cols.indices.filter { cols[$0].first == 0 && cols[$0].last == kw && kw > 0 }
-        // The whole windows are one run of columns (the borders are where the padding is).
-        let run = whole.isEmpty ? 0..<0 : (whole.first!..<(whole.last! + 1))
-        interior = run
-        guard run.allSatisfy({ cols[$0].first == 0 && cols[$0].last == kw }) else {
-            throw RoostError.invalidArtifact("\(step.origin): pool windows are not whole between the borders")
-        }
+        interior = whole.first.map { $0..<(whole.last! + 1) } ?? 0..<0
         partition = ChannelPartition(count: planes, context: ops.context, work: ChannelPartition.work(planes * g.outputPlane, g.taps))
         // The row, then (stride-2 max) its even and odd columns.
         lines = (0..<partition.workers).map { _ in CNNScratchBuffer(count: 2 * g.w + 2) }
