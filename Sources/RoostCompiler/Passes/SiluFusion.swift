@@ -2,9 +2,10 @@ import RoostCore
 
 /// Rewrites `Mul(x, Sigmoid(x))` — SiLU as PyTorch exports it (EfficientNet,
 /// YOLO, MobileNetV3-style blocks) — into one ONNX `Swish` node (opset 24,
-/// alpha 1), so it is one pass over memory, or none once `ActivationFusion`
-/// puts it in its producer's epilogue. Before the rewrite `x` has two readers,
-/// which keeps every producer from taking either node.
+/// alpha 1), so it is one 8-lane pass over memory instead of two, and
+/// `ActivationFusion` can hand it to its producer (whose kernel runs that pass
+/// over its own output, split over the session's threads). Before the rewrite `x`
+/// has two readers, which keeps every producer from taking either node.
 ///
 /// The Sigmoid's output must have no other reader; the Mul's operands may come in
 /// either order.
