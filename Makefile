@@ -1,6 +1,7 @@
 # Roost — the two commands that matter:
 #   make demo   build and run a local two-agent farm on the shipped models, write the report
-#   make test   the ONNX conformance run (make conformance), then every Swift test
+#   make test   the NEON kernels under qemu (make test-neon), the ONNX conformance run
+#               (make conformance), then every Swift test
 #               against a private PostgreSQL this target starts and stops, then
 #               schemathesis against a live scheduler (make openapi-fuzz)
 SHELL := /bin/bash
@@ -17,7 +18,7 @@ DEBUG_BUILD ?=
 # Generated ONNX backend node tests (scripts/onnx-node-tests.sh); .build-* is git-ignored.
 ONNX_NODE_TESTS ?= .build-onnx-node-tests
 
-.PHONY: all deps build release test openapi-fuzz conformance venv demo bench bench-breadth bench-repeatability bench-scheduler clean
+.PHONY: all deps build release test test-neon openapi-fuzz conformance venv demo bench bench-breadth bench-repeatability bench-scheduler clean
 
 all: build
 
@@ -39,6 +40,7 @@ release: deps
 # suites run after the in-process ones, one at a time: on 2 cores the two together
 # starved the test pool (see README, "Known issues").
 test: deps venv
+	@$(MAKE) --no-print-directory test-neon
 	$(SWIFT) build $(DEBUG_FLAGS) --build-tests
 	@$(MAKE) --no-print-directory conformance DEBUG_BUILD=--build-tests
 	@scripts/with-test-postgres.sh $(TEST_PG_PORT) bash -c '\
@@ -46,6 +48,11 @@ test: deps venv
 	  $(SWIFT) test $(DEBUG_FLAGS) --skip-build --skip IntegrationTests && \
 	  $(SWIFT) test $(DEBUG_FLAGS) --skip-build --no-parallel --filter IntegrationTests'
 	@$(MAKE) --no-print-directory openapi-fuzz DEBUG_BUILD=--build-tests
+
+## The AArch64 NEON GEMM against the portable reference: natively on an Arm machine,
+## elsewhere cross-compiled and run under qemu-user (installed when missing).
+test-neon:
+	@scripts/neon-check.sh
 
 ## schemathesis against a live scheduler on a private PostgreSQL: requests generated
 ## from docs/openapi.json; fails on any 5xx or response that breaks the document.

@@ -6,6 +6,8 @@
 #include <time.h>
 #if defined(__x86_64__)
 #include <immintrin.h>
+#elif defined(__aarch64__)
+#include <arm_neon.h>
 #endif
 
 static double seconds_now(void) {
@@ -63,6 +65,26 @@ __attribute__((target("avx512f"))) static double chains_avx512(double seconds) {
 }
 #endif
 
+#if defined(__aarch64__)
+/// 16 chains: four 128-bit FMA pipes (Neoverse V1/V2) × a 4-cycle latency.
+static double chains_neon(double seconds) {
+    const float32x4_t a = vdupq_n_f32(0.999f), b = vdupq_n_f32(1e-7f);
+    float32x4_t c[16];
+    for (int j = 0; j < 16; j++) c[j] = vdupq_n_f32(1);
+    double start = seconds_now(), flops = 0;
+    for (;;) {
+        for (int i = 0; i < 4096; i++)
+            for (int j = 0; j < 16; j++) c[j] = vfmaq_f32(b, c[j], a);
+        flops += 4096.0 * 16 * 4 * 2;
+        if (seconds_now() - start >= seconds) break;
+    }
+    float32x4_t s = c[0];
+    for (int j = 1; j < 16; j++) s = vaddq_f32(s, c[j]);
+    if (vgetq_lane_f32(s, 0) == 12345.0f) flops += 1;
+    return flops / (seconds_now() - start);
+}
+#endif
+
 static double chains_portable(double seconds) {
     volatile float sink;
     float c[16];
@@ -88,6 +110,11 @@ static void *peak_thread(void *p) {
     }
     if (arg->isa == ROOST_ISA_AVX2 && roost_isa_supported(ROOST_ISA_AVX2)) {
         arg->flops = chains_avx2(arg->seconds);
+        return NULL;
+    }
+#elif defined(__aarch64__)
+    if (arg->isa == ROOST_ISA_NEON) {
+        arg->flops = chains_neon(arg->seconds);
         return NULL;
     }
 #endif

@@ -28,6 +28,12 @@ int roost_isa_supported(roost_isa isa) {
 #else
         return 0;
 #endif
+    case ROOST_ISA_NEON:
+#if defined(__aarch64__)
+        return 1;
+#else
+        return 0;
+#endif
     }
     return 0;
 }
@@ -167,6 +173,9 @@ static roost_ukernel ukernel_for(roost_isa isa, size_t rows) {
 #if defined(__x86_64__)
     if (isa == ROOST_ISA_AVX2) return rows <= 2 ? roost_ukernel2_avx2 : rows <= 4 ? roost_ukernel4_avx2 : roost_ukernel_avx2;
 #endif
+#if defined(__aarch64__)
+    if (isa == ROOST_ISA_NEON) return roost_ukernel_neon;
+#endif
     (void)isa;
     (void)rows;
     return roost_ukernel_portable;
@@ -175,6 +184,9 @@ static roost_ukernel ukernel_for(roost_isa isa, size_t rows) {
 static roost_gemv gemv_for(roost_isa isa) {
 #if defined(__x86_64__)
     if (isa == ROOST_ISA_AVX2 || isa == ROOST_ISA_AVX512) return roost_gemv_avx2;
+#endif
+#if defined(__aarch64__)
+    if (isa == ROOST_ISA_NEON) return roost_gemv_neon;
 #endif
     (void)isa;
     return roost_gemv_portable;
@@ -191,6 +203,7 @@ static int whole_k(const roost_gemm *g, roost_isa isa) {
     return isa == ROOST_ISA_AVX2 && g->b_packed && !g->a_packed && !g->a_trans && !g->b_im2col;
 }
 
+#if defined(__x86_64__)
 /// The rows of the next tile over plain A rows, `left` rows to go: a full tile,
 /// except that 7 or 8 rows run as 4 + 3 or 4 + 4. A last 1 or 2 rows would take
 /// the two-row tile, whose 2–4 accumulators wait on the FMA latency; the four-row
@@ -199,6 +212,7 @@ static int whole_k(const roost_gemm *g, roost_isa isa) {
 static size_t last_rows(size_t left) {
     return left == MR + 1 || left == MR + 2 ? 4 : left < MR ? left : MR;
 }
+#endif
 
 static void gemm_region(const roost_gemm *g, roost_isa isa, size_t m0, size_t m1, size_t n0, size_t n1, float *scratch) {
     const size_t K = g->k;

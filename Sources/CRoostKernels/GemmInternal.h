@@ -30,6 +30,10 @@ void roost_ukernel2_avx2(size_t kc, const float *a, const float *b, float *c, si
 void roost_ukernel_avx2_rows(size_t kc, const float *a, size_t lda, const float *b, float *c, size_t ldc,
                              size_t mr, size_t nr, int accumulate, const roost_epilogue *ep, size_t row0, size_t col0);
 
+/// NEON (AArch64): the 6×16 tile over packed A and B panels.
+void roost_ukernel_neon(size_t kc, const float *a, const float *b, float *c, size_t ldc,
+                        size_t mr, size_t nr, int accumulate, const roost_epilogue *ep, size_t row0, size_t col0);
+
 /// AVX-512: a tile of mr ≤ MR rows × NR < nr ≤ 2·NR columns over two adjacent B
 /// panels (b0: columns 0–15, b1: the rest), and the one-panel form for nr ≤ NR.
 void roost_ukernel2_avx512(size_t kc, const float *a, const float *b0, const float *b1, float *c, size_t ldc,
@@ -49,6 +53,8 @@ typedef void (*roost_gemv)(size_t k, const float *x, const float *b_packed, floa
 void roost_gemv_portable(size_t k, const float *x, const float *b_packed, float *y,
                          size_t n0, size_t n1, size_t n, const roost_epilogue *ep);
 void roost_gemv_avx2(size_t k, const float *x, const float *b_packed, float *y,
+                     size_t n0, size_t n1, size_t n, const roost_epilogue *ep);
+void roost_gemv_neon(size_t k, const float *x, const float *b_packed, float *y,
                      size_t n0, size_t n1, size_t n, const roost_epilogue *ep);
 
 /// One direct-convolution tile: acc[6 pixels × 16 channels] = Σ_k x[base[r] + koff[k]] · w[k·16 + j],

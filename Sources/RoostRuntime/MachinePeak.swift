@@ -14,6 +14,7 @@ public enum MachinePeak {
         switch isa {
         case .x86_64_avx2: ROOST_ISA_AVX2
         case .x86_64_avx512: ROOST_ISA_AVX512
+        case .aarch64_neon, .aarch64_sve: ROOST_ISA_NEON
         default: ROOST_ISA_PORTABLE
         }
     }

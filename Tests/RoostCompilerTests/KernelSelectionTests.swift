@@ -54,6 +54,29 @@ import RoostRuntime
         let avx512 = try compile(model, .x86_64_avx512)
         #expect(products(avx512).allSatisfy { $0.attributes["gemm"]?.string == "roost-avx512" && $0.attributes["packedWeights"] != nil })
         #expect(avx512.header.decisions["gemm.kernel"] == "roost-avx512:4 (packed 4)")
+
+        // AArch64: the NEON 6×16 tile over the same panels (scripts/neon-check.sh runs it).
+        let neon = try compile(model, .aarch64_neon)
+        #expect(products(neon).allSatisfy { $0.attributes["gemm"]?.string == "roost-neon" && $0.attributes["packedWeights"] != nil })
+        #expect(neon.header.decisions["gemm.kernel"] == "roost-neon:4 (packed 4)")
+        #expect(neon.header.decisions["gemm.tile"] == "6x16")
+        #expect(neon.weights == avx2.weights, "the NEON tile reads the AVX2 tile's panels")
+        #expect(try compile(model, .aarch64_sve).plan.steps == neon.plan.steps)
+    }
+
+    /// An artifact for another CPU family is refused when the session is built,
+    /// naming the family, instead of faulting on the first query.
+    @Test func aPlanForAnotherCPUFamilyIsRefusedByName() throws {
+        guard roost_isa_supported(ROOST_ISA_NEON) == 0 else {
+            print("skipped: this CPU runs NEON, so a NEON plan is not foreign here")
+            return
+        }
+        let neon = try compile(try Self.model(batch: 1), .aarch64_neon)
+        #expect {
+            _ = try InferenceSession(artifact: neon)
+        } throws: { error in
+            "\(error)".contains("compiled for AArch64 NEON, which this CPU lacks")
+        }
     }
 
     @Test func packedPlansComputeWhatTheOpenBLASPlanComputes() throws {
@@ -126,6 +149,10 @@ import RoostRuntime
         #expect(convs.map { $0.attributes["packedWeights"]?.string ?? "-" } == ["b", "b", "a", "a"])
         #expect(avx2.header.decisions["gemm.kernel"] == "roost-avx2:4 (packed 4, direct conv 2)")
         #expect(try compile(model, .x86_64_sse).plan.steps.allSatisfy { $0.attributes["convKernel"] == nil })
+        // The direct kernel has no NEON form: AArch64 convs stay on the NEON GEMM.
+        let neon = try compile(model, .aarch64_neon)
+        #expect(neon.plan.steps.allSatisfy { $0.attributes["convKernel"] == nil })
+        #expect(neon.header.decisions["gemm.kernel"] == "roost-neon:4 (packed 4)")
         guard roost_isa_supported(ROOST_ISA_AVX2) != 0 else {
             print("skipped: this CPU has no AVX2 + FMA, so the AVX2 plan cannot run here")
             return
@@ -173,6 +200,7 @@ import RoostRuntime
         #expect(convs.map { $0.attributes["packedWeights"]?.string ?? "-" } == ["winograd", "winograd", "b", "b"])
         #expect(avx2.header.decisions["gemm.kernel"] == "roost-avx2:4 (packed 4, direct conv 2, winograd 2)")
         #expect(convs[0].inputs.count > 1 && avx2.plan.values[convs[0].inputs[1]].elementCount == roost_winograd_weights_floats(40, 32))
+        #expect(try compile(model, .aarch64_neon).plan.steps.allSatisfy { $0.attributes["convKernel"] == nil })
         guard roost_isa_supported(ROOST_ISA_AVX2) != 0 else {
             print("skipped: this CPU has no AVX2 + FMA, so the AVX2 plan cannot run here")
             return

@@ -27,9 +27,12 @@ typedef enum {
     /// x86-64 AVX-512F (Skylake-SP, Ice Lake, Zen 4 and later): the GEMM's 6×32
     /// tile on 512-bit vectors; the other kernels run their AVX2 forms.
     ROOST_ISA_AVX512 = 2,
+    /// AArch64 Advanced SIMD (every AArch64 CPU has it): the GEMM's 6×16 tile on
+    /// 4-lane vectors over the same panels; the other kernels run their portable forms.
+    ROOST_ISA_NEON = 3,
 } roost_isa;
 
-/// Whether this CPU can run `isa` (cpuid), so a misrouted artifact is refused.
+/// Whether this CPU can run `isa` (cpuid; NEON on any AArch64), so a misrouted artifact is refused.
 int roost_isa_supported(roost_isa isa);
 
 // MARK: thread pool

@@ -26,15 +26,22 @@ public struct KernelSelection: Sendable {
     /// on its 6×32 AVX-512 tile (within ±10 % of OpenBLAS's Cooperlake kernels on
     /// the conv and MLP products measured on a Zen 4, with the epilogue fused and
     /// no OpenBLAS thread state); one-row products on either take the packed-panel
-    /// GEMV. Elsewhere (SSE, ARM) OpenBLAS's tuned kernels stay until Roost has its
-    /// own for those ISAs.
+    /// GEMV. AArch64 targets run the NEON 6×16 tile over the same panels (checked
+    /// under qemu against the portable kernel; no Arm machine has timed it against
+    /// OpenBLAS yet). SSE-only and 32-bit Arm targets keep OpenBLAS.
     public func implementation(m: Int, n: Int, k: Int) -> String? {
         switch target.isa {
         case .x86_64_avx2: "roost-avx2"
         case .x86_64_avx512: "roost-avx512"
+        case .aarch64_neon, .aarch64_sve: "roost-neon"
         default: nil
         }
     }
+
+    /// Whether the direct and Winograd convolutions have vector forms on this
+    /// target (x86 only): elsewhere their portable loops would lose to the patch GEMM
+    /// on the vector tile, so convs stay on the GEMM.
+    var vectorConvKernels: Bool { target.isa == .x86_64_avx2 || target.isa == .x86_64_avx512 }
 
     /// Rows × columns of the GEMM's register tile on this target (the AVX-512 tile
     /// spans two of the 16-column panels the weights are packed in).
@@ -232,7 +239,7 @@ public struct KernelSelection: Sendable {
                 guard group == 1 else { return nil }
                 return Choice(implementation: impl, packable: "b", m: m, n: n, k: k, channelsLast: true)
             }
-            if impl != "roost-portable", algorithm == "im2col-gemm", group == 1, w.count == 4,
+            if vectorConvKernels, algorithm == "im2col-gemm", group == 1, w.count == 4,
                Self.favoursWinograd(kernel: a["kernel"]?.ints ?? [], strides: a["strides"]?.ints ?? [], dilations: a["dilations"]?.ints ?? [],
                                     group: group, inputChannels: w[1], outputChannels: m, pixels: n) {
                 return Choice(implementation: impl, packable: "a", m: m, n: n, k: k, groups: group, winograd: true)
@@ -251,7 +258,7 @@ public struct KernelSelection: Sendable {
             } else {
                 direct = impl == "roost-avx2" && Self.pointwiseFavoursDirect(m: m, n: n, k: k)
             }
-            if impl != "roost-portable", direct {
+            if vectorConvKernels, direct {
                 return Choice(implementation: impl, packable: "b", m: m, n: n, k: k, groups: group, direct: true)
             }
             return Choice(implementation: impl, packable: "a", m: m, n: n, k: k, groups: group)

@@ -23,6 +23,11 @@ enum GemmImplementation: Equatable {
                 throw RoostError.invalidArtifact("\(step.origin): compiled for AVX-512, which this CPU lacks; compile for this machine's target")
             }
             self = .roost(ROOST_ISA_AVX512)
+        case "roost-neon":
+            guard roost_isa_supported(ROOST_ISA_NEON) != 0 else {
+                throw RoostError.invalidArtifact("\(step.origin): compiled for AArch64 NEON, which this CPU lacks; compile for this machine's target")
+            }
+            self = .roost(ROOST_ISA_NEON)
         case let other?:
             throw RoostError.invalidArtifact("\(step.origin): GEMM implementation '\(other)' is unknown to this runtime")
         }
