@@ -162,7 +162,9 @@ import RoostONNX
     /// separate whole-window loop (3-wide max, other widths, dilation) and whose
     /// borders do not: strides, asymmetric padding, count_include_pad, ceil_mode.
     @Test func poolsMatchTheirDefinitionInsideAndAtTheBorders() throws {
-        for shape in [[2, 3, 13, 17], [1, 2, 8, 12]] {  // odd and even widths (the stride-2 max splits columns by parity)
+        // Odd and even widths (the stride-2 max splits columns by parity); rows wide enough
+        // for several 8-output blocks of the vector max pool, and its tails.
+        for shape in [[2, 3, 13, 17], [1, 2, 8, 12], [1, 2, 7, 45], [1, 1, 5, 40]] {
             let x = HostTensor.seeded(shape: shape, seed: 21)
             let cases: [(kernel: [Int], strides: [Int], pads: [Int], dilations: [Int], ceil: Bool, includePad: Bool)] = [
                 ([3, 3], [2, 2], [1, 1, 1, 1], [1, 1], false, false),  // the resnet stem's pool
@@ -178,39 +180,50 @@ import RoostONNX
                                                                 "dilations": .ints(c.dilations), "ceil_mode": .int(c.ceil ? 1 : 0)]
                 for op in ["MaxPool", "AveragePool"] {
                     if op == "AveragePool" { attributes["count_include_pad"] = .int(c.includePad ? 1 : 0) }
-                    let y = try S.run(op, x, attributes: attributes)
-                    let (h, w) = (shape[2], shape[3]), planes = shape[0] * shape[1]
-                    func outSize(_ n: Int, _ k: Int, _ s: Int, _ p0: Int, _ p1: Int, _ d: Int) -> Int {
-                        let span = n + p0 + p1 - ((k - 1) * d + 1)
-                        var o = (c.ceil ? (span + s - 1) / s : span / s) + 1
-                        if c.ceil, (o - 1) * s >= n + p0 { o -= 1 }  // no window may start in the end padding
-                        return o
-                    }
-                    let oh = outSize(h, c.kernel[0], c.strides[0], c.pads[0], c.pads[2], c.dilations[0])
-                    let ow = outSize(w, c.kernel[1], c.strides[1], c.pads[1], c.pads[3], c.dilations[1])
-                    #expect(y.shape == [shape[0], shape[1], oh, ow], "\(op) \(c)")
-                    guard y.shape == [shape[0], shape[1], oh, ow] else { continue }
-                    var want: [Float] = []
-                    for plane in 0..<planes {
-                        for oy in 0..<oh {
-                            for ox in 0..<ow {
-                                var m = -Float.infinity, sum: Float = 0, valid = 0, padded = 0
-                                for ky in 0..<c.kernel[0] {
-                                    for kx in 0..<c.kernel[1] {
-                                        let iy = oy * c.strides[0] - c.pads[0] + ky * c.dilations[0], ix = ox * c.strides[1] - c.pads[1] + kx * c.dilations[1]
-                                        if iy < h + c.pads[2], ix < w + c.pads[3] { padded += 1 }
-                                        guard iy >= 0, iy < h, ix >= 0, ix < w else { continue }
-                                        let v = x.data[(plane * h + iy) * w + ix]
-                                        m = max(m, v)
-                                        sum += v
-                                        valid += 1
+                    // A max pool on the AVX2 target takes the vector form where it has one
+                    // (simd avx2); the SSE target's plan keeps the scalar loop for every case.
+                    let model = try S.model(op, x: x.shape, attributes: attributes)
+                    let avx2 = try Compiler().compile(model, name: "t", target: S.target())
+                    let vector = op == "MaxPool" && c.kernel[1] == 3 && c.dilations[1] == 1 && c.strides[1] <= 2
+                    #expect(avx2.plan.steps.contains { $0.attributes["simd"]?.string == "avx2" } == vector, "\(op) \(c)")
+                    let sse = try Compiler().compile(model, name: "t", target: TargetSpec(isa: .x86_64_sse, blasCoreType: nil, threads: 1))
+                    #expect(sse.plan.steps.allSatisfy { $0.attributes["simd"] == nil })
+                    for artifact in vector ? [avx2, sse] : [avx2] {
+                        let y = try InferenceSession(artifact: artifact).run([x])[0]
+                        let (h, w) = (shape[2], shape[3]), planes = shape[0] * shape[1]
+                        func outSize(_ n: Int, _ k: Int, _ s: Int, _ p0: Int, _ p1: Int, _ d: Int) -> Int {
+                            let span = n + p0 + p1 - ((k - 1) * d + 1)
+                            var o = (c.ceil ? (span + s - 1) / s : span / s) + 1
+                            if c.ceil, (o - 1) * s >= n + p0 { o -= 1 }  // no window may start in the end padding
+                            return o
+                        }
+                        let oh = outSize(h, c.kernel[0], c.strides[0], c.pads[0], c.pads[2], c.dilations[0])
+                        let ow = outSize(w, c.kernel[1], c.strides[1], c.pads[1], c.pads[3], c.dilations[1])
+                        #expect(y.shape == [shape[0], shape[1], oh, ow], "\(op) \(c)")
+                        guard y.shape == [shape[0], shape[1], oh, ow] else { continue }
+                        var want: [Float] = []
+                        for plane in 0..<planes {
+                            for oy in 0..<oh {
+                                for ox in 0..<ow {
+                                    var m = -Float.infinity, sum: Float = 0, valid = 0, padded = 0
+                                    for ky in 0..<c.kernel[0] {
+                                        for kx in 0..<c.kernel[1] {
+                                            let iy = oy * c.strides[0] - c.pads[0] + ky * c.dilations[0], ix = ox * c.strides[1] - c.pads[1] + kx * c.dilations[1]
+                                            if iy < h + c.pads[2], ix < w + c.pads[3] { padded += 1 }
+                                            guard iy >= 0, iy < h, ix >= 0, ix < w else { continue }
+                                            let v = x.data[(plane * h + iy) * w + ix]
+                                            m = max(m, v)
+                                            sum += v
+                                            valid += 1
+                                        }
                                     }
+                                    want.append(op == "MaxPool" ? m : sum / Float(c.includePad ? padded : valid))
                                 }
-                                want.append(op == "MaxPool" ? m : sum / Float(c.includePad ? padded : valid))
                             }
                         }
+                        #expect(y.isClose(to: HostTensor(shape: y.shape, data: want), rtol: 1e-5, atol: 1e-6),
+                                "\(op) \(shape) \(c) \(artifact.header.target.isa): max diff \(y.maxAbsDifference(to: HostTensor(shape: y.shape, data: want)))")
                     }
-                    #expect(y.isClose(to: HostTensor(shape: y.shape, data: want), rtol: 1e-5, atol: 1e-6), "\(op) \(shape) \(c): max diff \(y.maxAbsDifference(to: HostTensor(shape: y.shape, data: want)))")
                 }
             }
         }

@@ -259,6 +259,15 @@ void roost_softmax_row_avx2(const float *x, float *y, size_t n, int log_softmax)
 /// roost_act, 8 lanes at a time with the epilogue's formulas. AVX2 + FMA, x86-64 only.
 void roost_activation_avx2(int act, const float *x, float *y, size_t n);
 
+// MARK: pooling
+
+/// One output row's whole windows of a 3-wide max pool (stride 1 or 2, undilated
+/// columns): out[i] = max over r < rows, k < 3 of top[r·row_stride + stride·i + k],
+/// the rows reduced first, in order, then the three columns left to right — the
+/// same comparisons, and so the same NaN handling, as the runtime's scalar loop.
+/// `top` is the first window's first tap in its first valid row. AVX2, x86-64 only.
+void roost_max_pool3_avx2(const float *top, size_t row_stride, size_t rows, size_t stride, float *out, size_t count);
+
 // MARK: the machine's limit
 
 /// Single-precision FLOP/s that `threads` threads (one per CPU) achieve on

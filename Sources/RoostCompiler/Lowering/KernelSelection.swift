@@ -15,7 +15,7 @@ import RoostCore
 ///   block, or multiplying a pointwise conv's image as it is);
 /// - direct depthwise and grouped convs: the AVX2 + FMA inner loop where the ISA has it, the
 ///   AVX-512 one for a channels-last conv on an AVX-512 target (`simd`);
-/// - softmax rows and the sigmoid, SiLU and GELU passes: the AVX2 + FMA routines where the ISA has them (`simd`).
+/// - softmax rows, the sigmoid, SiLU and GELU passes and 3-wide max pools: the AVX2 (+ FMA) routines where the ISA has them (`simd`).
 public struct KernelSelection: Sendable {
     public let target: TargetSpec
     public init(target: TargetSpec) { self.target = target }
@@ -50,6 +50,15 @@ public struct KernelSelection: Sendable {
         return target.isa == .x86_64_avx512 ? "\(mr)x\(2 * nr)" : "\(mr)x\(nr)"
     }
 
+    /// Max pools with an 8-lane form (`roost_max_pool3_avx2`): 3 wide, undilated
+    /// columns, stride 1 or 2 across (ResNet's and ResNeXt's 3 × 3 / 2 stem pool).
+    static func vectorMaxPool(_ step: PlanStep) -> Bool {
+        let a = step.attributes
+        guard let kernel = a["kernel"]?.ints, let strides = a["strides"]?.ints, let dilations = a["dilations"]?.ints,
+              kernel.count == 2, strides.count == 2, dilations.count == 2 else { return false }
+        return kernel[1] == 3 && dilations[1] == 1 && (1...2).contains(strides[1])
+    }
+
     /// Unary ops with an 8-lane pass (the transcendental activations the fused epilogues compute).
     static let vectorUnaryOps: Set<String> = ["sigmoid", "silu", "gelu"]
 
@@ -74,6 +83,10 @@ public struct KernelSelection: Sendable {
             }
             if step.kernel == "unary", let op = step.attributes["op"]?.string, Self.vectorUnaryOps.contains(op),
                (step.attributes["alpha"]?.float ?? 1) == 1, let simd = simdFamily {
+                plan.steps[i].attributes["simd"] = .string(simd)
+                continue
+            }
+            if step.kernel == "max_pool", let simd = simdFamily, Self.vectorMaxPool(step) {
                 plan.steps[i].attributes["simd"] = .string(simd)
                 continue
             }

@@ -1,3 +1,4 @@
+import CRoostKernels
 import RoostCore
 
 /// MaxPool / AveragePool over 2-D windows of every (batch, channel) plane, as
@@ -26,6 +27,9 @@ struct PoolKernel: Kernel {
 
     /// Output columns whose window lies wholly inside the row (at least one tap wide).
     let interior: Range<Int>
+    /// The compiler's `simd` `avx2`: a 3-wide max pool whose whole windows run on
+    /// `roost_max_pool3_avx2`, straight from the input rows.
+    let vectorRows: Bool
 
     init(_ step: PlanStep, _ ops: KernelOperands, max: Bool) throws {
         let includePad = step.attributes["countIncludePad"]?.int == 1
@@ -52,6 +56,19 @@ struct PoolKernel: Kernel {
         partition = ChannelPartition(count: planes, context: ops.context, work: ChannelPartition.work(planes * g.outputPlane, g.taps))
         // The row, then (stride-2 max) its even and odd columns.
         lines = (0..<partition.workers).map { _ in CNNScratchBuffer(count: 2 * g.w + 2) }
+        switch step.attributes["simd"]?.string {
+        case nil: vectorRows = false
+        case "avx2":
+            guard max, g.kw == 3, g.dw == 1, (1...2).contains(g.sw) else {
+                throw RoostError.invalidArtifact("\(step.origin): only a 3-wide, undilated max pool of stride 1 or 2 has an avx2 form")
+            }
+            guard roost_isa_supported(ROOST_ISA_AVX2) != 0 else {
+                throw RoostError.invalidArtifact("\(step.origin): compiled for AVX2, which this CPU lacks; compile for this machine's target")
+            }
+            vectorRows = true
+        case let other?:
+            throw RoostError.invalidArtifact("\(step.origin): SIMD family '\(other)' is unknown to this runtime")
+        }
     }
 
     func run() {
@@ -70,6 +87,10 @@ struct PoolKernel: Kernel {
     private func pool(_ planes: Range<Int>, line t: UnsafeMutablePointer<Float>, _ rows: UnsafeBufferPointer<Extent>,
                       _ columns: UnsafeBufferPointer<Extent>, average: Bool, empty: Float) {
         let g = window
+        if vectorRows {
+            vectorPool(planes, rows, columns)
+            return
+        }
         for p in planes {
             let xp = x + p * g.inputPlane
             var out = y + p * g.outputPlane
@@ -136,6 +157,38 @@ struct PoolKernel: Kernel {
                     }
                 }
                 for ox in interior.upperBound..<g.ow { out[ox] = border(line, columns[ox], ox, r, average: average, empty: empty) }
+                out += g.ow
+            }
+        }
+    }
+
+    /// The 3-wide max pool with its whole windows on 8 lanes, read from the input
+    /// rows in place; the few border windows each reduce their valid taps here.
+    private func vectorPool(_ planes: Range<Int>, _ rows: UnsafeBufferPointer<Extent>, _ columns: UnsafeBufferPointer<Extent>) {
+        let g = window
+        let lead = interior.lowerBound
+        for p in planes {
+            let xp = x + p * g.inputPlane
+            var out = y + p * g.outputPlane
+            for oy in 0..<g.oh {
+                let r = rows[oy]
+                let top = xp + (oy * g.sh - g.pt + r.first * g.dh) * g.w
+                let count = r.last - r.first
+                func borderWindow(_ ox: Int) -> Float {
+                    let c = columns[ox], left = top + (ox * g.sw - g.pl)
+                    var v = -Float.greatestFiniteMagnitude
+                    for ky in 0..<count {
+                        for kx in c.first..<c.last { v = Swift.max(v, left[ky * g.dh * g.w + kx * g.dw]) }
+                    }
+                    return v
+                }
+                for ox in 0..<lead { out[ox] = borderWindow(ox) }
+                if count > 0, !interior.isEmpty {
+                    roost_max_pool3_avx2(top + (lead * g.sw - g.pl), g.dh * g.w, count, g.sw, out + lead, interior.count)
+                } else {
+                    for ox in interior { out[ox] = borderWindow(ox) }
+                }
+                for ox in interior.upperBound..<g.ow { out[ox] = borderWindow(ox) }
                 out += g.ow
             }
         }
