@@ -16,18 +16,21 @@ AVX2 static inline __m256 column_max(const float *p, size_t row_stride, size_t r
     return m;
 }
 
-static inline float scalar_window(const float *p, size_t row_stride, size_t rows) {
-    float col[3];
-    for (int k = 0; k < 3; k++) {
-        float m = p[k];
-        for (size_t r = 1; r < rows; r++) {
-            float v = p[r * row_stride + k];
-            m = v > m ? v : m;
-        }
-        col[k] = m;
+/// One column at p reduced over the rows (scalar: a stride-2 block's 17th column, short rows).
+static inline float column_max1(const float *p, size_t row_stride, size_t rows) {
+    float m = p[0];
+    for (size_t r = 1; r < rows; r++) {
+        float v = p[r * row_stride];
+        m = v > m ? v : m;
     }
-    float m = col[1] > col[0] ? col[1] : col[0];
-    return col[2] > m ? col[2] : m;
+    return m;
+}
+
+/// One window (columns p..p+2) of a row too short for a vector block.
+static inline float scalar_window(const float *p, size_t row_stride, size_t rows) {
+    float a = column_max1(p, row_stride, rows), b = column_max1(p + 1, row_stride, rows), c = column_max1(p + 2, row_stride, rows);
+    float m = b > a ? b : a;
+    return c > m ? c : m;
 }
 
 /// Lanes 0, 2, 4, 6 of a then of b (even) or 1, 3, 5, 7 (odd).
@@ -39,16 +42,6 @@ AVX2 static inline __m256 odd_lanes(__m256 a, __m256 b) {
 }
 
 AVX2 static inline __m256 max3(__m256 a, __m256 b, __m256 c) { return _mm256_max_ps(c, _mm256_max_ps(b, a)); }
-
-/// Column 2i + 16 of the block that starts at column 2i, reduced over the rows.
-static inline float column_max1(const float *p, size_t row_stride, size_t rows) {
-    float m = p[0];
-    for (size_t r = 1; r < rows; r++) {
-        float v = p[r * row_stride];
-        m = v > m ? v : m;
-    }
-    return m;
-}
 
 /// Outputs i..i+7 of a stride-2 row: columns 2i..2i+15 as two vectors taken apart
 /// into even and odd columns; the third tap (columns 2i+2..2i+16) is the even

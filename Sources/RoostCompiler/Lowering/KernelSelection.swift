@@ -38,11 +38,6 @@ public struct KernelSelection: Sendable {
         }
     }
 
-    /// Whether the direct and Winograd convolutions have vector forms on this
-    /// target (x86 only): elsewhere their portable loops would lose to the patch GEMM
-    /// on the vector tile, so convs stay on the GEMM.
-    var vectorConvKernels: Bool { target.isa == .x86_64_avx2 || target.isa == .x86_64_avx512 }
-
     /// Rows × columns of the GEMM's register tile on this target (the AVX-512 tile
     /// spans two of the 16-column panels the weights are packed in).
     public var registerTile: String {
@@ -252,7 +247,9 @@ public struct KernelSelection: Sendable {
                 guard group == 1 else { return nil }
                 return Choice(implementation: impl, packable: "b", m: m, n: n, k: k, channelsLast: true)
             }
-            if vectorConvKernels, algorithm == "im2col-gemm", group == 1, w.count == 4,
+            // The direct and Winograd convs have vector forms only in the x86 family
+            // (simdFamily); elsewhere their portable loops would lose to the GEMM's tile.
+            if simdFamily != nil, algorithm == "im2col-gemm", group == 1, w.count == 4,
                Self.favoursWinograd(kernel: a["kernel"]?.ints ?? [], strides: a["strides"]?.ints ?? [], dilations: a["dilations"]?.ints ?? [],
                                     group: group, inputChannels: w[1], outputChannels: m, pixels: n) {
                 return Choice(implementation: impl, packable: "a", m: m, n: n, k: k, groups: group, winograd: true)
@@ -271,7 +268,7 @@ public struct KernelSelection: Sendable {
             } else {
                 direct = impl == "roost-avx2" && Self.pointwiseFavoursDirect(m: m, n: n, k: k)
             }
-            if vectorConvKernels, direct {
+            if simdFamily != nil, direct {
                 return Choice(implementation: impl, packable: "b", m: m, n: n, k: k, groups: group, direct: true)
             }
             return Choice(implementation: impl, packable: "a", m: m, n: n, k: k, groups: group)

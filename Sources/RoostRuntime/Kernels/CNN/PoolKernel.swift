@@ -54,8 +54,6 @@ struct PoolKernel: Kernel {
         let whole = cols.indices.filter { cols[$0].first == 0 && cols[$0].last == kw && kw > 0 }
         interior = whole.first.map { $0..<(whole.last! + 1) } ?? 0..<0
         partition = ChannelPartition(count: planes, context: ops.context, work: ChannelPartition.work(planes * g.outputPlane, g.taps))
-        // The row, then (stride-2 max) its even and odd columns.
-        lines = (0..<partition.workers).map { _ in CNNScratchBuffer(count: 2 * g.w + 2) }
         switch step.attributes["simd"]?.string {
         case nil: vectorRows = false
         case "avx2":
@@ -69,6 +67,9 @@ struct PoolKernel: Kernel {
         case let other?:
             throw RoostError.invalidArtifact("\(step.origin): SIMD family '\(other)' is unknown to this runtime")
         }
+        // The row, then (stride-2 max) its even and odd columns; the vector form reads the input rows in place.
+        let line = vectorRows ? 1 : 2 * g.w + 2
+        lines = (0..<partition.workers).map { _ in CNNScratchBuffer(count: line) }
     }
 
     func run() {
